@@ -1,0 +1,307 @@
+"""The syntax tree of a statute file: frozen dataclasses, each with its source span.
+
+The parser guarantees only that the text has this shape; names, types and
+citations are resolved by the engine.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date
+from decimal import Decimal
+
+from dsl.source import Span
+from dsl.types import Type
+
+# ---------------------------------------------------------------- expressions
+
+
+@dataclass(frozen=True)
+class Expr:
+    span: Span
+
+
+@dataclass(frozen=True)
+class Number(Expr):
+    value: Decimal
+    is_int: bool
+
+
+@dataclass(frozen=True)
+class Percent(Expr):
+    value: Decimal  # the fraction: 60% is 0.6
+
+
+@dataclass(frozen=True)
+class DateLit(Expr):
+    value: date
+
+
+@dataclass(frozen=True)
+class BoolLit(Expr):
+    value: bool
+
+
+@dataclass(frozen=True)
+class Name(Expr):
+    name: str
+
+
+@dataclass(frozen=True)
+class Call(Expr):
+    func: str
+    args: tuple[Expr, ...]
+
+
+@dataclass(frozen=True)
+class BinOp(Expr):
+    op: str
+    left: Expr
+    right: Expr
+
+
+@dataclass(frozen=True)
+class Neg(Expr):
+    operand: Expr
+
+
+@dataclass(frozen=True)
+class Compare(Expr):
+    op: str
+    left: Expr
+    right: Expr
+
+
+@dataclass(frozen=True)
+class And(Expr):
+    left: Expr
+    right: Expr
+
+
+@dataclass(frozen=True)
+class Or(Expr):
+    left: Expr
+    right: Expr
+
+
+@dataclass(frozen=True)
+class Not(Expr):
+    operand: Expr
+
+
+@dataclass(frozen=True)
+class If(Expr):
+    cond: Expr
+    then: Expr
+    otherwise: Expr
+
+
+@dataclass(frozen=True)
+class InRange(Expr):
+    operand: Expr
+    low: int
+    high: int
+
+
+@dataclass(frozen=True)
+class InSet(Expr):
+    operand: Expr
+    members: tuple[str, ...]
+
+
+@dataclass(frozen=True)
+class IsKnown(Expr):
+    operand: Expr
+
+
+@dataclass(frozen=True)
+class Otherwise(Expr):
+    """`a otherwise b`: a where it is known, else b."""
+
+    first: Expr
+    second: Expr
+
+
+@dataclass(frozen=True)
+class Lookup(Expr):
+    table: Expr
+    key: Expr
+
+
+@dataclass(frozen=True)
+class Field(Expr):
+    record: Expr
+    name: str
+
+
+@dataclass(frozen=True)
+class Aggregate(Expr):
+    """`sum(x in xs where c: e)` or `count(x in xs where c)`."""
+
+    kind: str
+    var: str
+    collection: Expr
+    where: Expr | None
+    body: Expr | None
+
+
+# ---------------------------------------------------------------- declarations
+
+
+@dataclass(frozen=True)
+class Citation:
+    instrument: str | None
+    version: str | None
+    article: int
+    paragraph: int | None
+    item: int | None
+    span: Span
+    when: Expr | None = None  # the citation applies only where this holds
+
+
+@dataclass(frozen=True)
+class Labels:
+    zh: str | None
+    en: str | None
+
+
+@dataclass(frozen=True)
+class Fact:
+    name: str
+    type: Type
+    labels: Labels
+    cites: tuple[Citation, ...]
+    note: str | None
+    delegated_to: str | None
+    span: Span
+
+
+@dataclass(frozen=True)
+class ParamVersion:
+    start: date
+    value: object  # a literal: Decimal, bool, date, or a tuple of (key, value) pairs for tables
+    cites: tuple[Citation, ...]
+    source: str | None
+    span: Span
+
+
+@dataclass(frozen=True)
+class Parameter:
+    name: str
+    type: Type
+    labels: Labels
+    cites: tuple[Citation, ...]
+    note: str | None
+    versions: tuple[ParamVersion, ...]
+    span: Span
+
+
+@dataclass(frozen=True)
+class ValueVersion:
+    start: date | None
+    expr: Expr
+    cites: tuple[Citation, ...]
+    note: str | None
+    span: Span
+
+
+@dataclass(frozen=True)
+class Value:
+    name: str
+    type: Type
+    labels: Labels
+    cites: tuple[Citation, ...]
+    note: str | None
+    versions: tuple[ValueVersion, ...]
+    span: Span
+
+
+@dataclass(frozen=True)
+class Presume:
+    fact: str
+    expr: Expr
+    kind: str
+    cites: tuple[Citation, ...]
+    reason: str
+    span: Span
+
+
+@dataclass(frozen=True)
+class Clause:
+    """One clause of a benefit: `payable when`, `amount =`, `payer =`, `advance_payer =`, `recover_from =`."""
+
+    field: str
+    expr: Expr
+    cites: tuple[Citation, ...]
+    note: str | None
+    span: Span
+
+
+@dataclass(frozen=True)
+class Part:
+    name: str
+    amount: Expr
+    payer: Expr
+    cites: tuple[Citation, ...]
+    note: str | None
+    span: Span
+
+
+@dataclass(frozen=True)
+class Benefit:
+    name: str
+    labels: Labels
+    period: str
+    cites: tuple[Citation, ...]
+    clauses: tuple[Clause, ...]
+    parts: tuple[Part, ...]
+    span: Span
+
+
+Decl = Fact | Parameter | Value | Presume | Benefit
+
+
+@dataclass(frozen=True)
+class Article:
+    number: int
+    version: str | None
+    text_status: str | None
+    text: str | None
+    gloss: str | None
+    decls: tuple[Decl, ...]
+    span: Span
+
+
+@dataclass(frozen=True)
+class InstrumentVersion:
+    version: str
+    in_force: date
+    span: Span
+
+
+@dataclass(frozen=True)
+class Instrument:
+    code: str
+    title_zh: str
+    title_en: str | None
+    under: str | None
+    versions: tuple[InstrumentVersion, ...]
+    span: Span
+
+
+@dataclass(frozen=True)
+class Regime:
+    name: str
+    labels: Labels
+    parts: tuple[str, ...]
+    span: Span
+
+
+@dataclass(frozen=True)
+class Module:
+    """One parsed `.lt` file."""
+
+    file: str
+    instrument: Instrument | None
+    regimes: tuple[Regime, ...]
+    articles: tuple[Article, ...]

@@ -1,0 +1,579 @@
+"""Text → AST: parse a statute file with the Lark grammar and build frozen AST nodes with spans.
+
+Guarantees: the result has the grammar's shape, literals are typed (Decimal,
+date, bool) and every node knows its span. Syntax errors become a
+`SourceError` with line, column, caret and a plain message.
+"""
+
+from __future__ import annotations
+
+import functools
+import textwrap
+from datetime import date
+from decimal import Decimal
+from pathlib import Path
+
+from lark import Lark, Token, Transformer, Tree, v_args
+from lark.exceptions import UnexpectedCharacters, UnexpectedEOF, UnexpectedInput, UnexpectedToken, VisitError
+
+from dsl import ast
+from dsl import types as T
+from dsl.errors import SourceError
+from dsl.source import SourceFile, Span
+
+GRAMMAR = Path(__file__).with_name("grammar.lark")
+
+
+@functools.cache
+def _parser() -> Lark:
+    return Lark(
+        GRAMMAR.read_text(encoding="utf-8"),
+        parser="lalr",
+        propagate_positions=True,
+        maybe_placeholders=True,
+    )
+
+
+def parse_file(path: Path, display: str | None = None) -> ast.Module:
+    try:
+        source = SourceFile.read(path, display)
+    except OSError as e:
+        raise SourceError(f"cannot read {path}: {e.strerror}", None) from None
+    return parse_text(source)
+
+
+def parse_text(source: SourceFile) -> ast.Module:
+    try:
+        tree = _parser().parse(source.text)
+    except UnexpectedInput as e:
+        raise _syntax_error(source, e) from None
+    try:
+        items = _Builder(source.name).transform(tree)
+    except VisitError as e:
+        if isinstance(e.orig_exc, SourceError):
+            err = e.orig_exc
+            raise SourceError(err.message, err.span, source, err.hint) from None
+        raise
+    return _module(source, items)
+
+
+def _module(source: SourceFile, items: list[object]) -> ast.Module:
+    instrument: ast.Instrument | None = None
+    regimes: list[ast.Regime] = []
+    articles: list[ast.Article] = []
+    for item in items:
+        if isinstance(item, ast.Instrument):
+            if instrument is not None or articles:
+                raise SourceError(
+                    "a file declares one instrument, before its articles", item.span, source,
+                    hint="put each instrument in a file of its own",
+                )
+            instrument = item
+        elif isinstance(item, ast.Regime):
+            regimes.append(item)
+        elif isinstance(item, ast.Article):
+            if instrument is None:
+                raise SourceError(
+                    "an article must follow the `instrument` it belongs to", item.span, source,
+                    hint='start the file with: instrument CODE "中文名称" en "English title" version 2010 in_force 2011-01-01',
+                )
+            articles.append(item)
+    return ast.Module(source.name, instrument, tuple(regimes), tuple(articles))
+
+
+# ---------------------------------------------------------------- syntax errors
+
+_FRIENDLY: dict[str, list[str]] = {
+    "a value needs `=` and a formula after its type and labels": [
+        'instrument X "x" version 2010 in_force 2011-01-01 article 1 value v: money "v" clamp',
+        'instrument X "x" version 2010 in_force 2011-01-01 article 1 value v: money "v" 3',
+        'instrument X "x" version 2010 in_force 2011-01-01 article 1 value v: money article',
+    ],
+    "a declaration needs a type after `:` (bool, int, money, rate, date, party, enum {...}, list {...})": [
+        'instrument X "x" version 2010 in_force 2011-01-01 article 1 fact f: "f"',
+        'instrument X "x" version 2010 in_force 2011-01-01 article 1 value v: = 1',
+        'instrument X "x" version 2010 in_force 2011-01-01 article 1 fact f: string',
+    ],
+    "a benefit's condition is written `payable when <condition>`": [
+        'instrument X "x" version 2010 in_force 2011-01-01 article 1 benefit b "b" once payable if',
+        'instrument X "x" version 2010 in_force 2011-01-01 article 1 benefit b "b" once payable true',
+    ],
+    "a parameter needs at least one `from YYYY-MM-DD <value>` version": [
+        'instrument X "x" version 2010 in_force 2011-01-01 article 1 parameter p: int 3',
+        'instrument X "x" version 2010 in_force 2011-01-01 article 1 parameter p: int article',
+    ],
+    "a `from` needs a date written YYYY-MM-DD": [
+        'instrument X "x" version 2010 in_force 2011-01-01 article 1 parameter p: int from 2011 3',
+        'instrument X "x" version 2010 in_force 2011-01-01 article 1 parameter p: int from x',
+    ],
+    "the formula ends too early: an operator needs something on its right": [
+        'instrument X "x" version 2010 in_force 2011-01-01 article 1 value v: int = 1 +',
+        'instrument X "x" version 2010 in_force 2011-01-01 article 1 value v: int = 1 * article',
+        'instrument X "x" version 2010 in_force 2011-01-01 article 1 value v: int = (1',
+    ],
+    "`if` needs `then` and `else`": [
+        'instrument X "x" version 2010 in_force 2011-01-01 article 1 value v: int = if a then 1 article',
+        'instrument X "x" version 2010 in_force 2011-01-01 article 1 value v: int = if a 1',
+    ],
+    "a citation is an article number, optionally with paragraph and item: `cite 37(1)(2)` or `cite SIL 38(6)`": [
+        'instrument X "x" version 2010 in_force 2011-01-01 article 1 fact f: bool "f" cite',
+        'instrument X "x" version 2010 in_force 2011-01-01 article 1 fact f: bool "f" cite article',
+    ],
+    "a fact needs a label in quotes after its type: `fact name: type \"中文\" en \"English\"`": [
+        'instrument X "x" version 2010 in_force 2011-01-01 article 1 fact f: bool article',
+        'instrument X "x" version 2010 in_force 2011-01-01 article 1 fact f: bool cite 1',
+    ],
+}
+
+
+@functools.cache
+def _friendly_examples() -> dict[str, list[str]]:
+    return _FRIENDLY
+
+
+def _syntax_error(source: SourceFile, e: UnexpectedInput) -> SourceError:
+    line = getattr(e, "line", 0) or 0
+    column = getattr(e, "column", 0) or 0
+    if isinstance(e, UnexpectedEOF) or line <= 0:
+        lines = source.text.splitlines() or [""]
+        line, column = len(lines), len(lines[-1]) + 1
+    span = Span(source.name, line, column, line, column + 1)
+    label = None
+    if isinstance(e, (UnexpectedToken, UnexpectedEOF)):
+        try:
+            label = e.match_examples(_parser().parse, _friendly_examples(), use_accepts=True)
+        except Exception:  # noqa: BLE001 - a failed example match only loses the friendly text
+            label = None
+    if isinstance(e, UnexpectedCharacters):
+        char = source.text[e.pos_in_stream] if e.pos_in_stream < len(source.text) else ""
+        message = f"unexpected character {char!r}"
+        hint = _char_hint(char)
+        return SourceError(message, span, source, hint)
+    found = _describe_token(e)
+    expected = _describe_expected(e)
+    message = label or f"unexpected {found}"
+    hint = f"expected {expected}" if expected else None
+    if label:
+        hint = f"found {found}" + (f"; expected {expected}" if expected else "")
+    return SourceError(message, span, source, hint)
+
+
+def _char_hint(char: str) -> str | None:
+    return {
+        "&": "write `and`, not `&&`",
+        "|": "write `or`, not `||`",
+        "!": "write `not`, or `!=` for 'not equal'",
+        "'": 'strings are written in double quotes: "…"',
+        "=": "compare with `==`",
+    }.get(char, "names are ASCII letters, digits and underscores; text goes in double quotes")
+
+
+def _describe_token(e: UnexpectedInput) -> str:
+    token = getattr(e, "token", None)
+    if token is None or getattr(token, "type", "") == "$END":
+        return "end of file"
+    return f"{token.value!r}"
+
+
+_TOKEN_WORDS = {
+    "NAME": "a name", "STRING": "a quoted string", "INT": "a whole number", "NUMBER": "a number",
+    "DATE": "a date (YYYY-MM-DD)", "PERCENT": "a percentage", "VERSION": "a version year",
+    "EQUAL": "'='", "COLON": "':'", "LPAR": "'('", "RPAR": "')'", "LBRACE": "'{'", "RBRACE": "'}'",
+    "COMMA": "','", "LSQB": "'['", "RSQB": "']'",
+}
+
+
+def _describe_expected(e: UnexpectedInput) -> str:
+    expected = getattr(e, "expected", None) or getattr(e, "accepts", None) or set()
+    words = []
+    for name in sorted(expected):
+        if name.startswith("_") or name == "$END":
+            continue
+        words.append(_TOKEN_WORDS.get(name, name.lower().strip('"')))
+    words = sorted(set(words))
+    if len(words) > 8:
+        words = words[:8] + ["…"]
+    return ", ".join(words)
+
+
+# ---------------------------------------------------------------- tree → AST
+
+
+def _span(file: str, meta: object) -> Span:
+    return Span(
+        file,
+        getattr(meta, "line", 0) or 0,
+        getattr(meta, "column", 0) or 0,
+        getattr(meta, "end_line", 0) or 0,
+        getattr(meta, "end_column", 0) or 0,
+    )
+
+
+def _text(token: Token) -> str:
+    raw = str(token)
+    if raw.startswith('"""'):
+        body = raw[3:-3]
+        return textwrap.dedent(body).strip("\n")
+    return bytes(raw[1:-1], "utf-8").decode("unicode_escape") if "\\" in raw else raw[1:-1]
+
+
+def _date(token: Token, file: str) -> date:
+    try:
+        return date.fromisoformat(str(token))
+    except ValueError:
+        raise SourceError(f"{token} is not a valid date", _token_span(file, token)) from None
+
+
+def _token_span(file: str, token: Token) -> Span:
+    return Span(file, token.line or 0, token.column or 0, token.end_line or 0, token.end_column or 0)
+
+
+@v_args(meta=True)
+class _Builder(Transformer):
+    def __init__(self, file: str):
+        super().__init__()
+        self.file = file
+
+    def _s(self, meta: object) -> Span:
+        return _span(self.file, meta)
+
+    # top level
+    def start(self, meta, children):
+        return list(children)
+
+    def instrument(self, meta, c):
+        code, title = str(c[0]), _text(c[1])
+        rest = c[2:]
+        title_en = rest.pop(0) if rest and isinstance(rest[0], _En) else None
+        under = rest.pop(0) if rest and isinstance(rest[0], _Under) else None
+        versions = tuple(v for v in rest if isinstance(v, ast.InstrumentVersion))
+        return ast.Instrument(code, title, title_en.text if title_en else None,
+                              under.code if under else None, versions, self._s(meta))
+
+    def labels_en(self, meta, c):
+        return _En(_text(c[0]))
+
+    def under(self, meta, c):
+        return _Under(str(c[0]))
+
+    def version_decl(self, meta, c):
+        return ast.InstrumentVersion(str(c[0]), _date(c[1], self.file), self._s(meta))
+
+    def regime(self, meta, c):
+        name, zh = str(c[0]), _text(c[1])
+        rest = list(c[2:])
+        en = rest.pop(0).text if rest and isinstance(rest[0], _En) else None
+        return ast.Regime(name, ast.Labels(zh, en), tuple(str(t) for t in rest), self._s(meta))
+
+    def article(self, meta, c):
+        number = int(c[0])
+        version = status = text = gloss = None
+        decls = []
+        for x in c[1:]:
+            if isinstance(x, _AtVersion):
+                version = x.version
+            elif isinstance(x, _Status):
+                status = x.status
+            elif isinstance(x, Token) and x.type == "STRING":
+                text = _text(x)
+            elif isinstance(x, _Gloss):
+                gloss = x.text
+            elif x is not None:
+                decls.append(x)
+        return ast.Article(number, version, status, text, gloss, tuple(decls), self._s(meta))
+
+    def at_version(self, meta, c):
+        return _AtVersion(str(c[0]))
+
+    def text_status(self, meta, c):
+        return _Status(str(c[0]))
+
+    def gloss(self, meta, c):
+        return _Gloss(_text(c[0]))
+
+    # declarations
+    def labels(self, meta, c):
+        return ast.Labels(_text(c[0]), c[1].text if len(c) > 1 else None)
+
+    def note(self, meta, c):
+        return _Note(_text(c[0]))
+
+    def delegated(self, meta, c):
+        return _Delegated(str(c[0]))
+
+    def cites(self, meta, c):
+        return _Cites(tuple(c))
+
+    def citation(self, meta, c):
+        instrument = version = when = None
+        numbers: list[int] = []
+        for x in c:
+            if isinstance(x, _When):
+                when = x.expr
+            elif isinstance(x, Token) and x.type == "NAME":
+                instrument = str(x)
+            elif isinstance(x, _AtVersion):
+                version = x.version
+            elif x is not None:
+                numbers.append(int(x))
+        if len(numbers) > 3:
+            raise SourceError("a citation has at most a paragraph and an item: 37(1)(2)", self._s(meta))
+        article, paragraph, item = (numbers + [None, None])[:3]
+        return ast.Citation(instrument, version, article, paragraph, item, self._s(meta), when)
+
+    def cite_when(self, meta, c):
+        return _When(c[0])
+
+    def paragraph(self, meta, c):
+        return int(c[0])
+
+    def fact(self, meta, c):
+        name, typ, labels = str(c[0]), c[1], c[2]
+        cites, note, delegated = _opts(c[3:])
+        return ast.Fact(name, typ, labels, cites, note, delegated, self._s(meta))
+
+    def parameter(self, meta, c):
+        name, typ = str(c[0]), c[1]
+        rest = list(c[2:])
+        labels = rest.pop(0) if rest and (rest[0] is None or isinstance(rest[0], ast.Labels)) else None
+        versions = tuple(x for x in rest if isinstance(x, ast.ParamVersion))
+        cites, note, _ = _opts([x for x in rest if not isinstance(x, ast.ParamVersion)])
+        return ast.Parameter(name, typ, labels or ast.Labels(None, None), cites, note, versions, self._s(meta))
+
+    def pversion(self, meta, c):
+        start = _date(c[0], self.file)
+        value = _literal_value(c[1])
+        cites, _, _ = _opts(c[2:])
+        source = next((_text(x.children[0]) for x in c[2:] if isinstance(x, Tree)), None)
+        return ast.ParamVersion(start, value, cites, source, self._s(meta))
+
+    def source(self, meta, c):
+        return Tree("source", c)
+
+    def table_literal(self, meta, c):
+        return tuple(c)
+
+    def entry(self, meta, c):
+        return (_literal_value(c[0]), _literal_value(c[1]))
+
+    def value(self, meta, c):
+        name, typ = str(c[0]), c[1]
+        rest = list(c[2:])
+        labels = rest.pop(0) if rest and (rest[0] is None or isinstance(rest[0], ast.Labels)) else None
+        versions = tuple(x for x in rest if isinstance(x, ast.ValueVersion))
+        cites, note, _ = _opts([x for x in rest if not isinstance(x, ast.ValueVersion)])
+        return ast.Value(name, typ, labels or ast.Labels(None, None), cites, note, versions, self._s(meta))
+
+    def single_body(self, meta, c):
+        cites, note, _ = _opts(c[1:])
+        return ast.ValueVersion(None, c[0], cites, note, self._s(meta))
+
+    def vversion(self, meta, c):
+        start = _date(c[0], self.file)
+        cites, note, _ = _opts(c[2:])
+        return ast.ValueVersion(start, c[1], cites, note, self._s(meta))
+
+    def presume(self, meta, c):
+        cites, _, _ = _opts(c[3:])
+        return ast.Presume(str(c[0]), c[1], str(c[2]), cites, _text(c[-1]), self._s(meta))
+
+    def benefit(self, meta, c):
+        name, labels, period = str(c[0]), c[1], str(c[2])
+        cites, _, _ = _opts(c[3:])
+        clauses = tuple(x for x in c[3:] if isinstance(x, ast.Clause))
+        parts = tuple(x for x in c[3:] if isinstance(x, ast.Part))
+        return ast.Benefit(name, labels, period, cites, clauses, parts, self._s(meta))
+
+    def payable_clause(self, meta, c):
+        cites, note, _ = _opts(c[1:])
+        return ast.Clause("payable", c[0], cites, note, self._s(meta))
+
+    def field_clause(self, meta, c):
+        cites, note, _ = _opts(c[2:])
+        return ast.Clause(str(c[0]), c[1], cites, note, self._s(meta))
+
+    def part_clause(self, meta, c):
+        cites, note, _ = _opts(c[3:])
+        return ast.Part(str(c[0]), c[1], c[2], cites, note, self._s(meta))
+
+    # types
+    def bool_type(self, meta, c):
+        return T.BOOL
+
+    def int_type(self, meta, c):
+        if c:
+            return T.IntType(*c[0])
+        return T.INT
+
+    def int_range(self, meta, c):
+        low, high = int(c[0]), int(c[1])
+        if low > high:
+            raise SourceError(f"empty range {low}..{high}", self._s(meta))
+        return (low, high)
+
+    def money_type(self, meta, c):
+        return T.MONEY
+
+    def rate_type(self, meta, c):
+        return T.RATE
+
+    def date_type(self, meta, c):
+        return T.DATE
+
+    def party_type(self, meta, c):
+        return T.PARTY
+
+    def enum_type(self, meta, c):
+        return T.EnumType(tuple(str(t) for t in c))
+
+    def list_type(self, meta, c):
+        return T.ListType(tuple(c))
+
+    def field_decl(self, meta, c):
+        labels = c[2] if len(c) > 2 else None
+        return T.RecordField(str(c[0]), c[1], labels.zh if labels else None, labels.en if labels else None)
+
+    def table_type(self, meta, c):
+        return T.TableType(c[0], c[1])
+
+    # expressions
+    def if_expr(self, meta, c):
+        return ast.If(self._s(meta), c[0], c[1], c[2])
+
+    def or_(self, meta, c):
+        return ast.Or(self._s(meta), c[0], c[1])
+
+    def and_(self, meta, c):
+        return ast.And(self._s(meta), c[0], c[1])
+
+    def not_(self, meta, c):
+        return ast.Not(self._s(meta), c[0])
+
+    def compare(self, meta, c):
+        return ast.Compare(self._s(meta), str(c[1]), c[0], c[2])
+
+    def in_range(self, meta, c):
+        return ast.InRange(self._s(meta), c[0], int(c[1]), int(c[2]))
+
+    def in_set(self, meta, c):
+        return ast.InSet(self._s(meta), c[0], tuple(str(t) for t in c[1:]))
+
+    def is_known(self, meta, c):
+        return ast.IsKnown(self._s(meta), c[0])
+
+    def otherwise(self, meta, c):
+        return ast.Otherwise(self._s(meta), c[0], c[1])
+
+    def binop(self, meta, c):
+        return ast.BinOp(self._s(meta), str(c[1]), c[0], c[2])
+
+    def neg(self, meta, c):
+        return ast.Neg(self._s(meta), c[0])
+
+    def lookup(self, meta, c):
+        return ast.Lookup(self._s(meta), c[0], c[1])
+
+    def field(self, meta, c):
+        return ast.Field(self._s(meta), c[0], str(c[1]))
+
+    def name(self, meta, c):
+        return ast.Name(self._s(meta), str(c[0]))
+
+    def call(self, meta, c):
+        args = tuple(a for a in c[1:] if a is not None)
+        return ast.Call(self._s(meta), str(c[0]), args)
+
+    def aggregate(self, meta, c):
+        where = c[3].children[0] if len(c) == 5 else None
+        return ast.Aggregate(self._s(meta), str(c[0]), str(c[1]), c[2], where, c[-1])
+
+    def count(self, meta, c):
+        where = c[2].children[0] if len(c) == 3 else None
+        return ast.Aggregate(self._s(meta), "count", str(c[0]), c[1], where, None)
+
+    def where(self, meta, c):
+        return Tree("where", c)
+
+    def number(self, meta, c):
+        text = str(c[0])
+        return ast.Number(self._s(meta), Decimal(text), "." not in text)
+
+    def percent(self, meta, c):
+        return ast.Percent(self._s(meta), Decimal(str(c[0])[:-1]) / 100)
+
+    def date(self, meta, c):
+        return ast.DateLit(self._s(meta), _date(c[0], self.file))
+
+    def true(self, meta, c):
+        return ast.BoolLit(self._s(meta), True)
+
+    def false(self, meta, c):
+        return ast.BoolLit(self._s(meta), False)
+
+
+class _En:
+    def __init__(self, text: str):
+        self.text = text
+
+
+class _Under:
+    def __init__(self, code: str):
+        self.code = code
+
+
+class _AtVersion:
+    def __init__(self, version: str):
+        self.version = version
+
+
+class _Status:
+    def __init__(self, status: str):
+        self.status = status
+
+
+class _Gloss:
+    def __init__(self, text: str):
+        self.text = text
+
+
+class _When:
+    def __init__(self, expr: ast.Expr):
+        self.expr = expr
+
+
+class _Cites:
+    def __init__(self, cites: tuple[ast.Citation, ...]):
+        self.cites = cites
+
+
+class _Note:
+    def __init__(self, text: str):
+        self.text = text
+
+
+class _Delegated:
+    def __init__(self, to: str):
+        self.to = to
+
+
+def _opts(items: list[object]) -> tuple[tuple[ast.Citation, ...], str | None, str | None]:
+    cites: tuple[ast.Citation, ...] = ()
+    note = delegated = None
+    for x in items:
+        if isinstance(x, _Cites):
+            cites = x.cites
+        elif isinstance(x, _Note):
+            note = x.text
+        elif isinstance(x, _Delegated):
+            delegated = x.to
+    return cites, note, delegated
+
+
+def _literal_value(node: object) -> object:
+    if isinstance(node, ast.Number):
+        return node.value
+    if isinstance(node, ast.Percent):
+        return node.value
+    if isinstance(node, (ast.DateLit, ast.BoolLit)):
+        return node.value
+    return node

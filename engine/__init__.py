@@ -1,0 +1,1 @@
+"""Compile statutes into a checked dependency graph and evaluate cases against it."""

@@ -1,0 +1,223 @@
+"""Case files (YAML or JSON): read them, and check every fact against the program's declarations.
+
+Guarantees: a fact the statutes do not declare, or a value of the wrong type
+or out of range, is an error naming the field (and its line where the file
+has one); a fact given as null is absent, i.e. unknown.
+"""
+
+from __future__ import annotations
+
+import json
+import sys
+from dataclasses import dataclass, field
+from datetime import date, datetime
+from decimal import Decimal, InvalidOperation
+from pathlib import Path
+
+import yaml
+
+from dsl import types as T
+from dsl.errors import LawtraceError, SourceError, did_you_mean, raise_collected
+from dsl.source import SourceFile, Span
+from engine import ir
+
+TOP_LEVEL = ("id", "name", "notes", "regime", "date", "facts", "kind")
+
+
+@dataclass(frozen=True)
+class Case:
+    source: SourceFile
+    data: dict[str, object]
+    marks: dict[str, Span] = field(default_factory=dict)  # "facts.disability_grade" → where it is written
+
+    @property
+    def regime(self) -> str | None:
+        r = self.data.get("regime")
+        return str(r) if r is not None else None
+
+    @property
+    def raw_facts(self) -> dict[str, object]:
+        f = self.data.get("facts") or {}
+        return f if isinstance(f, dict) else {}
+
+    def span(self, path: str) -> Span:
+        return self.marks.get(path) or Span(self.source.name, 0, 0, 0, 0)
+
+    def error(self, path: str, message: str, hint: str | None = None) -> SourceError:
+        span = self.marks.get(path)
+        where = "" if span else f" (field {path})"
+        return SourceError(f"{path}: {message}{where}" if span else f"{message}{where}", span, self.source, hint)
+
+
+def read_case(path: str) -> Case:
+    """Read a case file (`-` for standard input); JSON or YAML by content."""
+    if path == "-":
+        source = SourceFile("<stdin>", sys.stdin.read())
+    else:
+        try:
+            source = SourceFile.read(Path(path), path)
+        except FileNotFoundError:
+            raise LawtraceError(f"{path}: no such case file") from None
+        except (OSError, UnicodeDecodeError) as e:
+            raise LawtraceError(f"{path}: cannot read the case file: {e}") from None
+    return parse_case(source)
+
+
+def parse_case(source: SourceFile) -> Case:
+    text = source.text
+    if source.name.endswith(".json") or text.lstrip().startswith("{"):
+        try:
+            json.loads(text)
+        except json.JSONDecodeError as e:
+            span = Span(source.name, e.lineno, e.colno, e.lineno, e.colno + 1)
+            raise SourceError(f"not valid JSON: {e.msg}", span, source) from None
+    try:
+        node = yaml.compose(text, Loader=yaml.SafeLoader)
+        data = yaml.safe_load(text)
+    except yaml.YAMLError as e:
+        mark = getattr(e, "problem_mark", None)
+        span = Span(source.name, mark.line + 1, mark.column + 1, mark.line + 1, mark.column + 2) if mark else None
+        problem = getattr(e, "problem", None) or str(e)
+        raise SourceError(f"not valid YAML: {problem}", span, source) from None
+    if not isinstance(data, dict):
+        raise SourceError("a case file is a mapping with `facts:` (and optionally id, regime, date)",
+                          Span(source.name, 1, 1, 1, 2), source)
+    marks: dict[str, Span] = {}
+    _collect_marks(node, "", source.name, marks)
+    return Case(source, data, marks)
+
+
+def _collect_marks(node: yaml.Node | None, prefix: str, file: str, out: dict[str, Span]) -> None:
+    if isinstance(node, yaml.MappingNode):
+        for key, value in node.value:
+            path = f"{prefix}.{key.value}" if prefix else str(key.value)
+            m = key.start_mark
+            out[path] = Span(file, m.line + 1, m.column + 1, m.line + 1, m.column + 1 + len(str(key.value)))
+            _collect_marks(value, path, file, out)
+    elif isinstance(node, yaml.SequenceNode):
+        for i, value in enumerate(node.value):
+            path = f"{prefix}[{i}]"
+            m = value.start_mark
+            out[path] = Span(file, m.line + 1, m.column + 1, m.line + 1, m.column + 2)
+            _collect_marks(value, path, file, out)
+
+
+def case_date(case: Case, override: str | None) -> date | None:
+    raw = override if override is not None else case.data.get("date")
+    if raw is None:
+        return None
+    parsed = _as_date(raw)
+    if parsed is None:
+        if override is not None:
+            raise LawtraceError(f"--date {override}: expected a date written YYYY-MM-DD")
+        raise case.error("date", f"expected a date written YYYY-MM-DD, found {raw!r}")
+    return parsed
+
+
+def check_top_level(case: Case) -> None:
+    errors = []
+    for key in case.data:
+        if key not in TOP_LEVEL:
+            errors.append(case.error(str(key), f"unknown field '{key}'", did_you_mean(str(key), TOP_LEVEL)))
+    facts = case.data.get("facts")
+    if facts is not None and not isinstance(facts, dict):
+        errors.append(case.error("facts", "`facts` must be a mapping of fact names to values"))
+    raise_collected(errors)
+
+
+def validate_facts(program: ir.Program, case: Case) -> dict[str, object]:
+    """The case's facts converted to engine values; every error in the case reported together."""
+    check_top_level(case)
+    declared = {n.id: n for n in program.facts()}
+    errors: list[LawtraceError] = []
+    out: dict[str, object] = {}
+    for name, raw in case.raw_facts.items():
+        path = f"facts.{name}"
+        node = declared.get(str(name))
+        if node is None:
+            errors.append(case.error(path, f"unknown fact '{name}' in regime {program.regime}",
+                                     did_you_mean(str(name), declared)))
+            continue
+        if raw is None:
+            continue
+        try:
+            out[str(name)] = convert(raw, node.type, path)
+        except _BadValue as e:
+            errors.append(case.error(e.path, e.message))
+    raise_collected(errors)
+    return out
+
+
+class _BadValue(Exception):
+    def __init__(self, path: str, message: str):
+        super().__init__(message)
+        self.path = path
+        self.message = message
+
+
+def convert(raw: object, t: T.Type, path: str) -> object:
+    """One fact's value as the engine holds it: Decimal numbers, date, bool, str, tuple of dicts."""
+    if isinstance(t, T.BoolType):
+        if isinstance(raw, bool):
+            return raw
+        raise _BadValue(path, f"expected true or false, found {raw!r}")
+    if isinstance(t, T.IntType):
+        if isinstance(raw, bool) or not isinstance(raw, int):
+            raise _BadValue(path, f"expected a whole number, found {raw!r}")
+        if t.low is not None and not (t.low <= raw <= (t.high if t.high is not None else raw)):
+            raise _BadValue(path, f"{raw} is out of range: expected {t.low} to {t.high}")
+        return Decimal(raw)
+    if isinstance(t, (T.MoneyType, T.RateType)):
+        if isinstance(raw, bool):
+            raise _BadValue(path, f"expected an amount, found {raw!r}")
+        try:
+            value = Decimal(str(raw))
+        except InvalidOperation:
+            raise _BadValue(path, f"expected an amount in yuan, found {raw!r}") from None
+        if not value.is_finite():
+            raise _BadValue(path, f"expected an amount in yuan, found {raw!r}")
+        if isinstance(t, T.MoneyType) and value < 0:
+            raise _BadValue(path, f"an amount cannot be negative: {raw}")
+        return value
+    if isinstance(t, T.DateType):
+        parsed = _as_date(raw)
+        if parsed is None:
+            raise _BadValue(path, f"expected a date written YYYY-MM-DD, found {raw!r}")
+        return parsed
+    if isinstance(t, T.EnumType):
+        if raw not in t.values:
+            hint = did_you_mean(str(raw), t.values)
+            raise _BadValue(path, f"expected one of {', '.join(t.values)}, found {raw!r}" + (f"; {hint}" if hint else ""))
+        return raw
+    if isinstance(t, T.ListType):
+        if not isinstance(raw, list):
+            raise _BadValue(path, "expected a list")
+        records = []
+        for i, entry in enumerate(raw):
+            where = f"{path}[{i}]"
+            if not isinstance(entry, dict):
+                raise _BadValue(where, "expected a mapping of " + ", ".join(f.name for f in t.fields))
+            record: dict[str, object] = {}
+            for key, value in entry.items():
+                f = t.field(str(key))
+                if f is None:
+                    hint = did_you_mean(str(key), [x.name for x in t.fields])
+                    raise _BadValue(f"{where}.{key}", f"unknown field '{key}'" + (f"; {hint}" if hint else ""))
+                if value is not None:
+                    record[str(key)] = convert(value, f.type, f"{where}.{key}")
+            records.append(record)
+        return tuple(records)
+    raise _BadValue(path, f"facts of type {t} cannot be given in a case")  # pragma: no cover
+
+
+def _as_date(raw: object) -> date | None:
+    if isinstance(raw, datetime):
+        return raw.date()
+    if isinstance(raw, date):
+        return raw
+    if isinstance(raw, str):
+        try:
+            return date.fromisoformat(raw)
+        except ValueError:
+            return None
+    return None

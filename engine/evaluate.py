@@ -1,0 +1,494 @@
+"""Evaluate one case against a compiled program, lazily, in three-valued logic, recording a trace.
+
+Guarantees: an absent fact is unknown (never false or zero) unless the statutes
+declare a presumption for it, and every presumption used is listed; money is
+Decimal, rounded half up to the fen at each money-valued node; parameters and
+dated rules are chosen by the case's date; every node evaluated is in the trace
+with its value, the citations that applied, and the nodes it read.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from datetime import date
+from decimal import ROUND_HALF_UP, Decimal, InvalidOperation
+
+from dsl import types as T
+from engine import ir
+from engine.citations import Citation
+from engine.diagnostics import Diagnostic
+from engine.values import NOTHING, UNKNOWN, V, to_fen, unknown
+
+Env = dict[str, tuple[dict[str, object], str]]
+Fn = Callable[["Evaluation", Env], V]
+
+
+@dataclass
+class TraceNode:
+    id: str
+    kind: str
+    value: V
+    citations: tuple[Citation, ...]
+    inputs: list[str]
+    rule_from: date | None = None
+    rule_span: str | None = None
+    source: str | None = None
+    lookups: list[tuple[str, object, object]] = field(default_factory=list)
+    assumed: bool = False
+    given: bool = False
+
+
+@dataclass(frozen=True)
+class Assumption:
+    fact: str
+    value: object
+    kind: str
+    reason: str
+    basis: tuple[Citation, ...]
+
+
+class Evaluator:
+    """A program with every formula compiled to a Python closure; evaluates many cases."""
+
+    def __init__(self, program: ir.Program):
+        self.program = program
+        self.compiled: dict[int, Fn] = {}
+        for node in program.nodes.values():
+            if isinstance(node, ir.ValueNode):
+                for v in node.versions:
+                    self._compile(v.expr)
+                    for w in v.cite_when:
+                        if w is not None:
+                            self._compile(w)
+            elif isinstance(node, ir.ParamNode):
+                for pv in node.versions:
+                    for w in pv.cite_when:
+                        if w is not None:
+                            self._compile(w)
+            elif isinstance(node, ir.FactNode) and node.presumption is not None:
+                self._compile(node.presumption.expr)
+
+    def evaluate(self, facts: dict[str, object], on: date | None) -> Evaluation:
+        return Evaluation(self, facts, on)
+
+    def _compile(self, e: ir.Expr) -> Fn:
+        fn = self.compiled.get(id(e))
+        if fn is None:
+            fn = _COMPILERS[type(e)](self, e)
+            self.compiled[id(e)] = fn
+        return fn
+
+
+class Evaluation:
+    """The lazy evaluation of one case; `get(node)` evaluates a node once and records it in the trace."""
+
+    def __init__(self, evaluator: Evaluator, facts: dict[str, object], on: date | None):
+        self.evaluator = evaluator
+        self.program = evaluator.program
+        self.facts = facts
+        self.date = on
+        self.cache: dict[str, V] = {}
+        self.trace: dict[str, TraceNode] = {}
+        self.assumed: dict[str, Assumption] = {}
+        self.diagnostics: list[Diagnostic] = []
+        self._frames: list[TraceNode] = []
+
+    # ------------------------------------------------------------ nodes
+
+    def get(self, node_id: str) -> V:
+        if self._frames:
+            inputs = self._frames[-1].inputs
+            if node_id not in inputs:
+                inputs.append(node_id)
+        cached = self.cache.get(node_id)
+        if cached is not None:
+            return cached
+        node = self.program.nodes[node_id]
+        frame = TraceNode(node_id, node.kind, V(UNKNOWN), (), [])
+        self._frames.append(frame)
+        try:
+            if isinstance(node, ir.FactNode):
+                value = self._fact(node, frame)
+            elif isinstance(node, ir.ParamNode):
+                value = self._param(node, frame, self.date, node_id)
+            else:
+                assert isinstance(node, ir.ValueNode)
+                value = self._value(node, frame)
+        finally:
+            self._frames.pop()
+        if value.known and isinstance(node.type, T.MoneyType) and isinstance(value.value, Decimal):
+            value = V(to_fen(value.value))
+        frame.value = value
+        self.cache[node_id] = value
+        self.trace[node_id] = frame
+        return value
+
+    def _fact(self, node: ir.FactNode, frame: TraceNode) -> V:
+        frame.citations = node.cites
+        frame.rule_span = str(node.span)
+        if node.id in self.facts:
+            frame.given = True
+            return V(self.facts[node.id])
+        p = node.presumption
+        if p is None:
+            return V(UNKNOWN, frozenset((node.id,)))
+        result = self.evaluator.compiled[id(p.expr)](self, {})
+        if not result.known:
+            return V(UNKNOWN, result.missing | {node.id})
+        frame.assumed = True
+        frame.citations = p.cites
+        frame.rule_span = str(p.span)
+        self.assumed.setdefault(node.id, Assumption(node.id, result.value, p.kind, p.reason, p.cites))
+        return V(result.value)
+
+    def _param(self, node: ir.ParamNode, frame: TraceNode, on: date | None, label: str) -> V:
+        if on is None:
+            return V(UNKNOWN, frozenset(("date",)))
+        version = next((v for v in node.versions if v.start <= on), None)
+        if version is None:
+            self._not_in_force(label, node.versions[-1].start, on, node.cites)
+            return V(UNKNOWN)
+        frame.rule_from = version.start
+        frame.rule_span = str(version.span)
+        frame.source = version.source
+        frame.citations = self._applicable(version.cites, version.cite_when)
+        return V(version.value)
+
+    def _value(self, node: ir.ValueNode, frame: TraceNode) -> V:
+        versions = node.versions
+        if versions[0].start is None:
+            version = versions[0]
+        elif self.date is None:
+            return V(UNKNOWN, frozenset(("date",)))
+        else:
+            found = next((v for v in versions if v.start is not None and v.start <= self.date), None)
+            if found is None:
+                self._not_in_force(node.id, versions[-1].start, self.date, node.cites)
+                return V(UNKNOWN)
+            version = found
+        frame.rule_from = version.start
+        frame.rule_span = str(version.span)
+        result = self.evaluator.compiled[id(version.expr)](self, {})
+        frame.citations = self._applicable(version.cites, version.cite_when)
+        return result
+
+    def _applicable(self, cites: tuple[Citation, ...], conditions: tuple[ir.Expr | None, ...]) -> tuple[Citation, ...]:
+        if not conditions:
+            return cites
+        out = []
+        for c, cond in zip(cites, conditions):
+            if cond is None or self.evaluator.compiled[id(cond)](self, {}).value is not False:
+                out.append(c)
+        return tuple(out)
+
+    def _not_in_force(self, what: str, earliest: date | None, on: date, cites: tuple[Citation, ...]) -> None:
+        message = f"no rule for {what} is in force on {on.isoformat()}"
+        if earliest is not None:
+            message += f" (the earliest starts {earliest.isoformat()})"
+        d = Diagnostic("warning", message, cites[:1])
+        if d not in self.diagnostics:
+            self.diagnostics.append(d)
+
+    def as_of(self, node_id: str, on: date) -> V:
+        node = self.program.nodes[node_id]
+        assert isinstance(node, ir.ParamNode)
+        if self._frames and node_id not in self._frames[-1].inputs:
+            self._frames[-1].inputs.append(node_id)
+        frame = TraceNode(f"{node_id}@{on.isoformat()}", "parameter", V(UNKNOWN), (), [])
+        value = self._param(node, frame, on, node_id)
+        frame.value = value
+        self.trace.setdefault(frame.id, frame)
+        if self._frames and frame.id not in self._frames[-1].inputs:
+            self._frames[-1].inputs.append(frame.id)
+        return value
+
+    def note_lookup(self, table: str, key: object, value: object) -> None:
+        if self._frames:
+            self._frames[-1].lookups.append((table, key, value))
+
+    def error(self, message: str, span: object) -> None:
+        d = Diagnostic("error", f"{message} ({span})")
+        if d not in self.diagnostics:
+            self.diagnostics.append(d)
+
+
+# ---------------------------------------------------------------- expression compilers
+
+
+def _const(ev: Evaluator, e: ir.Const) -> Fn:
+    v = V(e.value)
+    return lambda s, env: v
+
+
+def _ref(ev: Evaluator, e: ir.Ref) -> Fn:
+    node = e.node
+    return lambda s, env: s.get(node)
+
+
+def _local(ev: Evaluator, e: ir.Local) -> Fn:
+    name = e.name
+    return lambda s, env: V(env[name])
+
+
+def _unary(ev: Evaluator, e: ir.Unary) -> Fn:
+    inner = ev._compile(e.operand)
+    if e.op == "known":
+        return lambda s, env: V(inner(s, env).known)
+    if e.op == "not":
+        def not_(s: Evaluation, env: Env) -> V:
+            v = inner(s, env)
+            return V(not v.value) if v.known else v
+        return not_
+
+    def neg(s: Evaluation, env: Env) -> V:
+        v = inner(s, env)
+        return V(-v.value) if v.known else v  # type: ignore[operator]
+    return neg
+
+
+def _and(left: Fn, right: Fn) -> Fn:
+    def and_(s: Evaluation, env: Env) -> V:
+        a = left(s, env)
+        if a.value is False:
+            return a
+        b = right(s, env)
+        if b.value is False:
+            return b
+        if a.known and b.known:
+            return b
+        return unknown(a.missing, b.missing)
+    return and_
+
+
+def _or(left: Fn, right: Fn) -> Fn:
+    def or_(s: Evaluation, env: Env) -> V:
+        a = left(s, env)
+        if a.value is True:
+            return a
+        b = right(s, env)
+        if b.value is True:
+            return b
+        if a.known and b.known:
+            return b
+        return unknown(a.missing, b.missing)
+    return or_
+
+
+def _otherwise(left: Fn, right: Fn) -> Fn:
+    def otherwise(s: Evaluation, env: Env) -> V:
+        a = left(s, env)
+        if a.known:
+            return a
+        b = right(s, env)
+        return b if b.known else unknown(a.missing, b.missing)
+    return otherwise
+
+
+_ARITH: dict[str, Callable[[object, object], object]] = {
+    "+": lambda a, b: a + b,  # type: ignore[operator]
+    "-": lambda a, b: _minus(a, b),
+    "*": lambda a, b: a * b,  # type: ignore[operator]
+    "/": lambda a, b: a / b,  # type: ignore[operator]
+    "==": lambda a, b: a == b,
+    "!=": lambda a, b: a != b,
+    "<": lambda a, b: a < b,  # type: ignore[operator]
+    "<=": lambda a, b: a <= b,  # type: ignore[operator]
+    ">": lambda a, b: a > b,  # type: ignore[operator]
+    ">=": lambda a, b: a >= b,  # type: ignore[operator]
+}
+
+
+def _minus(a: object, b: object) -> object:
+    if isinstance(a, date) and isinstance(b, date):
+        return Decimal((a - b).days)
+    return a - b  # type: ignore[operator]
+
+
+def _binary(ev: Evaluator, e: ir.Binary) -> Fn:
+    left, right = ev._compile(e.left), ev._compile(e.right)
+    if e.op == "and":
+        return _and(left, right)
+    if e.op == "or":
+        return _or(left, right)
+    if e.op == "otherwise":
+        return _otherwise(left, right)
+    op = _ARITH[e.op]
+    span = e.span
+
+    def binary(s: Evaluation, env: Env) -> V:
+        a = left(s, env)
+        b = right(s, env)
+        if a.known and b.known:
+            try:
+                return V(op(a.value, b.value))
+            except (ZeroDivisionError, InvalidOperation):
+                s.error("division by zero", span)
+                return V(UNKNOWN)
+        return unknown(a.missing, b.missing)
+    return binary
+
+
+def _cond(ev: Evaluator, e: ir.Cond) -> Fn:
+    cond, then, other = ev._compile(e.cond), ev._compile(e.then), ev._compile(e.otherwise)
+
+    def if_(s: Evaluation, env: Env) -> V:
+        c = cond(s, env)
+        if c.value is True:
+            return then(s, env)
+        if c.value is False:
+            return other(s, env)
+        a, b = then(s, env), other(s, env)
+        if a.known and b.known and a.value == b.value:
+            return a
+        return unknown(c.missing, a.missing, b.missing)
+    return if_
+
+
+def _member(ev: Evaluator, e: ir.Member) -> Fn:
+    inner = ev._compile(e.operand)
+    if e.low is not None:
+        low, high = e.low, e.high
+
+        def in_range(s: Evaluation, env: Env) -> V:
+            v = inner(s, env)
+            return V(low <= v.value <= high) if v.known else v  # type: ignore[operator]
+        return in_range
+    members = frozenset(e.members)
+
+    def in_set(s: Evaluation, env: Env) -> V:
+        v = inner(s, env)
+        return V(v.value in members) if v.known else v
+    return in_set
+
+
+def _clamp(x: Decimal, low: Decimal, high: Decimal) -> Decimal:
+    return min(max(x, low), high)
+
+
+_FUNCTIONS: dict[str, Callable[..., object]] = {
+    "min": min,
+    "max": max,
+    "clamp": _clamp,
+    "abs": abs,
+    "year": lambda d: Decimal(d.year),
+    "days_between": lambda a, b: Decimal((b - a).days),
+    "round_yuan": lambda x: x.quantize(Decimal(1), rounding=ROUND_HALF_UP),
+}
+
+
+def _case_date(s: Evaluation, env: Env) -> V:
+    return V(s.date) if s.date is not None else V(UNKNOWN, frozenset(("date",)))
+
+
+def _call(ev: Evaluator, e: ir.Call) -> Fn:
+    if e.func == "case_date":
+        return _case_date
+    args = [ev._compile(a) for a in e.args]
+    f = _FUNCTIONS[e.func]
+
+    def call(s: Evaluation, env: Env) -> V:
+        values = [a(s, env) for a in args]
+        if all(v.known for v in values):
+            return V(f(*(v.value for v in values)))
+        return unknown(*(v.missing for v in values))
+    return call
+
+
+def _as_of(ev: Evaluator, e: ir.AsOf) -> Fn:
+    when = ev._compile(e.when)
+    node = e.node
+
+    def as_of(s: Evaluation, env: Env) -> V:
+        d = when(s, env)
+        if not d.known:
+            return d
+        return s.as_of(node, d.value)  # type: ignore[arg-type]
+    return as_of
+
+
+def _lookup(ev: Evaluator, e: ir.Lookup) -> Fn:
+    table, key = ev._compile(e.table), ev._compile(e.key)
+    name = e.table.node if isinstance(e.table, ir.Ref) else "table"
+    span = e.span
+
+    def lookup(s: Evaluation, env: Env) -> V:
+        t, k = table(s, env), key(s, env)
+        if not (t.known and k.known):
+            return unknown(t.missing, k.missing)
+        entries = t.value
+        assert isinstance(entries, dict)
+        if k.value not in entries:
+            s.error(f"{name} has no entry for {k.value}", span)
+            return V(UNKNOWN)
+        value = entries[k.value]
+        s.note_lookup(name, k.value, value)
+        return V(value)
+    return lookup
+
+
+def _get_field(ev: Evaluator, e: ir.GetField) -> Fn:
+    record = ev._compile(e.record)
+    name = e.name
+
+    def get_field(s: Evaluation, env: Env) -> V:
+        r = record(s, env)
+        if not r.known:
+            return r
+        fields, origin = r.value  # type: ignore[misc]
+        if name in fields:
+            return V(fields[name])
+        return V(UNKNOWN, frozenset((origin,)))
+    return get_field
+
+
+def _aggregate(ev: Evaluator, e: ir.Aggregate) -> Fn:
+    collection = ev._compile(e.collection)
+    where = ev._compile(e.where) if e.where is not None else None
+    body = ev._compile(e.body) if e.body is not None else None
+    var, kind = e.var, e.kind
+    origin = e.collection.node if isinstance(e.collection, ir.Ref) else var
+    zero = Decimal(0)
+
+    def aggregate(s: Evaluation, env: Env) -> V:
+        items = collection(s, env)
+        if not items.known:
+            return items
+        total = zero
+        missing: frozenset[str] = NOTHING
+        for record in items.value:  # type: ignore[attr-defined]
+            inner = dict(env)
+            inner[var] = (record, origin)
+            if where is not None:
+                w = where(s, inner)
+                if w.value is False:
+                    continue
+                if not w.known:
+                    missing = missing | w.missing
+                    continue
+            if body is None:
+                total += 1
+                continue
+            b = body(s, inner)
+            if b.known:
+                total += b.value  # type: ignore[operator]
+            else:
+                missing = missing | b.missing
+        return V(total) if not missing else V(UNKNOWN, missing)
+    return aggregate
+
+
+_COMPILERS: dict[type, Callable[[Evaluator, ir.Expr], Fn]] = {
+    ir.Const: _const,  # type: ignore[dict-item]
+    ir.Ref: _ref,  # type: ignore[dict-item]
+    ir.Local: _local,  # type: ignore[dict-item]
+    ir.Unary: _unary,  # type: ignore[dict-item]
+    ir.Binary: _binary,  # type: ignore[dict-item]
+    ir.Cond: _cond,  # type: ignore[dict-item]
+    ir.Member: _member,  # type: ignore[dict-item]
+    ir.Call: _call,  # type: ignore[dict-item]
+    ir.AsOf: _as_of,  # type: ignore[dict-item]
+    ir.Lookup: _lookup,  # type: ignore[dict-item]
+    ir.GetField: _get_field,  # type: ignore[dict-item]
+    ir.Aggregate: _aggregate,  # type: ignore[dict-item]
+}

@@ -1,0 +1,248 @@
+"""The checked program: resolved definitions and typed expressions, ready to evaluate.
+
+Every reference is resolved to a node id, every expression has a type, every
+definition carries its citations and span. Built by `engine.compile` from the
+AST; nothing here is mutated after construction.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import date
+
+from dsl.source import Span
+from dsl.types import Type
+from engine.citations import Citation
+
+# ---------------------------------------------------------------- expressions
+
+
+@dataclass(frozen=True)
+class Expr:
+    type: Type
+    span: Span
+
+
+@dataclass(frozen=True)
+class Const(Expr):
+    value: object  # Decimal, bool, date, str (enum member or party)
+
+
+@dataclass(frozen=True)
+class Ref(Expr):
+    """A reference to another node of the graph."""
+
+    node: str
+
+
+@dataclass(frozen=True)
+class Local(Expr):
+    """The variable bound by an aggregate: `d` in `sum(d in dependents: ...)`."""
+
+    name: str
+
+
+@dataclass(frozen=True)
+class Unary(Expr):
+    op: str  # "neg" | "not" | "known"
+    operand: Expr
+
+
+@dataclass(frozen=True)
+class Binary(Expr):
+    op: str  # + - * / == != < <= > >= and or otherwise
+    left: Expr
+    right: Expr
+
+
+@dataclass(frozen=True)
+class Cond(Expr):
+    cond: Expr
+    then: Expr
+    otherwise: Expr
+
+
+@dataclass(frozen=True)
+class Member(Expr):
+    """`x in 1..10` (low/high set) or `x in {a, b}` (members set)."""
+
+    operand: Expr
+    low: int | None
+    high: int | None
+    members: tuple[str, ...]
+
+
+@dataclass(frozen=True)
+class Call(Expr):
+    func: str
+    args: tuple[Expr, ...]
+
+
+@dataclass(frozen=True)
+class AsOf(Expr):
+    """The version of a parameter in force at another date than the case's."""
+
+    node: str
+    when: Expr
+
+
+@dataclass(frozen=True)
+class Lookup(Expr):
+    table: Expr
+    key: Expr
+
+
+@dataclass(frozen=True)
+class GetField(Expr):
+    record: Expr
+    name: str
+
+
+@dataclass(frozen=True)
+class Aggregate(Expr):
+    kind: str  # "sum" | "count"
+    var: str
+    collection: Expr
+    where: Expr | None
+    body: Expr | None
+
+
+# ---------------------------------------------------------------- definitions
+
+
+@dataclass(frozen=True)
+class Labels:
+    zh: str
+    en: str
+
+
+@dataclass(frozen=True)
+class Node:
+    """A node of the dependency graph: a fact, parameter, value or one field of a benefit."""
+
+    id: str
+    kind: str  # "fact" | "parameter" | "value" | "item_field"
+    type: Type
+    labels: Labels
+    cites: tuple[Citation, ...]
+    note: str | None
+    span: Span
+    instrument: str
+
+
+@dataclass(frozen=True)
+class Presumption:
+    fact: str
+    expr: Expr
+    kind: str
+    cites: tuple[Citation, ...]
+    reason: str
+    span: Span
+
+
+@dataclass(frozen=True)
+class FactNode(Node):
+    presumption: Presumption | None = None
+    delegated_to: str | None = None
+
+
+@dataclass(frozen=True)
+class ParamVersion:
+    start: date
+    value: object  # Decimal | bool | date | dict for tables
+    cites: tuple[Citation, ...]
+    source: str | None
+    span: Span
+    cite_when: tuple[Expr | None, ...] = ()  # parallel to cites: the condition under which each applies
+
+
+@dataclass(frozen=True)
+class ParamNode(Node):
+    versions: tuple[ParamVersion, ...] = ()  # newest first
+
+
+@dataclass(frozen=True)
+class ValueVersion:
+    start: date | None
+    expr: Expr
+    cites: tuple[Citation, ...]
+    note: str | None
+    span: Span
+    cite_when: tuple[Expr | None, ...] = ()  # parallel to cites: the condition under which each applies
+
+
+@dataclass(frozen=True)
+class ValueNode(Node):
+    versions: tuple[ValueVersion, ...] = ()  # newest first; a single undated version has start None
+
+
+@dataclass(frozen=True)
+class PartDef:
+    name: str
+    amount: str  # node ids
+    payer: str
+    cites: tuple[Citation, ...]
+
+
+ITEM_FIELDS = ("payable", "amount", "payer", "advance_payer", "recover_from")
+
+
+@dataclass(frozen=True)
+class Benefit:
+    id: str
+    labels: Labels
+    period: str
+    cites: tuple[Citation, ...]
+    fields: dict[str, str]  # field name → node id, for the fields the statute gives
+    parts: tuple[PartDef, ...]
+    span: Span
+    instrument: str
+
+
+@dataclass(frozen=True)
+class ArticleText:
+    instrument: str
+    version: str | None
+    number: int
+    status: str  # verbatim | gist | unavailable
+    text: str | None
+    gloss: str | None
+    span: Span
+
+
+@dataclass(frozen=True)
+class InstrumentInfo:
+    code: str
+    title_zh: str
+    title_en: str
+    under: str | None
+    versions: tuple[tuple[str, date], ...]  # (version, in force), oldest first
+    file: str
+
+    @property
+    def latest(self) -> str:
+        return self.versions[-1][0]
+
+    @property
+    def in_force(self) -> date:
+        return self.versions[0][1]
+
+
+@dataclass(frozen=True)
+class Program:
+    """A regime compiled: its nodes, benefits, the article texts, and the dependency graph."""
+
+    regime: str
+    labels: Labels
+    instruments: tuple[InstrumentInfo, ...]
+    nodes: dict[str, Node]
+    benefits: tuple[Benefit, ...]
+    articles: dict[tuple[str, str | None, int], ArticleText]
+    graph: object = field(compare=False, repr=False)  # networkx.DiGraph
+    warnings: tuple[object, ...] = ()
+
+    def instrument(self, code: str) -> InstrumentInfo | None:
+        return next((i for i in self.instruments if i.code == code), None)
+
+    def facts(self) -> list[FactNode]:
+        return [n for n in self.nodes.values() if isinstance(n, FactNode)]

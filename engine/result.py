@@ -1,0 +1,207 @@
+"""A case evaluated item by item into the result of CONTRACT.md: payable, amount, payers, basis, missing, trace."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date
+
+from dsl import types as T
+from engine import ir
+from engine.citations import Citation
+from engine.evaluate import Evaluation, Evaluator, TraceNode
+from engine.values import UNKNOWN, V, to_json
+
+TRACE_SCHEMA = "lawtrace.trace/1"
+
+
+@dataclass(frozen=True)
+class Part:
+    name: str
+    amount: V
+    payer: V
+    basis: tuple[Citation, ...]
+
+
+@dataclass(frozen=True)
+class ItemResult:
+    benefit: ir.Benefit
+    payable: V
+    amount: V
+    payer: V
+    advance_payer: V
+    recover_from: V
+    parts: tuple[Part, ...]
+    basis: tuple[Citation, ...]
+    missing: tuple[str, ...]
+    undetermined: tuple[str, ...]
+
+
+@dataclass(frozen=True)
+class Result:
+    program: ir.Program
+    date: date | None
+    items: tuple[ItemResult, ...]
+    evaluation: Evaluation
+
+    def item(self, item_id: str) -> ItemResult:
+        return next(i for i in self.items if i.benefit.id == item_id)
+
+    @property
+    def missing_facts(self) -> tuple[str, ...]:
+        return tuple(sorted({m for i in self.items for m in i.missing}))
+
+
+NONE_PARTY = V(None)
+
+
+def evaluate(evaluator: Evaluator, facts: dict[str, object], on: date | None) -> Result:
+    ev = evaluator.evaluate(facts, on)
+    items = tuple(_item(ev, b) for b in evaluator.program.benefits)
+    return Result(evaluator.program, on, items, ev)
+
+
+def _party(v: V) -> V:
+    return NONE_PARTY if v.value == "none" else v
+
+
+def _item(ev: Evaluation, b: ir.Benefit) -> ItemResult:
+    f = b.fields
+    payable = ev.get(f["payable"]) if "payable" in f else V(True)
+    if payable.value is False:
+        return ItemResult(b, payable, NONE_PARTY, NONE_PARTY, NONE_PARTY, NONE_PARTY, (),
+                          _basis(ev, [f["payable"]] if "payable" in f else []), (), ())
+    amount = ev.get(f["amount"])
+    payer = _party(ev.get(f["payer"]))
+    advance = _party(ev.get(f["advance_payer"])) if "advance_payer" in f else NONE_PARTY
+    recover = _party(ev.get(f["recover_from"])) if "recover_from" in f else NONE_PARTY
+    parts: list[Part] = []
+    for p in b.parts:
+        parts.append(Part(p.name, ev.get(p.amount), _party(ev.get(p.payer)), _basis(ev, [p.amount, p.payer])))
+    fields = {"payable": payable, "amount": amount, "payer": payer, "advance_payer": advance, "recover_from": recover}
+    undetermined = tuple(name for name, v in fields.items() if not v.known)
+    missing = sorted(set().union(*(v.missing for v in fields.values() if not v.known)))
+    basis = _basis(ev, [f[k] for k in ("payable", "amount", "payer", "advance_payer", "recover_from") if k in f]
+                   + [x for p in b.parts for x in (p.amount, p.payer)])
+    return ItemResult(b, payable, amount, payer, advance, recover, tuple(parts), basis, tuple(missing), undetermined)
+
+
+def _basis(ev: Evaluation, roots: list[str]) -> tuple[Citation, ...]:
+    """The citations of every rule the answer passed through, inputs before the rules that read them."""
+    seen: set[str] = set()
+    out: list[Citation] = []
+
+    def visit(node_id: str) -> None:
+        if node_id in seen:
+            return
+        seen.add(node_id)
+        t = ev.trace.get(node_id)
+        if t is None:
+            return
+        for i in t.inputs:
+            visit(i)
+        if t.kind == "fact" and not t.assumed:
+            return
+        for c in t.citations:
+            if c not in out:
+                out.append(c)
+
+    for r in roots:
+        visit(r)
+    return tuple(out)
+
+
+# ---------------------------------------------------------------- JSON
+
+
+def result_json(result: Result, include_trace: bool = True) -> dict[str, object]:
+    ev = result.evaluation
+    out: dict[str, object] = {
+        "regime": result.program.regime,
+        "instruments": {
+            i.code: {"zh": i.title_zh, "en": i.title_en, "latest": i.latest}
+            for i in result.program.instruments
+        },
+        "date": result.date.isoformat() if result.date else None,
+        "items": [item_json(i) for i in result.items],
+        "missing_facts": list(result.missing_facts),
+        "assumed": [
+            {"fact": a.fact, "value": to_json(a.value, result.program.nodes[a.fact].type),
+             "basis": [c.as_json() for c in a.basis], "kind": a.kind, "reason": a.reason}
+            for a in ev.assumed.values()
+        ],
+        "diagnostics": [d.as_json() for d in list(result.program.warnings) + ev.diagnostics],
+    }
+    if include_trace:
+        out["trace"] = trace_json(result)
+    return out
+
+
+def item_json(i: ItemResult) -> dict[str, object]:
+    payable = i.payable.value if i.payable.known else None
+    amount = to_json(i.amount.value, T.MONEY) if payable is True else None
+    out: dict[str, object] = {
+        "id": i.benefit.id,
+        "label": {"zh": i.benefit.labels.zh, "en": i.benefit.labels.en},
+        "payable": payable,
+        "amount": amount,
+        "period": i.benefit.period,
+        "payer": _party_json(i.payer),
+        "advance_payer": _party_json(i.advance_payer),
+        "recover_from": _party_json(i.recover_from),
+        "parts": [
+            {"name": p.name, "amount": to_json(p.amount.value, T.MONEY), "payer": _party_json(p.payer),
+             "basis": [c.as_json() for c in p.basis]}
+            for p in i.parts
+        ] if payable is True else [],
+        "basis": [c.as_json() for c in i.basis],
+        "undetermined": list(i.undetermined),
+        "missing": list(i.missing),
+    }
+    if payable is None and i.amount.known:
+        out["amount_if_payable"] = to_json(i.amount.value, T.MONEY)
+    return out
+
+
+def _party_json(v: V) -> object:
+    return None if v.value is UNKNOWN else v.value
+
+
+def trace_json(result: Result) -> dict[str, object]:
+    nodes = result.program.nodes
+    return {
+        "schema": TRACE_SCHEMA,
+        "nodes": [_trace_node(t, nodes.get(t.id.split("@")[0]), nodes) for t in result.evaluation.trace.values()],
+    }
+
+
+def _trace_node(t: TraceNode, node: ir.Node | None, nodes: dict[str, ir.Node]) -> dict[str, object]:
+    typ = node.type if node is not None else T.INT
+    out: dict[str, object] = {
+        "id": t.id,
+        "kind": t.kind,
+        "type": str(typ),
+        "value": to_json(t.value.value, typ),
+        "known": t.value.known,
+        "missing": sorted(t.value.missing),
+        "citations": [c.as_json() for c in t.citations],
+        "inputs": list(t.inputs),
+    }
+    if t.rule_from is not None:
+        out["from"] = t.rule_from.isoformat()
+    if t.rule_span is not None:
+        out["rule"] = t.rule_span
+    if t.source is not None:
+        out["source"] = t.source
+    if t.lookups:
+        out["lookups"] = [{"table": name, "key": to_json(k, _table(nodes, name).key),
+                           "value": to_json(v, _table(nodes, name).value)} for name, k, v in t.lookups]
+    if t.assumed:
+        out["assumed"] = True
+    if t.given:
+        out["given"] = True
+    return out
+
+
+def _table(nodes: dict[str, ir.Node], name: str) -> T.TableType:
+    t = nodes[name].type if name in nodes else None
+    return t if isinstance(t, T.TableType) else T.TableType(T.INT, T.RATE)

@@ -1,0 +1,95 @@
+"""The public Python API: load a regime, evaluate a case, get the result as data or JSON."""
+
+from __future__ import annotations
+
+import functools
+from datetime import date
+from pathlib import Path
+
+from dsl.errors import LawtraceError
+from dsl.parser import parse_file
+from engine import ir
+from engine.case import Case, case_date, parse_case, read_case, validate_facts
+from engine.catalog import Catalog, display_name, index, load_catalog
+from engine.compile import compile_regime
+from engine.evaluate import Evaluator
+from engine.result import Result, evaluate
+
+DEFAULT_REGIME = "national"
+
+
+@functools.cache
+def catalog() -> Catalog:
+    return load_catalog()
+
+
+def with_overlays(rules: tuple[Path, ...]) -> Catalog:
+    """The shipped catalog plus a user's overlay files (each an instrument of its own)."""
+    if not rules:
+        return catalog()
+    base = catalog()
+    extra = []
+    sources = dict(base.sources)
+    for path in rules:
+        if not path.exists():
+            raise LawtraceError(f"{path}: no such rules file")
+        name = display_name(path)
+        module = parse_file(path, name)
+        from dsl.source import SourceFile
+
+        sources[name] = SourceFile.read(path, name)
+        extra.append(module)
+    return index(list(base.modules) + extra, sources)
+
+
+@functools.lru_cache(maxsize=32)
+def _compiled(regime: str, rules: tuple[Path, ...]) -> tuple[ir.Program, Evaluator]:
+    cat = with_overlays(rules)
+    overlays = tuple(m for m in cat.modules if m.file in {display_name(p) for p in rules})
+    program = compile_regime(cat, regime, overlays)
+    return program, Evaluator(program)
+
+
+def load_program(regime: str = DEFAULT_REGIME, rules: tuple[Path, ...] = ()) -> ir.Program:
+    return _compiled(regime, tuple(rules))[0]
+
+
+def evaluator(regime: str = DEFAULT_REGIME, rules: tuple[Path, ...] = ()) -> Evaluator:
+    return _compiled(regime, tuple(rules))[1]
+
+
+def evaluate_case(case: str | Case | dict, regime: str | None = None, on: str | None = None,
+                  rules: tuple[Path, ...] = ()) -> Result:
+    """Evaluate a case (a path, `-`, a parsed Case, or a dict as in a case file)."""
+    if isinstance(case, dict):
+        import json
+
+        from dsl.source import SourceFile
+
+        case = parse_case(SourceFile("<case>", json.dumps(case, default=str, ensure_ascii=False)))
+    elif isinstance(case, str):
+        case = read_case(case)
+    name = regime or case.regime or DEFAULT_REGIME
+    program, ev = _compiled(name, tuple(rules))
+    facts = validate_facts(program, case)
+    when: date | None = case_date(case, on)
+    return evaluate(ev, facts, when)
+
+
+def regimes() -> list[dict[str, object]]:
+    cat = catalog()
+    out = []
+    for name, r in sorted(cat.regimes.items()):
+        codes = cat.expand(name)
+        instruments = []
+        for code in codes:
+            i = cat.instruments[code].instrument
+            assert i is not None
+            instruments.append({
+                "code": i.code, "title": {"zh": i.title_zh, "en": i.title_en},
+                "versions": [{"version": v.version, "in_force": v.in_force.isoformat()} for v in i.versions],
+                "under": i.under,
+            })
+        out.append({"name": name, "label": {"zh": r.labels.zh, "en": r.labels.en},
+                    "instruments": instruments, "overrides": []})
+    return out

@@ -1,0 +1,1 @@
+"""The encoded law: one DSL file per instrument, and the regimes."""
