@@ -6,8 +6,8 @@ from pathlib import Path
 
 import pytest
 
-from dsl.source import SourceFile
 from dsl.parser import parse_text
+from dsl.source import SourceFile
 from engine.catalog import index
 from engine.compile import compile_regime
 from engine.evaluate import Evaluator

@@ -1,0 +1,36 @@
+"""`lawtrace eval`."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import click
+
+from lawtrace.cli_support import FORMATS_REPORT, LANGS, emit_json, user_errors
+
+
+@click.command("eval")
+@click.argument("case")
+@click.option("--regime", help="Regime to apply (overrides the case file's).")
+@click.option("--date", "on", help="Date of the accident, YYYY-MM-DD (overrides the case file's).")
+@click.option("--rules", "rules", multiple=True, type=click.Path(path_type=Path), help="A DSL overlay file.")
+@click.option("--format", "fmt", type=FORMATS_REPORT, default="text", show_default=True)
+@click.option("--lang", type=LANGS, default="zh", show_default=True)
+@user_errors
+def eval_(case: str, regime: str | None, on: str | None, rules: tuple[Path, ...], fmt: str, lang: str) -> None:
+    """Evaluate one case file (YAML or JSON; `-` reads standard input)."""
+    from engine.case import read_case
+    from engine.result import result_json
+    from explain.render import render_result
+    from lawtrace.api import evaluate_case
+
+    parsed = read_case(case)
+    result = evaluate_case(parsed, regime, on, rules)
+    data = result_json(result)
+    if fmt == "json":
+        emit_json(data)
+    else:
+        click.echo(render_result(data, lang, fmt, parsed.data), nl=False)
+
+
+command = eval_
