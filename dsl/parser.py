@@ -8,7 +8,6 @@ date, bool) and every node knows its span. Syntax errors become a
 from __future__ import annotations
 
 import functools
-import textwrap
 from datetime import date
 from decimal import Decimal
 from pathlib import Path
@@ -106,10 +105,14 @@ _FRIENDLY: dict[str, list[str]] = {
         'instrument X "x" version 2010 in_force 2011-01-01 article 1 parameter p: int from 2011 3',
         'instrument X "x" version 2010 in_force 2011-01-01 article 1 parameter p: int from x',
     ],
+    "a parenthesis `(` is not closed": [
+        'instrument X "x" version 2010 in_force 2011-01-01 article 1 value v: int = (1',
+        'instrument X "x" version 2010 in_force 2011-01-01 article 1 value v: int = (1 article',
+        'instrument X "x" version 2010 in_force 2011-01-01 article 1 value v: int = min(1, 2 article',
+    ],
     "the formula ends too early: an operator needs something on its right": [
         'instrument X "x" version 2010 in_force 2011-01-01 article 1 value v: int = 1 +',
         'instrument X "x" version 2010 in_force 2011-01-01 article 1 value v: int = 1 * article',
-        'instrument X "x" version 2010 in_force 2011-01-01 article 1 value v: int = (1',
     ],
     "`if` needs `then` and `else`": [
         'instrument X "x" version 2010 in_force 2011-01-01 article 1 value v: int = if a then 1 article',
@@ -179,6 +182,7 @@ _TOKEN_WORDS = {
     "NAME": "a name", "STRING": "a quoted string", "INT": "a whole number", "NUMBER": "a number",
     "DATE": "a date (YYYY-MM-DD)", "PERCENT": "a percentage", "VERSION": "a version year",
     "EQUAL": "'='", "COLON": "':'", "LPAR": "'('", "RPAR": "')'", "LBRACE": "'{'", "RBRACE": "'}'",
+    "AGGREGATE": "sum(...)", "COUNT": "count(...)", "TEXT_STATUS": "verbatim, gist or unavailable",
     "COMMA": "','", "LSQB": "'['", "RSQB": "']'",
 }
 
@@ -212,8 +216,8 @@ def _span(file: str, meta: object) -> Span:
 def _text(token: Token) -> str:
     raw = str(token)
     if raw.startswith('"""'):
-        body = raw[3:-3]
-        return textwrap.dedent(body).strip("\n")
+        lines = [line.strip() for line in raw[3:-3].splitlines()]
+        return "\n".join(lines).strip("\n")
     return bytes(raw[1:-1], "utf-8").decode("unicode_escape") if "\\" in raw else raw[1:-1]
 
 

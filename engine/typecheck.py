@@ -172,8 +172,10 @@ class Checker:
         return ir.Cond(t, e.span, cond, then, other)
 
     def _binop(self, e: ast.BinOp, expected, scope) -> ir.Expr:
-        hint = expected if e.op in "+-" else None
-        left, right = self._pair(e.left, e.right, hint, scope)
+        if e.op in "+-":
+            left, right = self._pair(e.left, e.right, expected, scope)
+        else:  # a bare number multiplies or divides as a plain number, never as money
+            left, right = self._expr(e.left, None, scope), self._expr(e.right, None, scope)
         t = arithmetic(e.op, left.type, right.type)
         if t is None:
             verb = {"+": "add", "-": "subtract", "*": "multiply", "/": "divide"}[e.op]

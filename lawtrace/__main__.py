@@ -1,0 +1,5 @@
+"""`python -m lawtrace`."""
+
+from lawtrace.cli import main
+
+main()
