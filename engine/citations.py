@@ -66,6 +66,11 @@ class Citation:
                 text += f"({self.item})"
         return text
 
+    def dsl(self) -> str:
+        """The citation as written in a statute file, with its version: `WIIR@2010 37(1)(1)`."""
+        at = f"@{self.version}" if self.version else ""
+        return f"{self.instrument}{at} {self.en().split(' art. ')[1]}"
+
     def en_versioned(self, multi_version: bool) -> str:
         if multi_version and self.version:
             return f"{self.instrument} ({self.version}) art. {self.en().split(' art. ')[1]}"

@@ -208,6 +208,8 @@ class _Compiler:
                 ir.ValueVersion(v.start, v.expr, self._cites(v.cites, inst, version, cites), v.note, v.span)  # type: ignore[arg-type]
                 for v in ordered
             )
+            if len(d.versions) == 1 and d.versions[0].start is None and d.versions[0].cites:
+                cites = versions[0].cites  # `value v: T = EXPR cite ...`: the trailing citation is the rule's
             self.nodes[d.name] = ir.ValueNode(d.name, "value", d.type, labels, cites, d.note, d.span, inst.code,
                                               versions=versions)
             for i, v in enumerate(ordered):

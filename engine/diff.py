@@ -18,7 +18,7 @@ import networkx as nx
 from dsl import types as T
 from engine import ir
 from engine.citations import Citation
-from engine.printer import show, show_const
+from engine.printer import show, show_value
 from engine.result import ItemResult, Result
 from engine.values import UNKNOWN, V, to_json
 
@@ -71,7 +71,7 @@ def rule_content(node: ir.Node, on: date | None) -> tuple[str, tuple[Citation, .
         versions = _in_force(node.versions, on)
         if not versions:
             return None
-        text = "; ".join(f"from {v.start.isoformat()}: {_show_value(v.value, node.type)}" for v in versions)
+        text = "; ".join(f"from {v.start.isoformat()}: {show_value(v.value, node.type)}" for v in versions)
         return text, tuple(c for v in versions for c in v.cites)
     if isinstance(node, ir.ValueNode):
         versions = _in_force(node.versions, on)
@@ -92,12 +92,6 @@ def _in_force(versions, on: date | None):
         if v.start is None or v.start <= on:
             return [v]
     return []
-
-
-def _show_value(value: object, t: T.Type) -> str:
-    if isinstance(value, dict) and isinstance(t, T.TableType):
-        return "{" + ", ".join(f"{show_const(k, t.key)}: {show_const(v, t.value)}" for k, v in value.items()) + "}"
-    return show_const(value, t)
 
 
 def _items_of(program: ir.Program, node_id: str) -> tuple[str, ...]:

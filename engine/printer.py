@@ -60,13 +60,42 @@ def _wrap(text: str, own: int, outer: int) -> str:
     return f"({text})" if own < outer else text
 
 
+def show_value(value: object, t: T.Type) -> str:
+    """A parameter's value: a constant, or a table as `{key: value, ...}`."""
+    if isinstance(value, dict) and isinstance(t, T.TableType):
+        return "{" + ", ".join(f"{show_const(k, t.key)}: {show_const(v, t.value)}" for k, v in value.items()) + "}"
+    return show_const(value, t)
+
+
 def show_const(value: object, t: T.Type) -> str:
     if isinstance(value, bool):
         return "true" if value else "false"
     if isinstance(value, Decimal):
-        if isinstance(t, T.RateType) and value != value.to_integral_value() or isinstance(t, T.RateType) and value < 1:
+        if isinstance(t, T.RateType):
             return f"{(value * 100).normalize():f}%"
         return f"{value.normalize():f}"
     if isinstance(value, date):
         return value.isoformat()
     return str(value)
+
+
+def show_program(program: ir.Program) -> str:
+    """Every node of a program with its versions, formulas and citations: the IR as text, stable for golden tests."""
+    lines = [f"regime {program.regime}"]
+    for node in sorted(program.nodes.values(), key=lambda n: n.id):
+        cites = ", ".join(c.dsl() for c in node.cites)
+        lines.append(f"{node.kind} {node.id}: {node.type}  [{cites}]")
+        if isinstance(node, ir.FactNode) and node.presumption is not None:
+            p = node.presumption
+            lines.append(f"  presumed = {show(p.expr)}  ({p.kind}; {', '.join(c.dsl() for c in p.cites)})")
+        if isinstance(node, ir.ParamNode):
+            for pv in node.versions:
+                lines.append(f"  from {pv.start.isoformat()}: {show_value(pv.value, node.type)}")
+        if isinstance(node, ir.ValueNode):
+            for v in node.versions:
+                start = f"from {v.start.isoformat()}: " if v.start is not None else ""
+                lines.append(f"  {start}= {show(v.expr)}")
+                for c, when in zip(v.cites, v.cite_when or (None,) * len(v.cites)):
+                    if when is not None:
+                        lines.append(f"    cite {c.dsl()} when {show(when)}")
+    return "\n".join(lines) + "\n"

@@ -120,3 +120,19 @@ def test_regimes_json():
     national = next(r for r in data if r["name"] == "national")
     codes = [i["code"] for i in national["instruments"]]
     assert "WIIR" in codes and "SIL" in codes
+
+
+def test_ir_printer_is_stable(golden):
+    from conftest import compile_snippet
+    from engine.printer import show_program
+
+    program = compile_snippet(
+        'article 1 "x"\n  fact g: int 1..10 "等级"\n  fact w: money "工资"\n'
+        '  fact drunk: bool "醉酒"\n  presume drunk = false because burden_of_proof cite 19(2) "employer proves"\n'
+        '  parameter months: table[int -> int] from 2011-01-01 {1: 27, 7: 13} from 2004-01-01 {1: 24, 7: 12}\n'
+        '  value base: money = clamp(w, 60% * w, 300% * w) cite 64(2)\n'
+        '  benefit b "补助" once cite 37(1)(1) when g in 7..10, 35(1)(1) when g in 1..4\n'
+        '    payable when g in 1..10 and not drunk\n    amount = base * months[g]\n    payer = fund\n')
+    text = show_program(program)
+    assert "cite T@2010 37(1)(1) when g in 7..10" in text
+    golden("ir/snippet.txt", text)
