@@ -18,6 +18,7 @@ from dsl import types as T
 from engine import ir
 from engine.citations import Citation
 from engine.diagnostics import Diagnostic
+from engine.trace_terms import structured as _structured
 from engine.values import NOTHING, UNKNOWN, V, to_fen, unknown
 
 Env = dict[str, tuple[dict[str, object], str]]
@@ -37,6 +38,9 @@ class TraceNode:
     lookups: list[tuple[str, object, object]] = field(default_factory=list)
     assumed: bool = False
     given: bool = False
+    expr: ir.Expr | None = None  # the formula used: the dated version chosen, or the presumption applied
+    note: str | None = None
+    terms: dict[int, V] = field(default_factory=dict)  # id(sub-expression) → its value, for explanations
 
 
 @dataclass(frozen=True)
@@ -76,8 +80,15 @@ class Evaluator:
         fn = self.compiled.get(id(e))
         if fn is None:
             fn = _COMPILERS[type(e)](self, e)
+            if _structured(e):
+                fn = _recorded(fn, e)
             self.compiled[id(e)] = fn
         return fn
+
+    def _operand(self, e: ir.Expr) -> Fn:
+        """An operand of a condition, a choice or a call: its value is recorded for the explanation."""
+        fn = self._compile(e)
+        return fn if _structured(e) else _recorded(fn, e)
 
 
 class Evaluation:
@@ -139,6 +150,7 @@ class Evaluation:
         frame.assumed = True
         frame.citations = p.cites
         frame.rule_span = str(p.span)
+        frame.expr = p.expr
         self.assumed.setdefault(node.id, Assumption(node.id, result.value, p.kind, p.reason, p.cites))
         return V(result.value)
 
@@ -169,6 +181,8 @@ class Evaluation:
             version = found
         frame.rule_from = version.start
         frame.rule_span = str(version.span)
+        frame.expr = version.expr
+        frame.note = version.note or node.note
         result = self.evaluator.compiled[id(version.expr)](self, {})
         frame.citations = self._applicable(version.cites, version.cite_when)
         return result
@@ -216,6 +230,18 @@ class Evaluation:
 # ---------------------------------------------------------------- expression compilers
 
 
+def _recorded(fn: Fn, e: ir.Expr) -> Fn:
+    """`fn`, recording its value in the trace node being evaluated (outside aggregates, where it varies per record)."""
+    key = id(e)
+
+    def recorded(s: Evaluation, env: Env) -> V:
+        v = fn(s, env)
+        if not env and s._frames:
+            s._frames[-1].terms[key] = v
+        return v
+    return recorded
+
+
 def _const(ev: Evaluator, e: ir.Const) -> Fn:
     v = V(e.value)
     return lambda s, env: v
@@ -232,7 +258,7 @@ def _local(ev: Evaluator, e: ir.Local) -> Fn:
 
 
 def _unary(ev: Evaluator, e: ir.Unary) -> Fn:
-    inner = ev._compile(e.operand)
+    inner = ev._operand(e.operand) if e.op == "not" else ev._compile(e.operand)
     if e.op == "known":
         return lambda s, env: V(inner(s, env).known)
     if e.op == "not":
@@ -306,7 +332,10 @@ def _minus(a: object, b: object) -> object:
 
 
 def _binary(ev: Evaluator, e: ir.Binary) -> Fn:
-    left, right = ev._compile(e.left), ev._compile(e.right)
+    if e.op in ("and", "or", "otherwise"):
+        left, right = ev._operand(e.left), ev._operand(e.right)
+    else:
+        left, right = ev._compile(e.left), ev._compile(e.right)
     if e.op == "and":
         return _and(left, right)
     if e.op == "or":
@@ -330,7 +359,7 @@ def _binary(ev: Evaluator, e: ir.Binary) -> Fn:
 
 
 def _cond(ev: Evaluator, e: ir.Cond) -> Fn:
-    cond, then, other = ev._compile(e.cond), ev._compile(e.then), ev._compile(e.otherwise)
+    cond, then, other = ev._operand(e.cond), ev._operand(e.then), ev._operand(e.otherwise)
 
     def if_(s: Evaluation, env: Env) -> V:
         c = cond(s, env)
@@ -384,7 +413,7 @@ def _case_date(s: Evaluation, env: Env) -> V:
 def _call(ev: Evaluator, e: ir.Call) -> Fn:
     if e.func == "case_date":
         return _case_date
-    args = [ev._compile(a) for a in e.args]
+    args = [ev._operand(a) for a in e.args]
     f = _FUNCTIONS[e.func]
 
     def call(s: Evaluation, env: Env) -> V:

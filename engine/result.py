@@ -9,6 +9,8 @@ from dsl import types as T
 from engine import ir
 from engine.citations import Citation
 from engine.evaluate import Evaluation, Evaluator, TraceNode
+from engine.printer import show
+from engine.trace_terms import cited_articles, term_tree
 from engine.values import UNKNOWN, V, to_json
 
 TRACE_SCHEMA = "lawtrace.trace/1"
@@ -117,6 +119,7 @@ def result_json(result: Result, include_trace: bool = True) -> dict[str, object]
     ev = result.evaluation
     out: dict[str, object] = {
         "regime": result.program.regime,
+        "regime_label": {"zh": result.program.labels.zh, "en": result.program.labels.en},
         "instruments": {
             i.code: {"zh": i.title_zh, "en": i.title_en, "latest": i.latest}
             for i in result.program.instruments
@@ -167,10 +170,22 @@ def _party_json(v: V) -> object:
 
 
 def trace_json(result: Result) -> dict[str, object]:
+    """The reasoning as data; the fields are documented in explain/TRACE_SCHEMA.md."""
     nodes = result.program.nodes
+    trace_nodes = list(result.evaluation.trace.values())
+    cited = [c for t in trace_nodes for c in t.citations]
+    cited += [c for i in result.items for c in i.basis + tuple(x for p in i.parts for x in p.basis)]
+    cited += [c for a in result.evaluation.assumed.values() for c in a.basis]
+    cited += [c for d in list(result.program.warnings) + result.evaluation.diagnostics for c in getattr(d, "citations", ())]
     return {
         "schema": TRACE_SCHEMA,
-        "nodes": [_trace_node(t, nodes.get(t.id.split("@")[0]), nodes) for t in result.evaluation.trace.values()],
+        "nodes": [_trace_node(t, nodes.get(t.id.split("@")[0]), nodes) for t in trace_nodes],
+        "items": [
+            {"id": b.id, "fields": dict(b.fields),
+             "parts": [{"name": p.name, "amount": p.amount, "payer": p.payer} for p in b.parts]}
+            for b in result.program.benefits
+        ],
+        "articles": cited_articles(result.program, cited),
     }
 
 
@@ -199,6 +214,15 @@ def _trace_node(t: TraceNode, node: ir.Node | None, nodes: dict[str, ir.Node]) -
         out["assumed"] = True
     if t.given:
         out["given"] = True
+    if node is not None:
+        out["label"] = {"zh": node.labels.zh, "en": node.labels.en}
+    if t.expr is not None:
+        out["formula"] = show(t.expr)
+        terms = term_tree(t.expr, t.terms, t.value)
+        if terms is not None:
+            out["terms"] = terms
+    if t.note is not None:
+        out["note"] = t.note
     return out
 
 
