@@ -270,6 +270,7 @@ class Article:
     gloss: str | None
     decls: tuple[Decl, ...]
     span: Span
+    omitted: str | None = None  # left out of the encoding on purpose: the reason
 
 
 @dataclass(frozen=True)

@@ -271,7 +271,7 @@ class _Builder(Transformer):
 
     def article(self, meta, c):
         number = int(c[0])
-        version = status = text = gloss = None
+        version = status = text = gloss = omitted = None
         decls = []
         for x in c[1:]:
             if isinstance(x, _AtVersion):
@@ -282,9 +282,11 @@ class _Builder(Transformer):
                 text = _text(x)
             elif isinstance(x, _Gloss):
                 gloss = x.text
+            elif isinstance(x, _Omitted):
+                omitted = x.reason
             elif x is not None:
                 decls.append(x)
-        return ast.Article(number, version, status, text, gloss, tuple(decls), self._s(meta))
+        return ast.Article(number, version, status, text, gloss, tuple(decls), self._s(meta), omitted)
 
     def at_version(self, meta, c):
         return _AtVersion(str(c[0]))
@@ -294,6 +296,9 @@ class _Builder(Transformer):
 
     def gloss(self, meta, c):
         return _Gloss(_text(c[0]))
+
+    def omitted(self, meta, c):
+        return _Omitted(_text(c[0]))
 
     # declarations
     def labels(self, meta, c):
@@ -538,6 +543,11 @@ class _Status:
 class _Gloss:
     def __init__(self, text: str):
         self.text = text
+
+
+class _Omitted:
+    def __init__(self, reason: str):
+        self.reason = reason
 
 
 class _When:
