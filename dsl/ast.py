@@ -145,6 +145,13 @@ class Aggregate(Expr):
     body: Expr | None
 
 
+@dataclass(frozen=True)
+class Undetermined(Expr):
+    """`undetermined("reason")`: the law is silent here; the value is unknown and the reason becomes a diagnostic."""
+
+    reason: str
+
+
 # ---------------------------------------------------------------- declarations
 
 
@@ -258,7 +265,45 @@ class Benefit:
     span: Span
 
 
-Decl = Fact | Parameter | Value | Presume | Benefit
+@dataclass(frozen=True)
+class Fill:
+    """`fills TARGET = ...`: a value for a fact a higher instrument delegates to this instrument's level."""
+
+    target: str
+    cites: tuple[Citation, ...]
+    note: str | None
+    versions: tuple[ValueVersion, ...]
+    span: Span
+
+
+@dataclass(frozen=True)
+class Override:
+    """`overrides TARGET [by ...] [amends ...] because "..." = ...`: an explicit, cited replacement of a higher rule.
+
+    `versions` are ValueVersions (a formula) or ParamVersions (dated literals, for a parameter).
+    """
+
+    target: str
+    authority: tuple[Citation, ...]
+    amends: tuple[Citation, ...]
+    reason: str
+    cites: tuple[Citation, ...]
+    note: str | None
+    versions: tuple[ValueVersion | ParamVersion, ...]
+    span: Span
+
+
+@dataclass(frozen=True)
+class AddPart:
+    """`adds part NAME to BENEFIT = ... paid_by ...`: splits an item of a higher instrument."""
+
+    benefit: str
+    part: Part
+    span: Span
+
+
+Patch = Fill | Override | AddPart
+Decl = Fact | Parameter | Value | Presume | Benefit | Fill | Override | AddPart
 
 
 @dataclass(frozen=True)
@@ -280,6 +325,11 @@ class InstrumentVersion:
     span: Span
 
 
+# The ranks of the hierarchy, highest first (法律, 行政法规, 部门规章, 省级, 设区的市级); a `reform` is a
+# proposal to amend whatever it names, and outranks what it amends.
+LEVELS = ("law", "regulation", "rule", "province", "city", "reform")
+
+
 @dataclass(frozen=True)
 class Instrument:
     code: str
@@ -288,6 +338,7 @@ class Instrument:
     under: str | None
     versions: tuple[InstrumentVersion, ...]
     span: Span
+    level: str | None = None  # law | regulation | rule | province | city | reform
 
 
 @dataclass(frozen=True)

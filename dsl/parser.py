@@ -17,7 +17,7 @@ from lark.exceptions import UnexpectedCharacters, UnexpectedEOF, UnexpectedInput
 
 from dsl import ast
 from dsl import types as T
-from dsl.errors import SourceError
+from dsl.errors import SourceError, did_you_mean
 from dsl.source import SourceFile, Span
 
 GRAMMAR = Path(__file__).with_name("grammar.lark")
@@ -249,10 +249,19 @@ class _Builder(Transformer):
         code, title = str(c[0]), _text(c[1])
         rest = c[2:]
         title_en = rest.pop(0) if rest and isinstance(rest[0], _En) else None
-        under = rest.pop(0) if rest and isinstance(rest[0], _Under) else None
+        under = next((x for x in rest if isinstance(x, _Under)), None)
+        level = next((x for x in rest if isinstance(x, _Level)), None)
         versions = tuple(v for v in rest if isinstance(v, ast.InstrumentVersion))
         return ast.Instrument(code, title, title_en.text if title_en else None,
-                              under.code if under else None, versions, self._s(meta))
+                              under.code if under else None, versions, self._s(meta),
+                              level.name if level else None)
+
+    def level(self, meta, c):
+        name = str(c[0])
+        if name not in ast.LEVELS:
+            hint = did_you_mean(name, ast.LEVELS) or "levels: " + ", ".join(ast.LEVELS)
+            raise SourceError(f"unknown level '{name}'", self._s(meta), hint=hint)
+        return _Level(name)
 
     def labels_en(self, meta, c):
         return _En(_text(c[0]))
@@ -405,6 +414,40 @@ class _Builder(Transformer):
         cites, note, _ = _opts(c[3:])
         return ast.Part(str(c[0]), c[1], c[2], cites, note, self._s(meta))
 
+    # layering
+    def target(self, meta, c):
+        return _Target(".".join(str(t) for t in c if t is not None), self._s(meta))
+
+    def authority(self, meta, c):
+        return _Authority(tuple(c))
+
+    def amends(self, meta, c):
+        return _Amends(tuple(c))
+
+    def fills(self, meta, c):
+        target = c[0]
+        cites, note, _ = _opts(c[1:])
+        versions = tuple(x for x in c[1:] if isinstance(x, ast.ValueVersion))
+        return ast.Fill(target.name, cites, note, versions, self._s(meta))
+
+    def overrides(self, meta, c):
+        target = c[0]
+        authority = next((x.cites for x in c if isinstance(x, _Authority)), ())
+        amends = next((x.cites for x in c if isinstance(x, _Amends)), ())
+        reason = next(_text(x) for x in c if isinstance(x, Token) and x.type == "STRING")
+        cites, note, _ = _opts(c[1:])
+        versions = tuple(x for x in c[1:] if isinstance(x, (ast.ValueVersion, ast.ParamVersion)))
+        return ast.Override(target.name, authority, amends, reason, cites, note, versions, self._s(meta))
+
+    def adds_part(self, meta, c):
+        name, benefit = str(c[0]), str(c[1])
+        cites, note, _ = _opts(c[4:])
+        part = ast.Part(name, c[2], c[3], cites, note, self._s(meta))
+        return ast.AddPart(benefit, part, self._s(meta))
+
+    def undetermined(self, meta, c):
+        return ast.Undetermined(self._s(meta), _text(c[0]))
+
     # types
     def bool_type(self, meta, c):
         return T.BOOL
@@ -528,6 +571,27 @@ class _En:
 class _Under:
     def __init__(self, code: str):
         self.code = code
+
+
+class _Level:
+    def __init__(self, name: str):
+        self.name = name
+
+
+class _Target:
+    def __init__(self, name: str, span: Span):
+        self.name = name
+        self.span = span
+
+
+class _Authority:
+    def __init__(self, cites: tuple[ast.Citation, ...]):
+        self.cites = cites
+
+
+class _Amends:
+    def __init__(self, cites: tuple[ast.Citation, ...]):
+        self.cites = cites
 
 
 class _AtVersion:
