@@ -1,0 +1,734 @@
+"""Evaluate a compiled program over a whole population at once, as columns.
+
+Guarantees: the same `ir.Program` that the single-case evaluator runs is
+compiled here generically (no fact or item names in this module); each IR
+expression becomes one array operation over all rows of a chunk, never a
+Python loop over rows. For every row the result equals the single-case
+result: payable true/false/unknown, amount to the fen, payers; unknown facts
+stay unknown (value + known masks, see `engine.columns`); parameters and
+dated rules are chosen per row by the case date, `as_of` by another date
+column; money is int fen, rounded half up at each money-valued node exactly
+where `engine.evaluate` rounds. A construct this module cannot reproduce
+exactly raises `VectorUnsupported` when the program is compiled, naming it.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from datetime import date
+from decimal import Decimal
+
+import numpy as np
+
+from dsl import types as T
+from engine import columns as C
+from engine import ir
+from engine.columns import Bool, Codes, Col, Date, Num, Records, VectorUnsupported
+
+FEN = 100
+Fn = Callable[["Run", "Space | None"], Col]
+
+
+# ---------------------------------------------------------------- inputs and outputs
+
+
+@dataclass
+class Chunk:
+    """The facts of n cases as columns, and their case dates (ordinals)."""
+
+    n: int
+    facts: dict[str, Col]
+    date: Date
+    first_row: int = 0  # the index of row 0 in the whole population, for messages
+
+
+@dataclass(frozen=True)
+class ItemColumns:
+    """One benefit item over a chunk, as `engine.result` reports it per case."""
+
+    benefit: ir.Benefit
+    payable: Bool
+    amount: Num  # fen
+    payer: Codes  # vocabulary T.PARTIES; "none" means nobody
+    advance_payer: Codes
+    recover_from: Codes
+    parts: tuple[tuple[str, Num, Codes], ...]
+
+
+@dataclass(frozen=True)
+class TableRef:
+    """A table parameter in the version in force per row (`index` -1 where none is)."""
+
+    plan: _Param
+    index: object
+    known: C.Known
+
+
+@dataclass
+class Space:
+    """Element space of an aggregate: the list being summed and the variable bound to its elements."""
+
+    var: str
+    records: Records
+
+
+# ---------------------------------------------------------------- parameters
+
+
+@dataclass
+class _Param:
+    """A parameter's versions as arrays, oldest first, for choosing one per row."""
+
+    node: ir.ParamNode
+    starts: np.ndarray  # ordinals, ascending
+    kind: str  # num | bool | date | table
+    values: np.ndarray | None = None  # per version (num: numerators over den)
+    den: int = 1
+    lo: int = 0
+    hi: int = 0
+    key_min: int = 0
+    table: np.ndarray | None = None  # [version, key - key_min] numerators
+    present: np.ndarray | None = None  # [version, key - key_min]
+    complete: tuple[bool, ...] = ()  # per version: every key in key_min..key_max has an entry
+
+    @staticmethod
+    def build(node: ir.ParamNode) -> _Param:
+        versions = list(reversed(node.versions))
+        starts = np.array([v.start.toordinal() for v in versions], dtype=np.int64)
+        t = node.type
+        if isinstance(t, T.TableType):
+            if not isinstance(t.key, T.IntType):
+                raise VectorUnsupported(f"parameter {node.id}: tables keyed by {t.key} are not vectorized")
+            keys = sorted({int(k) for v in versions for k in v.value})  # type: ignore[union-attr]
+            kmin, kmax = (keys[0], keys[-1]) if keys else (0, 0)
+            width = kmax - kmin + 1
+            entries = [v.value for v in versions]
+            if isinstance(t.value, T.BoolType):
+                table = np.zeros((len(versions), width), dtype=bool)
+                den = 1
+            else:
+                den = _lcm(*(Decimal(x).as_integer_ratio()[1] for e in entries for x in e.values()))  # type: ignore[union-attr]
+                table = np.zeros((len(versions), width), dtype=np.int64)
+            present = np.zeros((len(versions), width), dtype=bool)
+            for i, e in enumerate(entries):
+                for k, x in e.items():  # type: ignore[union-attr]
+                    present[i, int(k) - kmin] = True
+                    table[i, int(k) - kmin] = bool(x) if table.dtype == bool else _over(x, den)
+            nums = [int(x) for x in table[present]] if table.dtype != bool else [0]
+            return _Param(node, starts, "table", den=den, lo=min(nums, default=0), hi=max(nums, default=0),
+                          key_min=kmin, table=table, present=present,
+                          complete=tuple(bool(present[i].all()) for i in range(len(versions))))
+        raw = [v.value for v in versions]
+        if isinstance(t, T.BoolType):
+            return _Param(node, starts, "bool", values=np.array(raw, dtype=bool))
+        if isinstance(t, T.DateType):
+            return _Param(node, starts, "date", values=np.array([d.toordinal() for d in raw], dtype=np.int64))  # type: ignore[union-attr]
+        if isinstance(t, (T.IntType, T.RateType, T.MoneyType)):
+            den = _lcm(*(Decimal(x).as_integer_ratio()[1] for x in raw))  # type: ignore[arg-type]
+            nums = [_over(x, den) for x in raw]
+            return _Param(node, starts, "num", values=np.array(nums, dtype=np.int64), den=den, lo=min(nums), hi=max(nums))
+        raise VectorUnsupported(f"parameter {node.id} of type {t} is not vectorized")
+
+
+def _lcm(*dens: int) -> int:
+    out = 1
+    for d in dens:
+        out = out * d // np.gcd(out, d)
+    return int(out)
+
+
+def _over(x: object, den: int) -> int:
+    n, d = Decimal(x).as_integer_ratio()  # type: ignore[arg-type]
+    return n * (den // d)
+
+
+# ---------------------------------------------------------------- compiled program
+
+
+class VectorProgram:
+    """A program compiled to column operations; `items(chunk)` evaluates every benefit item over a chunk."""
+
+    def __init__(self, program: ir.Program):
+        self.program = program
+        self.params: dict[str, _Param] = {}
+        self.compiled: dict[int, Fn] = {}
+        for node in program.nodes.values():
+            if isinstance(node, ir.ParamNode):
+                self.params[node.id] = _Param.build(node)
+            elif isinstance(node, ir.ValueNode):
+                for v in node.versions:
+                    self._compile(v.expr, ())
+            elif isinstance(node, ir.FactNode):
+                _check_fact_type(node)
+                if node.presumption is not None:
+                    self._compile(node.presumption.expr, ())
+
+    # ------------------------------------------------------------ public
+
+    def nodes(self, chunk: Chunk, names: list[str]) -> dict[str, Col]:
+        run = Run(self, chunk)
+        return {name: run.get(name) for name in names}
+
+    def items(self, chunk: Chunk) -> tuple[ItemColumns, ...]:
+        run = Run(self, chunk)
+        return tuple(_item(run, b) for b in self.program.benefits)
+
+    # ------------------------------------------------------------ compilation
+
+    def _compile(self, e: ir.Expr, scope: tuple[str, ...]) -> Fn:
+        fn = self.compiled.get(id(e))
+        if fn is None:
+            compiler = _COMPILERS.get(type(e))
+            if compiler is None:
+                raise VectorUnsupported(f"{e.span}: the expression {type(e).__name__} is not vectorized yet")
+            fn = compiler(self, e, scope)
+            self.compiled[id(e)] = fn
+        return fn
+
+
+def _check_fact_type(node: ir.FactNode) -> None:
+    t = node.type
+    if isinstance(t, T.ListType):
+        for f in t.fields:
+            if isinstance(f.type, (T.ListType, T.TableType)):
+                raise VectorUnsupported(f"fact {node.id}: field {f.name} of type {f.type} is not vectorized")
+    elif isinstance(t, T.TableType):
+        raise VectorUnsupported(f"fact {node.id}: a table given as a fact is not vectorized")
+
+
+class Run:
+    """The evaluation of one chunk: node results cached, version choices cached by date column."""
+
+    def __init__(self, vp: VectorProgram, chunk: Chunk):
+        self.vp = vp
+        self.program = vp.program
+        self.chunk = chunk
+        self.n = chunk.n
+        self.cache: dict[str, Col] = {}
+        self.version_cache: dict[tuple[int, bytes], tuple[object, C.Known]] = {}
+
+    def get(self, node_id: str) -> Col:
+        col = self.cache.get(node_id)
+        if col is not None:
+            return col
+        node = self.program.nodes[node_id]
+        if isinstance(node, ir.FactNode):
+            col = self._fact(node)
+        elif isinstance(node, ir.ParamNode):
+            col = self.param(node_id, self.chunk.date)
+            if isinstance(col, TableRef):
+                raise VectorUnsupported(f"{node.span}: the table {node_id} is used other than by a lookup")
+        else:
+            assert isinstance(node, ir.ValueNode)
+            col = self._value(node)
+        if isinstance(node.type, T.MoneyType) and isinstance(col, Num):
+            col = C.round_to(col, FEN)
+        self.cache[node_id] = col
+        return col
+
+    def _fact(self, node: ir.FactNode) -> Col:
+        col = self.chunk.facts.get(node.id)
+        if col is None:
+            col = unknown_column(node.type, self.n)
+        p = node.presumption
+        if p is None or col.known is None:  # type: ignore[union-attr]
+            return col
+        presumed = self.vp._compile(p.expr, ())(self, None)
+        return C.otherwise(col, presumed)
+
+    def _value(self, node: ir.ValueNode) -> Col:
+        versions = node.versions
+        if versions[0].start is None:
+            return self.vp._compile(versions[0].expr, ())(self, None)
+        d = self.chunk.date
+        starts = tuple(v.start for v in reversed(versions))  # ascending
+        index, known = self.version_index(np.array([s.toordinal() for s in starts], dtype=np.int64), d)  # type: ignore[union-attr]
+        last = len(starts) - 1
+        if C.is_scalar(index):
+            i = int(index)  # type: ignore[call-overload]
+            if i < 0:
+                return unknown_column(node.type, self.n)
+            col = self.vp._compile(versions[last - i].expr, ())(self, None)
+            return _with_known(col, C.both(col.known, known))  # type: ignore[union-attr]
+        out: Col | None = None
+        for i, v in enumerate(reversed(versions)):
+            chosen = index == i
+            if not chosen.any():  # type: ignore[union-attr]
+                continue
+            col = self.vp._compile(v.expr, ())(self, None)
+            out = col if out is None else C.select(Bool(chosen), col, out)
+        if out is None:
+            return unknown_column(node.type, self.n)
+        return _with_known(out, C.both(out.known, known))  # type: ignore[union-attr]
+
+    def version_index(self, starts: np.ndarray, d: Date) -> tuple[object, C.Known]:
+        """Per row, the index of the version in force on date d (-1 and unknown where none is)."""
+        key = (id(d), starts.tobytes())
+        hit = self.version_cache.get(key)
+        if hit is not None:
+            return hit
+        if C.is_scalar(d.v):
+            i = int(np.searchsorted(starts, int(d.v), side="right")) - 1  # type: ignore[call-overload]
+            out: tuple[object, C.Known] = (i, d.known) if i >= 0 else (-1, np.zeros(self.n, dtype=bool))
+        else:
+            if d.lo is not None and d.hi is not None:
+                i_lo = int(np.searchsorted(starts, d.lo, side="right")) - 1
+                i_hi = int(np.searchsorted(starts, d.hi, side="right")) - 1
+                if i_lo == i_hi and i_lo >= 0:
+                    out = (i_lo, d.known)
+                    self.version_cache[key] = out
+                    self._keep(d)
+                    return out
+            idx = np.searchsorted(starts, d.v, side="right") - 1
+            in_force = idx >= 0
+            out = (idx, C.both(d.known, in_force))
+        self.version_cache[key] = out
+        self._keep(d)
+        return out
+
+    def _keep(self, d: Date) -> None:
+        # the cache is keyed by id(): keep the date column alive for the run
+        self.cache.setdefault(f"\0date{id(d)}", d)
+
+    def param(self, node_id: str, d: Date) -> Col | TableRef:
+        plan = self.vp.params[node_id]
+        index, known = self.version_index(plan.starts, d)
+        if plan.kind == "table":
+            return TableRef(plan, index, known)
+        if C.is_scalar(index):
+            i = int(index)  # type: ignore[call-overload]
+            if i < 0:
+                return unknown_column(plan.node.type, self.n)
+            value = plan.values[i]  # type: ignore[index]
+            if plan.kind == "num":
+                v = int(value)
+                return Num(v, plan.den, v, v, known)
+            if plan.kind == "bool":
+                return Bool(bool(value), known)
+            return Date(int(value), known, int(value), int(value))
+        safe = np.maximum(index, 0)  # type: ignore[call-overload]
+        values = plan.values[safe]  # type: ignore[index]
+        if plan.kind == "num":
+            return Num(values, plan.den, plan.lo, plan.hi, known)
+        if plan.kind == "bool":
+            return Bool(values, known)
+        return Date(values, known, int(plan.values.min()), int(plan.values.max()))  # type: ignore[union-attr]
+
+
+def _with_known(col: Col, known: C.Known) -> Col:
+    if known is col.known:  # type: ignore[union-attr]
+        return col
+    if isinstance(col, Num):
+        return Num(col.v, col.den, col.lo, col.hi, known)
+    if isinstance(col, Codes):
+        return Codes(col.v, col.vocab, known)
+    if isinstance(col, Date):
+        return Date(col.v, known, col.lo, col.hi)
+    if isinstance(col, Records):
+        return Records(col.offsets, col.row_of, col.fields, known, col.max_len)
+    return Bool(col.v, known)  # type: ignore[union-attr]
+
+
+def unknown_column(t: T.Type, n: int) -> Col:
+    """n rows, all unknown, of type t."""
+    nothing = np.zeros(n, dtype=bool)
+    if isinstance(t, T.BoolType):
+        return Bool(False, nothing)
+    if isinstance(t, (T.IntType, T.RateType, T.MoneyType)):
+        return Num(0, FEN if isinstance(t, T.MoneyType) else 1, 0, 0, nothing)
+    if isinstance(t, T.DateType):
+        return Date(C.ORDINAL_EPOCH, nothing, C.ORDINAL_EPOCH, C.ORDINAL_EPOCH)
+    if isinstance(t, T.EnumType):
+        return Codes(0, t.values, nothing)
+    if isinstance(t, T.PartyType):
+        return Codes(0, T.PARTIES, nothing)
+    if isinstance(t, T.ListType):
+        fields = {f.name: unknown_column(f.type, 0) for f in t.fields}
+        return Records(np.zeros(n + 1, dtype=np.int64), np.zeros(0, dtype=np.int64), fields, nothing, 0)
+    raise VectorUnsupported(f"a value of type {t} is not vectorized")
+
+
+def vocabulary(t: T.Type) -> tuple[str, ...]:
+    if isinstance(t, T.EnumType):
+        return t.values
+    if isinstance(t, T.PartyType):
+        return T.PARTIES
+    raise VectorUnsupported(f"{t} has no vocabulary")
+
+
+# ---------------------------------------------------------------- items
+
+
+NO_PARTY = T.PARTIES.index("none")
+
+
+def _item(run: Run, b: ir.Benefit) -> ItemColumns:
+    f = b.fields
+    payable = run.get(f["payable"]) if "payable" in f else Bool(True)
+    none = Codes(NO_PARTY, T.PARTIES)
+
+    def party(name: str) -> Codes:
+        return run.get(f[name]) if name in f else none  # type: ignore[return-value]
+
+    parts = tuple((p.name, run.get(p.amount), run.get(p.payer)) for p in b.parts)
+    return ItemColumns(b, payable, run.get(f["amount"]), party("payer"), party("advance_payer"),  # type: ignore[arg-type]
+                       party("recover_from"), parts)  # type: ignore[arg-type]
+
+
+def row_item(item: ItemColumns, i: int) -> dict[str, object]:
+    """Row i of an item as the single-case result reports it: payable, amount (Decimal) and parties, None when unknown.
+
+    The amount and parties are given only where payable is not false, as in `engine.result`.
+    """
+    payable = _row_bool(item.payable, i)
+    out: dict[str, object] = {"payable": payable}
+    if payable is False:
+        return out
+    out["amount"] = _row_money(item.amount, i)
+    for name in ("payer", "advance_payer", "recover_from"):
+        out[name] = _row_party(getattr(item, name), i)
+    out["parts"] = [(n, _row_money(a, i), _row_party(p, i)) for n, a, p in item.parts]
+    return out
+
+
+def _row_known(k: C.Known, i: int) -> bool:
+    return True if k is None else bool(k[i])
+
+
+def _row_value(v: object, i: int) -> object:
+    return v if C.is_scalar(v) else v[i]  # type: ignore[index]
+
+
+def _row_bool(c: Bool, i: int) -> bool | None:
+    return bool(_row_value(c.v, i)) if _row_known(c.known, i) else None
+
+
+def _row_money(c: Num, i: int) -> Decimal | None:
+    if not _row_known(c.known, i):
+        return None
+    return Decimal(int(_row_value(c.v, i))) / c.den  # type: ignore[call-overload]
+
+
+def _row_party(c: Codes, i: int) -> str | None:
+    """A party name; `none` (nobody) and unknown both give None, as in result JSON; `unknown` tells them apart."""
+    if not _row_known(c.known, i):
+        return "unknown"
+    name = c.vocab[int(_row_value(c.v, i))]  # type: ignore[call-overload]
+    return None if name == "none" else name
+
+
+# ---------------------------------------------------------------- expression compilers
+
+
+def _const(vp: VectorProgram, e: ir.Const, scope: tuple[str, ...]) -> Fn:
+    col = constant(e.type, e.value)
+    return lambda run, space: col
+
+
+def constant(t: T.Type, value: object) -> Col:
+    if isinstance(value, bool):
+        return Bool(value)
+    if isinstance(value, Decimal):
+        return C.const_num(value)
+    if isinstance(value, date):
+        o = value.toordinal()
+        return Date(o, None, o, o)
+    if isinstance(value, str):
+        vocab = vocabulary(t)
+        return Codes(vocab.index(value), vocab)
+    raise VectorUnsupported(f"a constant {value!r} is not vectorized")
+
+
+def _ref(vp: VectorProgram, e: ir.Ref, scope: tuple[str, ...]) -> Fn:
+    node = e.node
+    if node in vp.program.nodes and isinstance(vp.program.nodes[node], ir.ParamNode) \
+            and isinstance(vp.program.nodes[node].type, T.TableType):
+        def table(run: Run, space: Space | None) -> Col:
+            return run.param(node, run.chunk.date)  # type: ignore[return-value]
+        return table
+
+    def ref(run: Run, space: Space | None) -> Col:
+        col = run.get(node)
+        return col if space is None else col.gather(space.records.row_of)  # type: ignore[union-attr]
+    return ref
+
+
+def _local(vp: VectorProgram, e: ir.Local, scope: tuple[str, ...]) -> Fn:
+    name = e.name
+
+    def local(run: Run, space: Space | None) -> Col:
+        assert space is not None and space.var == name
+        return space.records  # type: ignore[return-value]
+    return local
+
+
+def _unary(vp: VectorProgram, e: ir.Unary, scope: tuple[str, ...]) -> Fn:
+    inner = vp._compile(e.operand, scope)
+    if e.op == "known":
+        def known(run: Run, space: Space | None) -> Col:
+            k = inner(run, space).known  # type: ignore[union-attr]
+            return Bool(True if k is None else k)
+        return known
+    if e.op == "not":
+        return lambda run, space: C.not_(inner(run, space))  # type: ignore[arg-type]
+    return lambda run, space: C.neg(inner(run, space))  # type: ignore[arg-type]
+
+
+def _binary(vp: VectorProgram, e: ir.Binary, scope: tuple[str, ...]) -> Fn:
+    left, right = vp._compile(e.left, scope), vp._compile(e.right, scope)
+    op = e.op
+    if op == "and":
+        return lambda run, space: C.and_(left(run, space), right(run, space))  # type: ignore[arg-type]
+    if op == "or":
+        return lambda run, space: C.or_(left(run, space), right(run, space))  # type: ignore[arg-type]
+    if op == "otherwise":
+        return lambda run, space: C.otherwise(left(run, space), right(run, space))
+    what = f"{e.span}"
+    if op in ("+", "-"):
+        if isinstance(e.left.type, T.DateType):
+            return lambda run, space: C.days_between(right(run, space), left(run, space))  # type: ignore[arg-type]
+        sign = 1 if op == "+" else -1
+        return lambda run, space: C.add(left(run, space), right(run, space), sign)  # type: ignore[arg-type]
+    if op == "*":
+        return lambda run, space: C.mul(left(run, space), right(run, space))  # type: ignore[arg-type]
+    if op == "/":
+        return lambda run, space: C.div(left(run, space), right(run, space), what, _rows(run, space))  # type: ignore[arg-type]
+
+    def compare(run: Run, space: Space | None) -> Col:
+        a, b = left(run, space), right(run, space)
+        if isinstance(a, Num):
+            return C.compare_num(op, a, b)  # type: ignore[arg-type]
+        return Bool(C.compare(op, a.v, b.v), C.both(a.known, b.known))  # type: ignore[union-attr]
+    return compare
+
+
+def _rows(run: Run, space: Space | None) -> int:
+    return run.n if space is None else int(space.records.row_of.shape[0])
+
+
+def _cond(vp: VectorProgram, e: ir.Cond, scope: tuple[str, ...]) -> Fn:
+    cond, then, other = vp._compile(e.cond, scope), vp._compile(e.then, scope), vp._compile(e.otherwise, scope)
+
+    def if_(run: Run, space: Space | None) -> Col:
+        c = cond(run, space)
+        assert isinstance(c, Bool)
+        if c.known is None and C.is_scalar(c.v):
+            return then(run, space) if bool(c.v) else other(run, space)
+        return C.select(c, then(run, space), other(run, space))
+    return if_
+
+
+def _member(vp: VectorProgram, e: ir.Member, scope: tuple[str, ...]) -> Fn:
+    inner = vp._compile(e.operand, scope)
+    if e.low is not None:
+        low, high = e.low, e.high
+        assert high is not None
+
+        def in_range(run: Run, space: Space | None) -> Col:
+            x = inner(run, space)
+            assert isinstance(x, Num)
+            lo, hi = low * x.den, high * x.den
+            if C.is_scalar(x.v):
+                return Bool(lo <= int(x.v) <= hi, x.known)  # type: ignore[call-overload]
+            if x.lo >= lo and x.hi <= hi:
+                return Bool(True, x.known)
+            if x.hi < lo or x.lo > hi:
+                return Bool(False, x.known)
+            if x.den == 1 and x.hi - x.lo <= 4096:  # one table look-up instead of two comparisons and an and
+                table = np.zeros(x.hi - x.lo + 1, dtype=bool)
+                table[max(lo, x.lo) - x.lo:min(hi, x.hi) - x.lo + 1] = True
+                index = x.v if x.lo == 0 else x.v - x.lo  # type: ignore[operator]
+                return Bool(table.take(index), x.known)
+            return Bool((x.v >= lo) & (x.v <= hi), x.known)  # type: ignore[operator]
+        return in_range
+    vocab = vocabulary(e.operand.type)
+    table = np.array([m in e.members for m in vocab], dtype=bool)
+
+    def in_set(run: Run, space: Space | None) -> Col:
+        x = inner(run, space)
+        assert isinstance(x, Codes)
+        if C.is_scalar(x.v):
+            return Bool(bool(table[int(x.v)]), x.known)  # type: ignore[call-overload]
+        return Bool(table.take(x.v), x.known)  # type: ignore[arg-type]
+    return in_set
+
+
+def _call(vp: VectorProgram, e: ir.Call, scope: tuple[str, ...]) -> Fn:
+    if e.func == "case_date":
+        def case_date(run: Run, space: Space | None) -> Col:
+            d = run.chunk.date
+            return d if space is None else d.gather(space.records.row_of)
+        return case_date
+    args = [vp._compile(a, scope) for a in e.args]
+    f = e.func
+    if f == "min":
+        return lambda run, space: C.minimum(*(a(run, space) for a in args))  # type: ignore[misc]
+    if f == "max":
+        return lambda run, space: C.maximum(*(a(run, space) for a in args))  # type: ignore[misc]
+    if f == "clamp":
+        return lambda run, space: C.clamp(*(a(run, space) for a in args))  # type: ignore[misc]
+    if f == "abs":
+        return lambda run, space: C.absolute(args[0](run, space))  # type: ignore[arg-type]
+    if f == "year":
+        return lambda run, space: C.year(args[0](run, space))  # type: ignore[arg-type]
+    if f == "days_between":
+        return lambda run, space: C.days_between(args[0](run, space), args[1](run, space))  # type: ignore[arg-type]
+    if f == "round_yuan":
+        return lambda run, space: C.round_to(args[0](run, space), 1)  # type: ignore[arg-type]
+    raise VectorUnsupported(f"{e.span}: the function {f}() is not vectorized yet")
+
+
+def _as_of(vp: VectorProgram, e: ir.AsOf, scope: tuple[str, ...]) -> Fn:
+    when = vp._compile(e.when, scope)
+    node = e.node
+    if scope:
+        raise VectorUnsupported(f"{e.span}: as_of inside sum/count is not vectorized")
+
+    def as_of(run: Run, space: Space | None) -> Col:
+        d = when(run, space)
+        assert isinstance(d, Date)
+        col = run.param(node, d)
+        return col  # type: ignore[return-value]  # unrounded, as Evaluation.as_of gives it
+    return as_of
+
+
+def _lookup(vp: VectorProgram, e: ir.Lookup, scope: tuple[str, ...]) -> Fn:
+    table_fn, key_fn = vp._compile(e.table, scope), vp._compile(e.key, scope)
+    if scope and not isinstance(e.table, ir.Ref):
+        raise VectorUnsupported(f"{e.span}: a dated table inside sum/count is not vectorized")
+
+    def lookup(run: Run, space: Space | None) -> Col:
+        t = table_fn(run, None)
+        key = key_fn(run, space)
+        assert isinstance(t, TableRef) and isinstance(key, Num)
+        return _look_up(run, t, key, space)
+    return lookup
+
+
+def _look_up(run: Run, t: TableRef, key: Num, space: Space | None) -> Col:
+    plan = t.plan
+    assert plan.table is not None and plan.present is not None
+    index, known = t.index, t.known
+    if space is not None and not C.is_scalar(index):
+        index = index[space.records.row_of]  # type: ignore[index]
+        known = C.take_known(known, space.records.row_of)
+    width = plan.table.shape[1]
+    known = C.both(known, key.known)
+    if key.den != 1:  # an int key is always whole: den 1 (a rate key is not a table key)
+        raise VectorUnsupported(f"table {plan.node.id}: a key that is not a whole number")
+    kmin, kmax = plan.key_min, plan.key_min + width - 1
+    is_bool = plan.table.dtype == bool
+    if C.is_scalar(key.v) and C.is_scalar(index):
+        i, k = int(index), int(key.v)  # type: ignore[call-overload]
+        if i < 0 or not (kmin <= k <= kmax) or not plan.present[i, k - kmin]:
+            return _unknown_like(plan, _rows(run, space))
+        x = plan.table[i, k - kmin]
+        return Bool(bool(x), known) if is_bool else Num(int(x), plan.den, int(x), int(x), known)
+    rows = _rows(run, space)
+    kv = key.v if not C.is_scalar(key.v) else np.full(rows, int(key.v), dtype=np.int64)  # type: ignore[call-overload]
+    inside = key.lo >= kmin and key.hi <= kmax
+    slot = kv if kmin == 0 else kv - kmin  # type: ignore[operator]
+    if not inside:
+        slot = np.clip(slot, 0, width - 1)
+        known = C.both(known, (kv >= kmin) & (kv <= kmax))  # type: ignore[operator]
+    if C.is_scalar(index):
+        i = int(index)  # type: ignore[call-overload]
+        if i < 0:
+            return _unknown_like(plan, rows)
+        values = plan.table[i].take(slot)
+        if not (plan.complete[i] and inside):
+            known = C.both(known, plan.present[i].take(slot))
+    else:
+        flat = np.maximum(index, 0) * width + slot  # type: ignore[call-overload]
+        values = plan.table.ravel().take(flat)
+        if not (all(plan.complete) and inside):
+            known = C.both(known, plan.present.ravel().take(flat))
+    if is_bool:
+        return Bool(values, known)
+    return Num(values, plan.den, plan.lo, plan.hi, known)
+
+
+def _unknown_like(plan: _Param, n: int) -> Col:
+    nothing = np.zeros(n, dtype=bool)
+    if plan.table is not None and plan.table.dtype == bool:
+        return Bool(False, nothing)
+    return Num(0, plan.den, 0, 0, nothing)
+
+
+def _get_field(vp: VectorProgram, e: ir.GetField, scope: tuple[str, ...]) -> Fn:
+    if not isinstance(e.record, ir.Local):
+        raise VectorUnsupported(f"{e.span}: a field of something other than the element of a sum/count")
+    name = e.name
+
+    def get_field(run: Run, space: Space | None) -> Col:
+        assert space is not None
+        return space.records.fields[name]  # type: ignore[return-value]
+    return get_field
+
+
+def _aggregate(vp: VectorProgram, e: ir.Aggregate, scope: tuple[str, ...]) -> Fn:
+    if scope:
+        raise VectorUnsupported(f"{e.span}: a sum/count inside another is not vectorized")
+    collection = vp._compile(e.collection, scope)
+    inner = (e.var,)
+    where = vp._compile(e.where, inner) if e.where is not None else None
+    body = vp._compile(e.body, inner) if e.body is not None else None
+    var = e.var
+
+    def aggregate(run: Run, space: Space | None) -> Col:
+        records = collection(run, None)
+        assert isinstance(records, Records)
+        n_elem = records.row_of.shape[0]
+        elems = Space(var, records)
+        bad: object = False  # per element: makes its row unknown
+        take: object = True  # per element: counted
+        if where is not None:
+            w = where(run, elems)
+            assert isinstance(w, Bool)
+            take = w.v
+            if w.known is not None:
+                bad = ~w.known
+                take = w.known & w.v
+        if body is None:
+            contribution: Num = Num(take if not C.is_scalar(take) else np.full(n_elem, bool(take)), 1, 0, 1)
+        else:
+            b = body(run, elems)
+            assert isinstance(b, Num)
+            if b.known is not None:
+                bad = bad | (take & ~b.known) if not C.is_scalar(take) else bad | (~b.known if take else False)
+            bv = b.v if not C.is_scalar(b.v) else np.full(n_elem, int(b.v), dtype=np.int64)  # type: ignore[call-overload]
+            contribution = Num(np.where(take, bv, 0) if not (C.is_scalar(take) and take) else bv,
+                               b.den, min(b.lo, 0), max(b.hi, 0))
+        total = _segment_sum(np.asarray(contribution.v, dtype=np.int64), records.offsets)
+        longest = max(records.max_len, 1)
+        lo, hi = contribution.lo * longest, contribution.hi * longest
+        known = records.known
+        if not (C.is_scalar(bad) and not bad):
+            bad_rows = _segment_sum(np.asarray(bad, dtype=np.int64), records.offsets) > 0
+            known = C.both(known, ~bad_rows)
+        return Num(total, contribution.den, min(lo, 0), max(hi, 0), known)
+    return aggregate
+
+
+def _segment_sum(values: np.ndarray, offsets: np.ndarray) -> np.ndarray:
+    """Per row, the sum of its elements' values (exact in int64)."""
+    running = np.zeros(values.shape[0] + 1, dtype=np.int64)
+    np.cumsum(values, out=running[1:])
+    return running[offsets[1:]] - running[offsets[:-1]]
+
+
+_COMPILERS: dict[type, Callable[[VectorProgram, ir.Expr, tuple[str, ...]], Fn]] = {
+    ir.Const: _const,  # type: ignore[dict-item]
+    ir.Ref: _ref,  # type: ignore[dict-item]
+    ir.Local: _local,  # type: ignore[dict-item]
+    ir.Unary: _unary,  # type: ignore[dict-item]
+    ir.Binary: _binary,  # type: ignore[dict-item]
+    ir.Cond: _cond,  # type: ignore[dict-item]
+    ir.Member: _member,  # type: ignore[dict-item]
+    ir.Call: _call,  # type: ignore[dict-item]
+    ir.AsOf: _as_of,  # type: ignore[dict-item]
+    ir.Lookup: _lookup,  # type: ignore[dict-item]
+    ir.GetField: _get_field,  # type: ignore[dict-item]
+    ir.Aggregate: _aggregate,  # type: ignore[dict-item]
+}
