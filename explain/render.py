@@ -1,7 +1,8 @@
-"""Result JSON → a human-readable report, through the templates in explain/templates/.
+"""Result JSON → a human-readable report or the explanation of one item, through the templates in explain/templates/.
 
 Renders from the result JSON alone (no access to the engine), so that any
-stored result can be shown again.
+stored result can be shown again. The jinja environment is strict: an
+undefined name is an error, and HTML output is autoescaped (case text included).
 """
 
 from __future__ import annotations
@@ -11,7 +12,9 @@ from pathlib import Path
 
 import jinja2
 
+from explain.articles import excerpt_of
 from explain.i18n import WORDS, cite_text
+from explain.why import explain_all, explain_item, header
 
 TEMPLATES = Path(__file__).with_name("templates")
 FORMATS = {"text": "txt", "md": "md", "html": "html"}
@@ -19,7 +22,7 @@ FORMATS = {"text": "txt", "md": "md", "html": "html"}
 
 @functools.cache
 def environment(autoescape: bool) -> jinja2.Environment:
-    return jinja2.Environment(
+    env = jinja2.Environment(
         loader=jinja2.FileSystemLoader(TEMPLATES),
         undefined=jinja2.StrictUndefined,
         autoescape=autoescape,
@@ -27,12 +30,51 @@ def environment(autoescape: bool) -> jinja2.Environment:
         lstrip_blocks=True,
         keep_trailing_newline=True,
     )
+    env.filters["md"] = markdown_escape
+    return env
+
+
+_MARKDOWN_SPECIAL = str.maketrans({c: f"\\{c}" for c in "\\`*_[]#|~"} | {"<": "&lt;", ">": "&gt;", "&": "&amp;"})
+
+
+def markdown_escape(text: object) -> str:
+    """Text from a case or a statute, safe inside Markdown (and inside a table cell): no markup, no HTML."""
+    return " ".join(str(text).splitlines()).translate(_MARKDOWN_SPECIAL)
 
 
 def render_result(result: dict[str, object], lang: str = "zh", fmt: str = "text",
                   case: dict[str, object] | None = None) -> str:
+    """The whole case: every item; in Markdown and HTML with the reasoning for each item and the articles quoted."""
     template = environment(fmt == "html").get_template(f"result.{FORMATS[fmt]}.j2")
-    return template.render(view=result_view(result, lang, case or {}), w=WORDS[lang], lang=lang)
+    view = result_view(result, lang, case or {})
+    if fmt != "text":
+        view["head"] = header(result, lang, case)
+        view["explanations"] = explain_all(result, lang)
+        view["articles"] = articles_view(result, lang)
+    return template.render(view=view, w=WORDS[lang], lang=lang)
+
+
+def render_explanation(result: dict[str, object], item_id: str, lang: str = "zh", fmt: str = "text",
+                       case: dict[str, object] | None = None) -> str:
+    """Why (or why not) one item is payable, article by article."""
+    template = environment(fmt == "html").get_template(f"explain.{FORMATS[fmt]}.j2")
+    return template.render(e=explain_item(result, item_id, lang), head=header(result, lang, case),
+                           w=WORDS[lang], lang=lang)
+
+
+def articles_view(result: dict[str, object], lang: str) -> list[dict[str, object]]:
+    """Every article the result cites, whole, with its status said in words."""
+    titles = result.get("instruments", {})
+    words = WORDS[lang]
+    out = []
+    for a in result.get("trace", {}).get("articles", []):  # type: ignore[union-attr]
+        cite = cite_text({"instrument": a["instrument"], "version": a["version"], "article": a["article"]}, lang, titles)  # type: ignore[arg-type]
+        status = a["status"]
+        text = excerpt_of(a["text"], None, None) if a.get("text") and status != "unavailable" else None
+        marker = words["gist_marker"] if status == "gist" else words["text_unavailable"] if text is None else None
+        gloss = a.get("gloss") if lang == "en" and status == "verbatim" else None
+        out.append({"cite": cite, "status": status, "text": text, "marker": marker, "gloss": gloss})
+    return out
 
 
 def result_view(result: dict[str, object], lang: str, case: dict[str, object]) -> dict[str, object]:

@@ -1,0 +1,331 @@
+"""Why (or why not) an item is payable, rebuilt from the result JSON alone, as plain data for the templates.
+
+Guarantees: every step of an explanation is a node of the trace, in the order
+of the reasoning (what a rule reads before the rule), with its value in words,
+where it comes from (given, presumed, a rule, the version in force), the
+parts of its formula with their values, its citations, and the words of each
+article the first time it decides; a condition that failed is named with the
+article that sets it and what would have had to hold instead; an open item
+names the conditions still open and the facts that would decide them. Nothing
+here knows a fact or item by name: all of it follows the trace.
+"""
+
+from __future__ import annotations
+
+from dataclasses import asdict
+from typing import Any
+
+from dsl.errors import LawtraceError
+from explain.articles import article_index, quote
+from explain.i18n import WORDS, cite_text
+from explain.values import show_value
+
+FIELDS = ("payable", "amount", "payer", "advance_payer", "recover_from")
+MARKS = {True: "✓", False: "✗", None: "?"}
+NOT_EVALUATED = "–"
+Json = dict[str, Any]
+
+
+def item_ids(result: Json) -> list[str]:
+    return [str(i["id"]) for i in result.get("items", [])]
+
+
+def explain_item(result: Json, item_id: str, lang: str) -> Json:
+    """The explanation of one item, every word in `lang`."""
+    return _Explainer(result, lang).item(item_id)
+
+
+def explain_all(result: Json, lang: str) -> list[Json]:
+    explainer = _Explainer(result, lang)
+    return [explainer.item(i) for i in item_ids(result)]
+
+
+def header(result: Json, lang: str, case: Json | None) -> Json:
+    case = case or {}
+    label = result.get("regime_label") or {}
+    regime = str(result.get("regime"))
+    return {
+        "case_id": _text_or_none(case.get("id")), "case_name": _text_or_none(case.get("name")),
+        "case_notes": _text_or_none(case.get("notes")),
+        "regime": f"{label[lang]} ({regime})" if isinstance(label, dict) and label.get(lang, regime) != regime else regime,
+        "date": result.get("date") or WORDS[lang]["unknown"],
+    }
+
+
+def _text_or_none(x: object) -> str | None:
+    return None if x is None else str(x)
+
+
+class _Explainer:
+    def __init__(self, result: Json, lang: str):
+        trace = result.get("trace")
+        if not isinstance(trace, dict) or "nodes" not in trace or "items" not in trace:
+            raise LawtraceError("the result has no trace (or one written before lawtrace.trace/1 listed its items): "
+                                "evaluate the case again with the trace")
+        self.result = result
+        self.lang = lang
+        self.w = WORDS[lang]
+        self.titles = result.get("instruments", {})
+        self.nodes: dict[str, Json] = {n["id"]: n for n in trace["nodes"]}
+        self.meta: dict[str, Json] = {i["id"]: i for i in trace["items"]}
+        self.articles = article_index(result)
+        self.roles: dict[str, tuple[str, str]] = {}
+        for m in trace["items"]:
+            for f, node_id in m["fields"].items():
+                self.roles[node_id] = (m["id"], self.w[f"field_{f}"])
+            for p in m["parts"]:
+                self.roles[p["amount"]] = (m["id"], self.w["field_part_amount"].format(name=p["name"]))
+                self.roles[p["payer"]] = (m["id"], self.w["field_part_payer"].format(name=p["name"]))
+
+    # ------------------------------------------------------------ one item
+
+    def item(self, item_id: str) -> Json:
+        item = next((i for i in self.result["items"] if i["id"] == item_id), None)
+        if item is None:
+            raise LawtraceError(f"no item '{item_id}' in this result")
+        self.quoted: set[str] = set()
+        self.glossed: set[tuple[object, ...]] = set()
+        meta = self.meta[item_id]
+        roots = [meta["fields"][f] for f in FIELDS if f in meta["fields"]]
+        roots += [x for p in meta["parts"] for x in (p["amount"], p["payer"])]
+        payable_id = meta["fields"].get("payable")
+        if item["payable"] is False and payable_id:
+            roots = [payable_id]
+        chain = self._chain(roots)
+        self.lookups = {x["table"]: x for n in chain for x in self.nodes[n].get("lookups", [])}
+        status = {True: "payable", False: "not_payable", None: "undetermined"}[item["payable"]]
+        view: Json = {
+            "id": item_id, "label": item["label"][self.lang], "status": status,
+            "amount": item["amount"], "amount_if_payable": item.get("amount_if_payable"),
+            "period": self.w[item["period"]], "payer": self._party(item["payer"]),
+            "advance_payer": self._party(item["advance_payer"]) if item["advance_payer"] else None,
+            "recover_from": self._party(item["recover_from"]) if item["recover_from"] else None,
+            "parts": [{"name": p["name"], "amount": p["amount"], "payer": self._party(p["payer"]),
+                       "basis": self._cites(p["basis"])} for p in item["parts"]],
+            "basis": self._cites(item["basis"]),
+            "undetermined": [self.w[f"field_{f}"] for f in item["undetermined"] if f"field_{f}" in self.w],
+            "why_not": [], "open": [], "deciding": [],
+            "assumed": self._assumed(chain),
+        }
+        if item["payable"] is False and payable_id in self.nodes:
+            view["why_not"] = self._failures(self._root_term(self.nodes[payable_id]), self.nodes[payable_id], 0)
+        if item["undetermined"]:
+            for f in item["undetermined"]:
+                node = self.nodes.get(meta["fields"].get(f, ""))
+                if node is not None:
+                    view["open"] += self._open(self._root_term(node), node, 0, self.w[f"field_{f}"])
+            view["deciding"] = [self._fact(f) for f in item["missing"]]
+        view["steps"] = [self._step(n, node_id) for n, node_id in enumerate(chain, start=1)]
+        return view
+
+    def _chain(self, roots: list[str]) -> list[str]:
+        """The nodes the answer went through, each after the nodes it read."""
+        seen: set[str] = set()
+        out: list[str] = []
+
+        def visit(node_id: str) -> None:
+            if node_id in seen or node_id not in self.nodes:
+                return
+            seen.add(node_id)
+            for i in self.nodes[node_id]["inputs"]:
+                visit(i)
+            out.append(node_id)
+
+        for r in roots:
+            visit(r)
+        return out
+
+    # ------------------------------------------------------------ steps
+
+    def _step(self, n: int, node_id: str) -> Json:
+        node = self.nodes[node_id]
+        role = self.roles.get(node_id)
+        is_rule = node["kind"] != "fact" or node.get("assumed")
+        step: Json = {
+            "n": n, "id": node_id, "kind": node["kind"],
+            "label": role[1] if role else self._label(node_id),
+            "value": self._value(node), "known": node["known"],
+            "origin": self._origin(node),
+            "formula": node.get("formula") if self._has_rule(node) else None,
+            "lines": self._term_lines(node["terms"], 0) if "terms" in node else [],
+            "lookups": [self.w["lookup_row"].format(table=self._label(x["table"]), key=x["key"], value=x["value"])
+                        for x in node.get("lookups", [])],
+            "cites": self._cites(node["citations"]),
+            "quotes": self._quotes(node["citations"]) if is_rule else [],
+            "note": node.get("note"),
+            "source": node.get("source"),
+        }
+        return step
+
+    @staticmethod
+    def _has_rule(node: Json) -> bool:
+        """A formula worth showing: one that reads something (a bare constant says no more than its value)."""
+        if node["kind"] not in ("value", "item_field") and not node.get("assumed"):
+            return False
+        return bool(node["inputs"] or "terms" in node)
+
+    def _origin(self, node: Json) -> str:
+        if node.get("given"):
+            return self.w["given"]
+        if node.get("assumed"):
+            return self.w["presumed"]
+        if node["kind"] == "fact":
+            return self.w["not_given"]
+        if "from" in node:
+            return self.w["version_from"].format(date=node["from"])
+        return ""
+
+    def _term_lines(self, term: Json, depth: int) -> list[Json]:
+        """The parts of a formula, one line each, nested conditions indented."""
+        lines: list[Json] = []
+        op = term.get("op")
+        if op == "call" and f"func_{term.get('func')}" in self.w:
+            lines.append({"depth": depth, "mark": "ƒ", "text": self.w[f"func_{term['func']}"]})
+        roles = {"if": ("if_cond", "if_then", "if_else"), "otherwise": ("first_known", "else_known")}.get(str(op), ())
+        for k, arg in enumerate(term.get("args", [])):
+            prefix = self.w[roles[k]] + " " if k < len(roles) else ""
+            lines.append({"depth": depth, "mark": self._mark(arg), "text": prefix + self._describe(arg)})
+            if arg.get("args") and arg.get("evaluated", True):
+                lines += self._term_lines(arg, depth + 1)
+        return lines
+
+    def _mark(self, term: Json) -> str:
+        if term.get("evaluated") is False:
+            return NOT_EVALUATED
+        if term["type"] == "bool":
+            return MARKS[term["value"] if term["known"] else None]
+        return "•" if term["known"] else "?"
+
+    def _describe(self, term: Json) -> str:
+        """A part of a formula in words: `label (name): value`, or `expression: value (label = value, ...)`."""
+        refs = [r for r in term.get("refs", []) if r in self.nodes]
+        if term.get("evaluated") is False:
+            value = self.w["not_evaluated"]
+        else:
+            value = show_value(term["value"], term["type"], self.lang, term["known"])
+        if len(refs) == 1 and term["expr"] == refs[0]:
+            return f"{self._label(refs[0])} ({refs[0]}): {value}"
+        text = f"{term['expr']}: {value}"
+        if refs:
+            text += " (" + "; ".join(f"{self._label(r)} = {self._value(self.nodes[r])}" for r in refs) + ")"
+        return text
+
+    # ------------------------------------------------------------ why not
+
+    def _root_term(self, node: Json) -> Json:
+        if "terms" in node:
+            return node["terms"]
+        formula = node.get("formula") or node["id"]
+        refs = [i for i in node["inputs"] if i == formula]
+        return {"expr": formula, "type": node["type"], "value": node["value"], "known": node["known"],
+                "refs": refs, "missing": node["missing"]}
+
+    def _failures(self, term: Json, rule: Json, depth: int) -> list[Json]:
+        """The conditions that failed, each with the article that sets it and what would have had to hold."""
+        if term.get("value") is not False or term.get("evaluated") is False:
+            return []
+        op = term.get("op")
+        if op == "and":
+            return [f for a in term["args"] for f in self._failures(a, rule, depth)]
+        if op == "or":
+            row = self._row(depth, "any", self._describe(term), rule, [], self.w["any_of"])
+            return [row] + [f for a in term["args"] for f in self._failures(a, rule, depth + 1)]
+        if op == "not":
+            inner = term["args"][0]
+            return [self._row(depth, "leaf", self._describe(term), rule, inner.get("refs", []),
+                              self.w["must_not_hold"].format(expr=inner["expr"]))]
+        refs = [r for r in term.get("refs", []) if r in self.nodes]
+        if len(refs) == 1 and term["expr"] == refs[0]:
+            node = self.nodes[refs[0]]
+            if node["kind"] != "fact" and node.get("formula"):
+                row = self._row(depth, "node", self._describe(term), node, [], None)
+                return [row] + self._failures(self._root_term(node), node, depth + 1)
+            return [self._row(depth, "leaf", self._describe(term), rule, refs,
+                              self.w["must_be"].format(what=self._label(refs[0]), value=self.w["yes"]))]
+        return [self._row(depth, "leaf", self._describe(term), rule, refs,
+                          self.w["must_hold"].format(expr=term["expr"]))]
+
+    def _row(self, depth: int, kind: str, text: str, rule: Json, refs: list[str], instead: str | None) -> Json:
+        citations = list(rule["citations"])
+        for r in refs:
+            node = self.nodes[r]
+            if node["kind"] == "fact":
+                citations += [c for c in node["citations"] if c not in citations]
+        origin = ""
+        if len(refs) == 1 and self.nodes[refs[0]]["kind"] == "fact":
+            origin = self._origin(self.nodes[refs[0]])
+        return {"depth": depth, "kind": kind, "text": text, "origin": origin, "instead": instead,
+                "rule": rule["id"], "cites": self._cites(citations), "quotes": self._quotes(citations)}
+
+    # ------------------------------------------------------------ still open
+
+    def _open(self, term: Json, rule: Json, depth: int, field: str) -> list[Json]:
+        """The parts of an undecided field that are still unknown, down to the facts that would decide them."""
+        if term.get("known") or term.get("evaluated") is False:
+            return []
+        rows = [{"depth": depth, "field": field if depth == 0 else "", "text": self._describe(term),
+                 "missing": [self._fact(m)["label"] for m in term.get("missing", [])],
+                 "cites": self._cites(rule["citations"])}]
+        if term.get("args"):
+            for a in term["args"]:
+                rows += self._open(a, rule, depth + 1, field)
+            return rows
+        refs = [r for r in term.get("refs", []) if r in self.nodes]
+        if len(refs) == 1 and term["expr"] == refs[0]:
+            node = self.nodes[refs[0]]
+            if node["kind"] != "fact" and node.get("formula"):
+                root = self._root_term(node)
+                for a in root.get("args", []) if root.get("args") else ():
+                    rows += self._open(a, node, depth + 1, field)
+        return rows
+
+    def _fact(self, fact_id: str) -> Json:
+        node = self.nodes.get(fact_id)
+        if node is None:
+            label = self.w["date"] if fact_id == "date" else fact_id
+            return {"id": fact_id, "label": label, "cites": []}
+        return {"id": fact_id, "label": self._label(fact_id), "cites": self._cites(node["citations"])}
+
+    # ------------------------------------------------------------ words
+
+    def _assumed(self, chain: list[str]) -> list[Json]:
+        facts = {n for n in chain if self.nodes[n].get("assumed")}
+        return [{"fact": a["fact"], "label": self._label(a["fact"]),
+                 "value": show_value(a["value"], self.nodes[a["fact"]]["type"], self.lang),
+                 "reason": a["reason"], "basis": self._cites(a["basis"])}
+                for a in self.result.get("assumed", []) if a["fact"] in facts]
+
+    def _label(self, node_id: str) -> str:
+        node = self.nodes.get(node_id)
+        label = node.get("label") if node else None
+        if isinstance(label, dict) and label.get(self.lang):
+            return str(label[self.lang])
+        return node_id
+
+    def _value(self, node: Json) -> str:
+        used = getattr(self, "lookups", {}).get(node["id"])
+        if used is not None and str(node["type"]).startswith("table"):
+            return self.w["table_entry"].format(key=used["key"], value=used["value"])
+        return show_value(node["value"], node["type"], self.lang, node["known"])
+
+    def _party(self, p: object) -> str:
+        return self.w.get(str(p), str(p)) if p is not None else self.w["none"]
+
+    def _cites(self, citations: list[Json]) -> list[str]:
+        return [cite_text(c, self.lang, self.titles) for c in citations]
+
+    def _quotes(self, citations: list[Json]) -> list[Json]:
+        """The words of each article cited here, unless this explanation has quoted them already."""
+        out = []
+        for c in citations:
+            text = cite_text(c, self.lang, self.titles)
+            if text in self.quoted:
+                continue
+            self.quoted.add(text)
+            q = asdict(quote(c, text, self.articles, self.w, self.lang))
+            article = (c["instrument"], c.get("version"), c["article"])
+            if article in self.glossed:
+                q["gloss"] = None
+            self.glossed.add(article)
+            out.append(q)
+        return out
