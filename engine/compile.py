@@ -22,11 +22,12 @@ from dsl import ast
 from dsl import types as T
 from dsl.errors import LawtraceError, SourceError, did_you_mean, raise_collected
 from dsl.source import Span
-from engine import ir
+from engine import ir, layering
 from engine.catalog import Catalog
 from engine.citations import Citation
 from engine.diagnostics import Diagnostic
 from engine.graph import build_graph
+from engine.layering import compose
 from engine.typecheck import FUNCTIONS, Checker
 
 RESERVED = set(T.PARTIES) | set(FUNCTIONS) | {"date", "case_date"}
@@ -59,7 +60,24 @@ def compile_modules(catalog: Catalog, name: str, labels: ir.Labels, modules: lis
     raise_collected(c.errors)
     graph = build_graph(c.nodes, c.benefits, c.edges, catalog.sources)
     infos = tuple(c.instrument_info(m) for m in modules if m.instrument is not None)
-    return ir.Program(name, labels, infos, c.nodes, tuple(c.benefits), c.articles, graph, tuple(c.warnings))
+    return ir.Program(name, labels, infos, c.nodes, tuple(c.benefits), c.articles, graph, tuple(c.warnings),
+                      changes=c.changes, conflicts=c.conflicts)
+
+
+def _here(o: layering.Origin) -> tuple[Citation, ...]:
+    """The citation of the article a rule sits under: its default citation."""
+    return (Citation(o.code, o.version, o.article),)
+
+
+def _conflict_warning(change: ir.LayerChange) -> Diagnostic:
+    lower = ", ".join(c.en() for c in change.cites) or change.instrument
+    higher = ", ".join(c.en() for c in change.replaced_cites) or str(change.replaced_instrument)
+    ranks = f" ({change.level})" if change.level else ""
+    message = (f"{lower}{ranks} contradicts {higher} on {change.target} without authority: "
+               f"the higher rule prevails (上位法优于下位法)")
+    if change.reason:
+        message += f"; {change.instrument}'s rule: {change.reason}"
+    return Diagnostic("warning", message, change.cites + change.replaced_cites, change.span)
 
 
 def _hint(name: str, options: object) -> str:
@@ -80,6 +98,8 @@ class _Compiler:
         self.pending: list[_Pending] = []
         self.presumptions: list[tuple[ast.Presume, tuple[Citation, ...]]] = []
         self.spans: dict[str, Span] = {}
+        self.changes: tuple[ir.LayerChange, ...] = ()
+        self.conflicts: dict[str, tuple[ir.Conflict, ...]] = {}
 
     def instrument_info(self, m: ast.Module) -> ir.InstrumentInfo:
         i = m.instrument
@@ -168,11 +188,35 @@ class _Compiler:
                               related=(("first here", self.articles[key].span),))
                 status = a.text_status or ("verbatim" if a.text else "unavailable")
                 self.articles[key] = ir.ArticleText(inst.code, version, a.number, status, a.text, a.gloss, a.span)
-                here = (Citation(inst.code, version, a.number),)
-                for d in a.decls:
-                    self._decl(d, inst, version, here)
+        composition = compose(self.modules, self.catalog.sources)
+        self.errors.extend(composition.errors)
+        for placed in composition.decls:
+            o = placed.origin
+            self._decl(placed.decl, o.instrument, o.version, _here(o), placed)
         for p, cites in self.presumptions:
             self._attach_presumption(p, cites)
+        self.changes = tuple(self._change(c) for c in composition.changes)
+        for conflict in composition.conflicts:
+            change = next(c for c in self.changes if c.target == conflict.change.target and c.kept_as == conflict.shadow)
+            entry = ir.Conflict(conflict.target, conflict.shadow, conflict.gap_fill, change, _conflict_warning(change))
+            self.conflicts[conflict.target] = self.conflicts.get(conflict.target, ()) + (entry,)
+
+    def _change(self, c: layering.Change) -> ir.LayerChange:
+        o = c.origin
+        patch = c.patch
+        own = patch.part.cites if isinstance(patch, ast.AddPart) else patch.cites
+        if isinstance(patch, ast.Override) and not own and len(patch.versions) == 1:
+            own = patch.versions[0].cites
+        cites = self._cites(own, o.instrument, o.version, _here(o))
+        replaced: tuple[Citation, ...] = ()
+        if c.replaced is not None:
+            r = c.replaced
+            replaced = self._cites(c.replaced_cites, r.instrument, r.version, _here(r))
+        amends = tuple(self._cite(x, o.instrument, o.version) for x in patch.amends) if isinstance(patch, ast.Override) else ()
+        reason = patch.reason if isinstance(patch, ast.Override) else None
+        return ir.LayerChange(c.kind, c.target, o.code, o.level, cites, c.replaced.code if c.replaced else None,
+                              c.replaced.level if c.replaced else None, replaced, c.authority, reason, amends,
+                              c.kept_as, patch.span)
 
     def _define(self, name: str, span: Span) -> bool:
         if name in RESERVED:
@@ -186,7 +230,8 @@ class _Compiler:
         self.spans[name] = span
         return True
 
-    def _decl(self, d: ast.Decl, inst: ast.Instrument, version: str, here: tuple[Citation, ...]) -> None:
+    def _decl(self, d: ast.Decl, inst: ast.Instrument, version: str, here: tuple[Citation, ...],
+              placed: layering.Placed | None = None) -> None:
         if isinstance(d, ast.Presume):
             self.presumptions.append((d, self._cites(d.cites, inst, version, here)))
             return
@@ -215,7 +260,7 @@ class _Compiler:
             for i, v in enumerate(ordered):
                 self._pend_version(d.name, i, v.expr, d.type, v.cites or d.cites)
         elif isinstance(d, ast.Benefit):
-            self._benefit(d, inst, version, labels, cites)
+            self._benefit(d, inst, version, labels, cites, placed)
 
     def _parameter(self, d: ast.Parameter, inst: ast.Instrument, version: str, labels: ir.Labels,
                    cites: tuple[Citation, ...]) -> ir.ParamNode:
@@ -267,7 +312,7 @@ class _Compiler:
         return value
 
     def _benefit(self, d: ast.Benefit, inst: ast.Instrument, version: str, labels: ir.Labels,
-                 cites: tuple[Citation, ...]) -> None:
+                 cites: tuple[Citation, ...], placed: layering.Placed | None = None) -> None:
         if d.name in self.nodes:
             return
         fields: dict[str, str] = {}
@@ -279,12 +324,17 @@ class _Compiler:
                 self._err(f"benefit {d.name} has two `{clause.field}` clauses", clause.span)
                 continue
             fields[clause.field] = node_id
-            c = self._cites(clause.cites, inst, version, cites)
+            o = placed.clause_origin(clause.field) if placed else None
+            if o is None or o == placed.origin:  # type: ignore[union-attr]
+                c_inst, c_version, c_default, own = inst, version, cites, clause.cites or d.cites
+            else:  # a field set by a later instrument: cited from there
+                c_inst, c_version, c_default, own = o.instrument, o.version, _here(o), clause.cites
+            c = self._cites(clause.cites, c_inst, c_version, c_default)
             field_labels = ir.Labels(labels.zh, f"{labels.en}: {clause.field.replace('_', ' ')}")
             self.nodes[node_id] = ir.ValueNode(node_id, "item_field", types[clause.field], field_labels, c,
-                                               clause.note, clause.span, inst.code,
+                                               clause.note, clause.span, c_inst.code,
                                                versions=(ir.ValueVersion(None, clause.expr, c, clause.note, clause.span),))  # type: ignore[arg-type]
-            self._pend_version(node_id, 0, clause.expr, types[clause.field], clause.cites or d.cites)
+            self._pend_version(node_id, 0, clause.expr, types[clause.field], own)
         if "amount" not in fields:
             self._err(f"benefit {d.name} needs an `amount = ...` clause", d.span)
         if "payer" not in fields:
@@ -292,12 +342,15 @@ class _Compiler:
         parts = []
         for p in d.parts:
             amount_id, payer_id = f"{d.name}.part.{p.name}.amount", f"{d.name}.part.{p.name}.payer"
-            c = self._cites(p.cites, inst, version, cites)
+            o = placed.part_origin(p.name) if placed else None
+            p_inst, p_version, p_default = (inst, version, cites) if o is None or o == placed.origin else (  # type: ignore[union-attr]
+                o.instrument, o.version, _here(o))
+            c = self._cites(p.cites, p_inst, p_version, p_default)
             for node_id, expr, t in ((amount_id, p.amount, T.MONEY), (payer_id, p.payer, T.PARTY)):
                 if not self._define(node_id, p.span):
                     continue
                 self.nodes[node_id] = ir.ValueNode(node_id, "item_field", t, ir.Labels(labels.zh, f"{labels.en}: part {p.name}"),
-                                                   c, p.note, p.span, inst.code,
+                                                   c, p.note, p.span, p_inst.code,
                                                    versions=(ir.ValueVersion(None, expr, c, p.note, p.span),))  # type: ignore[arg-type]
                 self._pend_version(node_id, 0, expr, t, p.cites)
             parts.append(ir.PartDef(p.name, amount_id, payer_id, c))

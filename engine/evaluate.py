@@ -17,6 +17,8 @@ from decimal import ROUND_HALF_UP, Decimal, InvalidOperation
 from dsl import types as T
 from engine import ir
 from engine.citations import Citation
+from engine.conflicts import check_conflicts
+from engine.dates import add_years_decimal, years_between
 from engine.diagnostics import Diagnostic
 from engine.trace_terms import structured as _structured
 from engine.values import NOTHING, UNKNOWN, V, to_fen, unknown
@@ -104,6 +106,7 @@ class Evaluation:
         self.assumed: dict[str, Assumption] = {}
         self.diagnostics: list[Diagnostic] = []
         self._frames: list[TraceNode] = []
+        self.speculative = 0  # > 0 while both branches of an `if` with an unknown condition are tried
 
     # ------------------------------------------------------------ nodes
 
@@ -133,6 +136,8 @@ class Evaluation:
         frame.value = value
         self.cache[node_id] = value
         self.trace[node_id] = frame
+        if node_id in self.program.conflicts:
+            check_conflicts(self, node_id, value)
         return value
 
     def _fact(self, node: ir.FactNode, frame: TraceNode) -> V:
@@ -367,7 +372,11 @@ def _cond(ev: Evaluator, e: ir.Cond) -> Fn:
             return then(s, env)
         if c.value is False:
             return other(s, env)
-        a, b = then(s, env), other(s, env)
+        s.speculative += 1
+        try:
+            a, b = then(s, env), other(s, env)
+        finally:
+            s.speculative -= 1
         if a.known and b.known and a.value == b.value:
             return a
         return unknown(c.missing, a.missing, b.missing)
@@ -402,6 +411,8 @@ _FUNCTIONS: dict[str, Callable[..., object]] = {
     "abs": abs,
     "year": lambda d: Decimal(d.year),
     "days_between": lambda a, b: Decimal((b - a).days),
+    "years_between": lambda a, b: Decimal(years_between(a, b)),
+    "add_years": add_years_decimal,
     "round_yuan": lambda x: x.quantize(Decimal(1), rounding=ROUND_HALF_UP),
 }
 
@@ -507,6 +518,19 @@ def _aggregate(ev: Evaluator, e: ir.Aggregate) -> Fn:
     return aggregate
 
 
+def _undetermined(ev: Evaluator, e: ir.Undetermined) -> Fn:
+    reason = e.reason
+
+    def undetermined(s: Evaluation, env: Env) -> V:
+        if not s.speculative:  # only where this branch is the answer, not while both branches are tried
+            node = s.program.nodes.get(s._frames[-1].id) if s._frames else None
+            d = Diagnostic("warning", reason, node.cites if node is not None else ())
+            if d not in s.diagnostics:
+                s.diagnostics.append(d)
+        return V(UNKNOWN)
+    return undetermined
+
+
 _COMPILERS: dict[type, Callable[[Evaluator, ir.Expr], Fn]] = {
     ir.Const: _const,  # type: ignore[dict-item]
     ir.Ref: _ref,  # type: ignore[dict-item]
@@ -520,4 +544,5 @@ _COMPILERS: dict[type, Callable[[Evaluator, ir.Expr], Fn]] = {
     ir.Lookup: _lookup,  # type: ignore[dict-item]
     ir.GetField: _get_field,  # type: ignore[dict-item]
     ir.Aggregate: _aggregate,  # type: ignore[dict-item]
+    ir.Undetermined: _undetermined,  # type: ignore[dict-item]
 }

@@ -107,6 +107,13 @@ class Aggregate(Expr):
     body: Expr | None
 
 
+@dataclass(frozen=True)
+class Undetermined(Expr):
+    """The law is silent here: the value is unknown, and `reason` is reported as a diagnostic."""
+
+    reason: str
+
+
 # ---------------------------------------------------------------- definitions
 
 
@@ -229,6 +236,40 @@ class InstrumentInfo:
 
 
 @dataclass(frozen=True)
+class LayerChange:
+    """A fill, override or added part of the composed regime, applied (`authority` given) or refused (None)."""
+
+    kind: str  # "fill" | "override" | "part"
+    target: str  # node id: a name, `benefit.field` or `benefit.part.NAME`
+    instrument: str  # who made the change
+    level: str | None
+    cites: tuple[Citation, ...]
+    replaced_instrument: str | None  # whose rule it replaced (None: there was none)
+    replaced_level: str | None
+    replaced_cites: tuple[Citation, ...]
+    authority: str | None
+    reason: str | None  # the `because "..."` of an override
+    amends: tuple[Citation, ...]  # a reform: the provisions it proposes to amend
+    kept_as: str | None  # id of the replaced rule kept for `overridden`, or of the refused rule
+    span: Span
+
+    @property
+    def applied(self) -> bool:
+        return self.authority is not None
+
+
+@dataclass(frozen=True)
+class Conflict:
+    """A lower rule refused for want of authority: `target` keeps the higher rule, `shadow` is the lower one."""
+
+    target: str
+    shadow: str
+    gap_fill: bool  # a party field: the lower rule still governs where the higher one names nobody
+    change: LayerChange
+    warning: object  # engine.diagnostics.Diagnostic, as `lawtrace check` reports it
+
+
+@dataclass(frozen=True)
 class Program:
     """A regime compiled: its nodes, benefits, the article texts, and the dependency graph."""
 
@@ -240,6 +281,8 @@ class Program:
     articles: dict[tuple[str, str | None, int], ArticleText]
     graph: object = field(compare=False, repr=False)  # networkx.DiGraph
     warnings: tuple[object, ...] = ()
+    changes: tuple[LayerChange, ...] = ()  # every fill, override and added part, in the order applied
+    conflicts: dict[str, tuple[Conflict, ...]] = field(default_factory=dict)  # node id → refused lower rules
 
     def instrument(self, code: str) -> InstrumentInfo | None:
         return next((i for i in self.instruments if i.code == code), None)

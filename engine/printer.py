@@ -53,6 +53,8 @@ def _show(e: ir.Expr, outer: int) -> str:
             return f"count({e.var} in {_show(e.collection, 0)}{where})"
         assert e.body is not None
         return f"sum({e.var} in {_show(e.collection, 0)}{where}: {_show(e.body, 0)})"
+    if isinstance(e, ir.Undetermined):
+        return f'undetermined("{e.reason}")'
     raise TypeError(type(e).__name__)  # pragma: no cover
 
 

@@ -17,7 +17,7 @@ from dsl.errors import SourceError, did_you_mean
 from dsl.source import SourceFile
 from engine import ir
 
-FUNCTIONS = ("min", "max", "clamp", "abs", "year", "days_between", "as_of", "round_yuan")
+FUNCTIONS = ("min", "max", "clamp", "abs", "year", "days_between", "as_of", "round_yuan", "years_between", "add_years")
 
 
 class _Fail(Exception):
@@ -93,6 +93,12 @@ class Checker:
             candidates += list(expected.values)
             raise self._fail(e, f"'{e.name}' is not one of {', '.join(expected.values)}", did_you_mean(e.name, candidates))
         raise self._fail(e, f"unknown name '{e.name}'", did_you_mean(e.name, candidates + list(T.PARTIES)))
+
+    def _undetermined(self, e: ast.Undetermined, expected, scope) -> ir.Expr:
+        if expected is None:
+            raise self._fail(e, "undetermined(...) takes its type from where it stands: use it as a branch of `if` "
+                                "or as a rule's whole formula")
+        return ir.Undetermined(expected, e.span, e.reason)
 
     def _neg(self, e: ast.Neg, expected, scope) -> ir.Expr:
         inner = self._expr(e.operand, expected, scope)
@@ -192,6 +198,10 @@ class Checker:
         return ir.Lookup(table.type.value, e.span, table, key)
 
     def _field(self, e: ast.Field, expected, scope) -> ir.Expr:
+        dotted = f"{e.record.name}.{e.name}" if isinstance(e.record, ast.Name) else None
+        if dotted in self.node_types and e.record.name not in scope:  # type: ignore[union-attr]
+            self.references.append((dotted, e.span))  # an item's field: `one_time_medical_subsidy.amount`
+            return ir.Ref(self.node_types[dotted], e.span, dotted)  # type: ignore[index, arg-type]
         record = self._expr(e.record, None, scope)
         if not isinstance(record.type, T.RecordType):
             raise self._fail(e, f"`.{e.name}` needs a record, not {_describe(record.type)}")
@@ -227,11 +237,17 @@ class Checker:
                 raise self._fail(args[1], f"as_of needs a date, not {_describe(when.type)}")
             self.references.append((args[0].name, args[0].span))
             return ir.AsOf(self.node_types[args[0].name], e.span, args[0].name, when)
-        arity = {"min": None, "max": None, "clamp": 3, "abs": 1, "year": 1, "days_between": 2, "round_yuan": 1}[f]
+        arity = {"min": None, "max": None, "clamp": 3, "abs": 1, "year": 1, "days_between": 2, "round_yuan": 1,
+                 "years_between": 2, "add_years": 2}[f]
         if arity is None and len(args) < 2 or arity is not None and len(args) != arity:
             want = "at least 2" if arity is None else str(arity)
             raise self._fail(e, f"{f}() takes {want} argument{'s' if want != '1' else ''}, not {len(args)}")
-        if f in ("year", "days_between"):
+        if f == "add_years":  # add_years(date, whole years) → date
+            when, years = self._expr(args[0], T.DATE, scope), self._expr(args[1], T.INT, scope)
+            if not isinstance(when.type, T.DateType) or not isinstance(years.type, T.IntType):
+                raise self._fail(e, "add_years(date, years) takes a date and a whole number of years")
+            return ir.Call(T.DATE, e.span, f, (when, years))
+        if f in ("year", "days_between", "years_between"):
             typed = [self._expr(a, T.DATE, scope) for a in args]
             for a, t in zip(args, typed):
                 if not isinstance(t.type, T.DateType):
@@ -254,7 +270,7 @@ class Checker:
 
 
 def _is_context_dependent(e: ast.Expr) -> bool:
-    return isinstance(e, ast.Number) or (isinstance(e, ast.Name) and e.name in T.PARTIES)
+    return isinstance(e, (ast.Number, ast.Undetermined)) or (isinstance(e, ast.Name) and e.name in T.PARTIES)
 
 
 def _describe(t: T.Type) -> str:

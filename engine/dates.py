@@ -1,0 +1,36 @@
+"""Calendar arithmetic as the law counts it: the same day N years later, and completed years between two dates.
+
+A period counted in years ends on the corresponding day of the last year; where
+that year has no corresponding day (29 February), on the last day of the month
+(Civil Code art. 202). Completed years are counted the way an age is.
+"""
+
+from __future__ import annotations
+
+import calendar
+from datetime import date
+from decimal import Decimal
+
+
+def add_years(start: date, years: int) -> date:
+    """The corresponding day `years` later (earlier when negative); 29 February becomes 28 February in a common year."""
+    year = start.year + int(years)
+    day = min(start.day, calendar.monthrange(year, start.month)[1])
+    return date(year, start.month, day)
+
+
+def years_between(start: date, end: date) -> int:
+    """Completed years from `start` to `end` (an age on `end` for a birth on `start`); negative when `end` is earlier."""
+    if end < start:
+        return -years_between(end, start)
+    years = end.year - start.year
+    if add_years(start, years) > end:
+        years -= 1
+    return years
+
+
+def add_years_decimal(start: date, years: Decimal) -> date:
+    """`add_years` for the engine, whose whole numbers are Decimals."""
+    if years != years.to_integral_value():
+        raise ValueError(f"add_years needs whole years, not {years}")
+    return add_years(start, int(years))
