@@ -257,6 +257,18 @@ class LayerChange:
     def applied(self) -> bool:
         return self.authority is not None
 
+    def as_json(self) -> dict[str, object]:
+        return {
+            "kind": self.kind, "target": self.target, "instrument": self.instrument, "level": self.level,
+            "citations": [c.as_json() for c in self.cites],
+            "replaces": None if self.replaced_instrument is None else {
+                "instrument": self.replaced_instrument, "level": self.replaced_level,
+                "citations": [c.as_json() for c in self.replaced_cites]},
+            "amends": [c.as_json() for c in self.amends], "reason": self.reason,
+            "authority": self.authority, "applied": self.applied,
+            "span": self.span.as_json(),
+        }
+
 
 @dataclass(frozen=True)
 class Conflict:

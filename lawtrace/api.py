@@ -6,8 +6,10 @@ import functools
 from datetime import date
 from pathlib import Path
 
+from dsl import ast
 from dsl.errors import LawtraceError
 from dsl.parser import parse_file
+from dsl.source import SourceFile
 from engine import ir
 from engine.case import Case, case_date, parse_case, read_case, validate_facts
 from engine.catalog import Catalog, display_name, index, load_catalog
@@ -24,29 +26,34 @@ def catalog() -> Catalog:
 
 
 def with_overlays(rules: tuple[Path, ...]) -> Catalog:
-    """The shipped catalog plus a user's overlay files (each an instrument of its own)."""
+    """The shipped catalog plus a user's overlay files: each declares an instrument (with its `level`), and may
+    declare regimes of its own (`regime my_reform "..." = national + MINE`)."""
     if not rules:
         return catalog()
     base = catalog()
     extra = []
     sources = dict(base.sources)
     for path in rules:
-        if not path.exists():
+        if not path.is_file():
             raise LawtraceError(f"{path}: no such rules file")
         name = display_name(path)
-        module = parse_file(path, name)
-        from dsl.source import SourceFile
-
+        extra.append(parse_file(path, name))
         sources[name] = SourceFile.read(path, name)
-        extra.append(module)
     return index(list(base.modules) + extra, sources)
+
+
+def overlay_modules(cat: Catalog, regime: str, rules: tuple[Path, ...]) -> tuple[ast.Module, ...]:
+    """The user's modules to stack on `regime`: those whose instrument the regime does not already include."""
+    files = {display_name(p) for p in rules}
+    included = set(cat.expand(regime)) if regime in cat.regimes else set()
+    return tuple(m for m in cat.modules
+                 if m.file in files and m.instrument is not None and m.instrument.code not in included)
 
 
 @functools.lru_cache(maxsize=32)
 def _compiled(regime: str, rules: tuple[Path, ...]) -> tuple[ir.Program, Evaluator]:
     cat = with_overlays(rules)
-    overlays = tuple(m for m in cat.modules if m.file in {display_name(p) for p in rules})
-    program = compile_regime(cat, regime, overlays)
+    program = compile_regime(cat, regime, overlay_modules(cat, regime, rules))
     return program, Evaluator(program)
 
 
@@ -77,19 +84,21 @@ def evaluate_case(case: str | Case | dict, regime: str | None = None, on: str | 
 
 
 def regimes() -> list[dict[str, object]]:
+    """Each shipped regime: its instruments (highest first, with level and dates in force) and every change a lower
+    instrument or a reform makes in it (fills, overrides, added parts; `applied: false` where the higher rule prevails)."""
     cat = catalog()
     out = []
     for name, r in sorted(cat.regimes.items()):
-        codes = cat.expand(name)
+        program = load_program(name)
         instruments = []
-        for code in codes:
+        for code in cat.expand(name):
             i = cat.instruments[code].instrument
             assert i is not None
             instruments.append({
-                "code": i.code, "title": {"zh": i.title_zh, "en": i.title_en},
+                "code": i.code, "title": {"zh": i.title_zh, "en": i.title_en}, "level": i.level, "under": i.under,
                 "versions": [{"version": v.version, "in_force": v.in_force.isoformat()} for v in i.versions],
-                "under": i.under,
+                "file": cat.instruments[code].file,
             })
         out.append({"name": name, "label": {"zh": r.labels.zh, "en": r.labels.en},
-                    "instruments": instruments, "overrides": []})
+                    "instruments": instruments, "overrides": [c.as_json() for c in program.changes]})
     return out

@@ -10,6 +10,7 @@ from dsl.parser import parse_file
 from dsl.source import SourceFile
 from engine.catalog import Catalog, display_name, index, statute_files
 from engine.compile import compile_regime
+from engine import ir
 from engine.diagnostics import Diagnostic
 
 
@@ -65,11 +66,22 @@ def check_paths(paths: tuple[Path, ...], regime: str | None) -> tuple[list[Lawtr
         try:
             program = compile_regime(catalog, name, overlays)
             warnings.extend(w for w in program.warnings if w not in warnings)
+            warnings.extend(w for w in layer_warnings(program) if w not in warnings)
         except LawtraceError as e:
             for err in _flatten([e]):
                 if err.render() not in {x.render() for x in errors}:
                     errors.append(err)
     return errors, warnings
+
+
+def layer_warnings(program: ir.Program) -> list[Diagnostic]:
+    """A warning for every lower rule refused for want of authority, citing it and the higher rule that prevails."""
+    out: list[Diagnostic] = []
+    for change in program.changes:
+        for conflict in program.conflicts.get(change.target, ()):
+            if conflict.change is change:
+                out.append(conflict.warning)  # type: ignore[arg-type]
+    return out
 
 
 def _targets(catalog: Catalog, given: list[ast.Module], regime: str | None) -> list[tuple[str, tuple[ast.Module, ...]]]:

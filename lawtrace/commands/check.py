@@ -13,22 +13,30 @@ from lawtrace.cli_support import emit_json
 @click.command("check")
 @click.argument("paths", nargs=-1, type=click.Path(path_type=Path))
 @click.option("--regime", help="Check this regime only (with the given files as overlays).")
+@click.option("--rules", "rules", multiple=True, type=click.Path(path_type=Path),
+              help="A DSL overlay file to check on top of the regime (as with eval --rules).")
 @click.option("--format", "fmt", type=click.Choice(["text", "json"]), default="text", show_default=True)
-def check(paths: tuple[Path, ...], regime: str | None, fmt: str) -> None:
-    """Parse, resolve, type-check and lint DSL files (default: every shipped statute)."""
+def check(paths: tuple[Path, ...], regime: str | None, rules: tuple[Path, ...], fmt: str) -> None:
+    """Parse, resolve, type-check and lint DSL files (default: every shipped statute).
+
+    Warnings (a lower rule contradicting a higher one without authority, which then prevails) do not fail the check.
+    """
     from lawtrace.checking import check_paths
 
-    errors, warnings = check_paths(paths, regime)
+    errors, warnings = check_paths(paths + rules, regime)
     if fmt == "json":
         emit_json({
             "ok": not errors,
-            "diagnostics": [d for e in errors for d in e.as_json()] + [w.as_json() for w in warnings],
+            "diagnostics": [{**d, "citations": d.get("citations", [])} for e in errors for d in e.as_json()]
+            + [w.as_json() for w in warnings],
         })
     else:
         for e in errors:
             click.echo(e.render(), err=True)
         for w in warnings:
-            click.echo(f"warning: {w.message}", err=True)
+            where = f"{w.span}: " if w.span is not None else ""
+            cites = "; ".join(c.en() for c in w.citations)
+            click.echo(f"{where}warning: {w.message}" + (f" [{cites}]" if cites else ""), err=True)
         if errors:
             click.echo(f"{len(errors)} error{'s' if len(errors) != 1 else ''} found", err=True)
         else:
