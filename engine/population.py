@@ -39,7 +39,7 @@ import pyarrow.compute as pc
 from dsl import types as T
 from dsl.errors import LawtraceError, did_you_mean
 from engine import ir
-from engine.columns import ORDINAL_EPOCH, Bool, Codes, Col, Date, Num, Records
+from engine.columns import ORDINAL_EPOCH, Bool, Codes, Col, Date, Num, Records, narrowest
 from engine.vector import FEN, Chunk
 
 RATE_DEN = 10**6  # a rate given in a population keeps up to six decimal places
@@ -271,6 +271,7 @@ def convert_numpy(values: np.ndarray, known: np.ndarray | None, t: T.Type, where
             nan = np.isnan(values)
             known = ~nan if known is None else known & ~nan
             values = np.where(nan, 0, values)
+            low, high = (float(values.min()), float(values.max())) if values.size else (0.0, 0.0)
     if isinstance(t, T.BoolType):
         if kind == "b":
             return Bool(values, known)
@@ -291,9 +292,15 @@ def convert_numpy(values: np.ndarray, known: np.ndarray | None, t: T.Type, where
     elif isinstance(t, (T.MoneyType, T.RateType)):
         den = FEN if isinstance(t, T.MoneyType) else RATE_DEN
         if kind == "f":
-            scaled = np.multiply(values, float(den), dtype=np.float64)
+            if not (np.isfinite(low) and np.isfinite(high)):
+                bad = _first(known, ~np.isfinite(values))
+                raise where.fail(f"expected an amount, found {values[bad]!r}", bad)
+            # rounding is monotone: the bounds of the fen are the rounded bounds of the floats
+            lo, hi = int(np.rint(low * den)), int(np.rint(high * den))
+            scaled = values.astype(np.float64)  # then in place: a mixed-type multiply is slower than the cast
+            scaled *= den
             np.rint(scaled, out=scaled)
-            return _checked_num(scaled.astype(np.int64), known, t, den, where)
+            return _checked_num(scaled.astype(narrowest(lo, hi)), known, t, den, where, (lo, hi))
         if kind in "iu":
             return _checked_num(np.multiply(values, den, dtype=np.int64), known, t, den, where)
     elif isinstance(t, T.EnumType) and kind in "iu":
@@ -324,8 +331,11 @@ def _int_num(values: np.ndarray, known: np.ndarray | None, t: T.IntType, where: 
     return Num(values, 1, lo, hi, known)
 
 
-def _checked_num(v: np.ndarray, known: np.ndarray | None, t: T.Type, den: int, where: _Where) -> Num:
-    lo, hi = (int(v.min()), int(v.max())) if v.size else (0, 0)
+def _checked_num(v: np.ndarray, known: np.ndarray | None, t: T.Type, den: int, where: _Where,
+                 bounds: tuple[int, int] | None = None) -> Num:
+    if abs(bounds[0] if bounds else 0) >= MONEY_MAX_FEN * 100 or abs(bounds[1] if bounds else 0) >= MONEY_MAX_FEN * 100:
+        bounds = None  # beyond what float64 holds exactly: look at the integers
+    lo, hi = bounds if bounds is not None else ((int(v.min()), int(v.max())) if v.size else (0, 0))
     if isinstance(t, T.MoneyType) and lo < 0:
         bad = _first(known, v < 0)
         if bad is not None:

@@ -116,6 +116,8 @@ class _Param:
                     present[i, int(k) - kmin] = True
                     table[i, int(k) - kmin] = bool(x) if table.dtype == bool else _over(x, den)
             nums = [int(x) for x in table[present]] if table.dtype != bool else [0]
+            if table.dtype != bool:
+                table = table.astype(C.narrowest(min(nums, default=0), max(nums, default=0)))
             return _Param(node, starts, "table", den=den, lo=min(nums, default=0), hi=max(nums, default=0),
                           key_min=kmin, table=table, present=present,
                           complete=tuple(bool(present[i].all()) for i in range(len(versions))))
@@ -698,7 +700,7 @@ def _aggregate(vp: VectorProgram, e: ir.Aggregate, scope: tuple[str, ...]) -> Fn
             if b.known is not None:
                 bad = bad | (take & ~b.known) if not C.is_scalar(take) else bad | (~b.known if take else False)
             bv = b.v if not C.is_scalar(b.v) else np.full(n_elem, int(b.v), dtype=np.int64)  # type: ignore[call-overload]
-            contribution = Num(np.where(take, bv, 0) if not (C.is_scalar(take) and take) else bv,
+            contribution = Num(bv * take if not (C.is_scalar(take) and take) else bv,
                                b.den, min(b.lo, 0), max(b.hi, 0))
         total = _segment_sum(np.asarray(contribution.v, dtype=np.int64), records.offsets)
         longest = max(records.max_len, 1)
