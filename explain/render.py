@@ -14,6 +14,7 @@ import jinja2
 
 from explain.articles import excerpt_of
 from explain.i18n import WORDS, cite_text
+from explain.values import show_value
 from explain.why import explain_all, explain_item, header
 
 TEMPLATES = Path(__file__).with_name("templates")
@@ -60,6 +61,23 @@ def render_explanation(result: dict[str, object], item_id: str, lang: str = "zh"
     template = environment(fmt == "html").get_template(f"explain.{FORMATS[fmt]}.j2")
     return template.render(e=explain_item(result, item_id, lang), head=header(result, lang, case),
                            w=WORDS[lang], lang=lang)
+
+
+def render_questions(data: dict[str, object], lang: str = "zh") -> str:
+    """`lawtrace ask --next` as text: the facts worth asking, ranked, each with the items it decides."""
+    titles = data.get("instruments", {})
+    items = data.get("items", {})
+
+    def item_label(i: str) -> str:
+        return str(items.get(i, {}).get(lang, i))  # type: ignore[union-attr]
+
+    questions = [{
+        "fact": q["fact"], "label": q["label"][lang], "decides": [item_label(i) for i in q["decides"]],
+        "others": [item_label(i) for i in q["needed_for"] if i not in q["decides"]],
+        "at_stake": q["at_stake"], "cites": [cite_text(c, lang, titles) for c in q.get("citations", [])],  # type: ignore[arg-type]
+        "presumed": show_value(q["presumed"], str(q["type"]), lang) if "presumed" in q else None,
+    } for q in data["questions"]]  # type: ignore[union-attr]
+    return environment(False).get_template("questions.txt.j2").render(questions=questions, w=WORDS[lang], lang=lang)
 
 
 def articles_view(result: dict[str, object], lang: str) -> list[dict[str, object]]:
