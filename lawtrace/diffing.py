@@ -49,7 +49,9 @@ def parse_side(spec: str) -> tuple[str, date | None]:
         raise LawtraceError(f"{spec}: the date after @ must be written YYYY-MM-DD") from None
 
 
-def run_diff(spec_a: str, spec_b: str, rules: tuple[Path, ...], cases_path: str | None) -> DiffReport:
+def run_diff(spec_a: str, spec_b: str, rules: tuple[Path, ...], cases_path: str | None,
+             cases: list[tuple[str, Case]] | None = None) -> DiffReport:
+    """`cases` (id, case) already read, as the web API has them, stand in for a `cases_path`."""
     name_a, on_a = parse_side(spec_a)
     name_b, on_b = parse_side(spec_b)
     side_a = Side(load_program(name_a), on_a)
@@ -58,8 +60,10 @@ def run_diff(spec_a: str, spec_b: str, rules: tuple[Path, ...], cases_path: str 
     outcomes: list[OutcomeChange] = []
     summary = None
     if cases_path is not None:
+        cases = load_cases(cases_path)
+    if cases is not None:
         pairs: list[tuple[str, Result, Result]] = []
-        for case_id, case in load_cases(cases_path):
+        for case_id, case in cases:
             old = _evaluate(case, name_a, (), on_a)
             new = _evaluate(case, name_b, rules, on_b)
             pairs.append((case_id, old, new))

@@ -1,0 +1,89 @@
+"""The ASGI app: the JSON API, the caseworker's page and its assets, one error format, a body-size cap.
+
+`create_app()` wires the pieces: the routers, the OpenAPI document (no
+interactive docs: they would load scripts from the internet), the handlers
+that turn every error into JSON with a 4xx status (or a bare 500 with no
+detail: the traceback goes to the server's log only), and the regimes
+compiled once at start-up.
+"""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
+from pathlib import Path
+
+from fastapi import FastAPI, Request
+from fastapi.exceptions import RequestValidationError
+from fastapi.responses import JSONResponse
+from starlette.concurrency import run_in_threadpool
+from starlette.exceptions import HTTPException
+from starlette.staticfiles import StaticFiles
+
+import lawtrace
+from lawtrace import api
+from lawtrace.web import openapi, routes_api, routes_page
+from lawtrace.web.errors import ApiError, FieldError, single
+from lawtrace.web.limits import DEFAULT_MAX_BODY, BodyLimit, BodyTooLarge
+
+STATIC = Path(__file__).with_name("static")
+log = logging.getLogger("lawtrace.web")
+
+
+def _warm() -> None:
+    for name in api.catalog().regimes:
+        api.load_program(name)
+
+
+@asynccontextmanager
+async def _lifespan(app: FastAPI) -> AsyncIterator[None]:
+    await run_in_threadpool(_warm)  # compile every regime before the first request rather than during it
+    yield
+
+
+def create_app(max_body: int = DEFAULT_MAX_BODY) -> FastAPI:
+    app = FastAPI(title="lawtrace", version=getattr(lawtrace, "__version__", "0.1.0"),
+                  description="Work-injury insurance law (工伤保险) as checked rules: what is owed, by whom, and why.",
+                  docs_url=None, redoc_url=None, openapi_url="/openapi.json", lifespan=_lifespan)
+    app.include_router(routes_api.router)
+    app.include_router(routes_page.router)
+    app.mount("/static", StaticFiles(directory=STATIC), name="static")
+    app.add_middleware(BodyLimit, max_bytes=max_body)
+    openapi.install(app)
+    _handlers(app)
+    return app
+
+
+def _handlers(app: FastAPI) -> None:
+    @app.exception_handler(ApiError)
+    async def api_error(request: Request, e: ApiError) -> JSONResponse:
+        return JSONResponse(e.as_json(), status_code=e.status)
+
+    @app.exception_handler(BodyTooLarge)
+    async def too_large(request: Request, e: BodyTooLarge) -> JSONResponse:
+        error = single(413, "request too large", None, str(e))
+        return JSONResponse(error.as_json(), status_code=413, headers={"connection": "close"})
+
+    @app.exception_handler(RequestValidationError)
+    async def bad_parameter(request: Request, e: RequestValidationError) -> JSONResponse:
+        errors = []
+        for err in e.errors():
+            loc = [str(x) for x in err.get("loc", ())]
+            where = loc[0] if loc and loc[0] in ("query", "path", "body") else "query"
+            errors.append(FieldError(".".join(loc[1:]) or None, str(err.get("msg", "invalid value")), where))
+        return JSONResponse(ApiError(422, "invalid parameter", errors).as_json(), status_code=422)
+
+    @app.exception_handler(HTTPException)
+    async def http_error(request: Request, e: HTTPException) -> JSONResponse:
+        title = {404: "not found", 405: "method not allowed"}.get(e.status_code, "error")
+        message = f"no such page or endpoint: {request.url.path}" if e.status_code == 404 else str(e.detail)
+        return JSONResponse(single(e.status_code, title, None, message, "path").as_json(), status_code=e.status_code,
+                            headers=getattr(e, "headers", None))
+
+    @app.exception_handler(Exception)
+    async def server_error(request: Request, e: Exception) -> JSONResponse:
+        log.exception("error answering %s %s", request.method, request.url.path)
+        return JSONResponse({"status": 500, "title": "internal error", "errors": [
+            {"field": None, "in": "body", "message": "the server could not answer this request; the error is in its log"}]},
+            status_code=500)

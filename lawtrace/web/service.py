@@ -1,0 +1,137 @@
+"""What the API and the page ask of the engine: a case read from a request, evaluated, diffed; the regimes.
+
+Every answer comes from the engine (`lawtrace.api`, `lawtrace.diffing`); this
+module only reads request bodies into the engine's `Case` (keeping the
+position of every key, so that the engine's errors name their field) and turns
+the engine's errors into `ApiError`s.
+"""
+
+from __future__ import annotations
+
+import json
+from dataclasses import dataclass
+from datetime import date
+
+from dsl.errors import LawtraceError, SourceError, did_you_mean
+from dsl.source import SourceFile
+from engine import ir
+from engine.case import Case, parse_case
+from engine.result import Result, result_json
+from lawtrace import api
+from lawtrace.diffing import DiffReport, parse_side, run_diff
+from lawtrace.web.errors import ApiError, FieldError, field_errors, single
+
+REQUEST = "<request>"
+
+
+@dataclass(frozen=True)
+class Evaluated:
+    case: Case
+    result: Result
+
+    def json(self, trace: bool = True) -> dict[str, object]:
+        return result_json(self.result, include_trace=trace)
+
+
+def text_of(body: bytes) -> str:
+    if not body.strip():
+        raise single(400, "empty request", "body", "the request body is empty: expected a case as JSON (or YAML)")
+    try:
+        return body.decode("utf-8")
+    except UnicodeDecodeError as e:
+        raise single(400, "not UTF-8", "body", f"the request body is not UTF-8 text (byte {e.start})") from None
+
+
+def read_case(text: str, name: str = REQUEST) -> Case:
+    """The request body as a case file, every key's position kept; syntax errors name line and column."""
+    try:
+        return parse_case(SourceFile(name, text))
+    except SourceError as e:
+        span = e.span
+        raise ApiError(400, "malformed request", [FieldError("body", e.message, "body", span.line if span else None,
+                                                             span.column if span else None)]) from None
+
+
+def case_of(data: dict[str, object]) -> Case:
+    """A case given as data (the page's form) read as if it had been sent as JSON."""
+    return read_case(json.dumps(data, ensure_ascii=False, default=str), "<form>")
+
+
+def program(name: str, field: str = "regime", where: str = "body") -> ir.Program:
+    """The compiled regime; a name the catalog does not know is the user's error, naming the field."""
+    known = api.catalog().regimes
+    if name not in known:
+        raise ApiError(422, "unknown regime", [FieldError(field, f"unknown regime '{name}'; known: {', '.join(sorted(known))}",
+                                                          where, hint=did_you_mean(name, known))])
+    return api.load_program(name)
+
+
+def regime_of(case: Case, override: str | None) -> tuple[str, str, str]:
+    """The regime name and where it came from (a query parameter overrides the case's own)."""
+    if override is not None:
+        return override, "regime", "query"
+    if case.regime is not None:
+        return case.regime, "regime", "body"
+    return api.DEFAULT_REGIME, "regime", "body"
+
+
+def evaluate(case: Case, regime: str | None = None, on: date | None = None) -> Evaluated:
+    name, field, where = regime_of(case, regime)
+    program(name, field, where)
+    try:
+        result = api.evaluate_case(case, name, on.isoformat() if on else None)
+    except LawtraceError as e:
+        raise ApiError(422, "invalid case", field_errors(e, case.marks)) from None
+    return Evaluated(case, result)
+
+
+def regimes() -> list[dict[str, object]]:
+    return api.regimes()
+
+
+def diff(body: Case) -> DiffReport:
+    """`{a, b, cases?}`: the regimes (each `name[@YYYY-MM-DD]`) and optionally cases to compare outcomes on."""
+    data = body.data
+    errors = []
+    for key in data:
+        if key not in ("a", "b", "cases"):
+            errors.append(FieldError(str(key), f"unknown field '{key}'", hint=did_you_mean(str(key), ("a", "b", "cases"))))
+    for key in ("a", "b"):
+        spec = data.get(key)
+        if not isinstance(spec, str):
+            errors.append(FieldError(key, "expected a regime name, optionally with @YYYY-MM-DD (e.g. national@2010-06-01)"))
+            continue
+        try:
+            name, _ = parse_side(spec)
+        except LawtraceError as e:
+            errors.append(FieldError(key, str(e)))
+            continue
+        try:
+            program(name, key)
+        except ApiError as e:
+            errors.extend(e.errors)
+    cases = data.get("cases")
+    if cases is not None and not isinstance(cases, list):
+        errors.append(FieldError("cases", "expected a list of cases, each as in a case file"))
+    if errors:
+        raise ApiError(422, "invalid diff request", errors)
+    entries = _cases(body, cases) if cases is not None else None
+    try:
+        return run_diff(str(data["a"]), str(data["b"]), (), None, entries)
+    except LawtraceError as e:
+        raise ApiError(422, "invalid case", field_errors(e, body.marks)) from None
+
+
+def _cases(body: Case, cases: list[object]) -> list[tuple[str, Case]]:
+    out = []
+    errors = []
+    for index, entry in enumerate(cases):
+        prefix = f"cases[{index}]"
+        if not isinstance(entry, dict):
+            errors.append(FieldError(prefix, "expected a case: a mapping with `facts:`"))
+            continue
+        marks = {path[len(prefix) + 1:]: span for path, span in body.marks.items() if path.startswith(prefix + ".")}
+        out.append((str(entry.get("id", index + 1)), Case(body.source, entry, marks)))
+    if errors:
+        raise ApiError(422, "invalid diff request", errors)
+    return out

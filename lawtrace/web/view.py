@@ -1,0 +1,122 @@
+"""What the page shows for a query: the form's questions, and the engine's result, explanations and missing facts.
+
+Every answer shown is the engine's: the result JSON (`lawtrace.api`), the
+explanations (`explain.why`), the order of the questions (the facts the result
+says are still missing, in the order of the next-question ranking). This
+module only arranges them for the templates.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from urllib.parse import urlencode
+
+from engine import ir
+from explain.i18n import cite_text
+from explain.render import result_view
+from explain.why import explain_all
+from lawtrace import api
+from lawtrace.web import form, service
+from lawtrace.web.errors import ApiError
+from lawtrace.web.words import UI, lang_of
+
+
+@dataclass
+class PageView:
+    lang: str
+    query: list[tuple[str, str]]
+    case: dict[str, object]
+    regimes: list[dict[str, object]]
+    regime: str
+    date: str
+    case_fields: dict[str, str]
+    questions: list[form.Question] = field(default_factory=list)
+    answered: list[form.Question] = field(default_factory=list)
+    field_errors: dict[str, str] = field(default_factory=dict)  # regime, date, id, ... → message
+    other_errors: list[str] = field(default_factory=list)
+    result: dict[str, object] | None = None
+    table: dict[str, object] | None = None
+    rows: list[dict[str, object]] = field(default_factory=list)  # {item: the result's item, e: its explanation}
+    missing: list[dict[str, str]] = field(default_factory=list)  # {fact, label, anchor}
+
+    @property
+    def ok(self) -> bool:
+        return self.result is not None
+
+    def link(self, path: str = "/", **changes: str) -> str:
+        """`path` with this page's query, some parameters changed."""
+        params = [(k, v) for k, v in self.query if k not in changes] + [(k, v) for k, v in changes.items() if v]
+        return path + ("?" + urlencode(params) if params else "")
+
+
+def page(params: list[tuple[str, str]]) -> PageView:
+    values = dict(params)
+    lang = lang_of(values.get("lang"))
+    regime = values.get("regime") or api.DEFAULT_REGIME
+    view = PageView(lang, params, {}, service.regimes(), regime, values.get("date", ""),
+                    {k: values.get(k, "") for k in form.CASE_KEYS})
+    try:
+        program = service.program(regime)
+    except ApiError as e:
+        view.field_errors["regime"] = e.errors[0].message
+        return view
+    declared = {f.id: f for f in program.facts()}
+    view.case = form.case_from(params, declared, regime)
+    if view.date:
+        view.case["date"] = view.date
+    questions = _questions(program, params, lang)
+    try:
+        evaluated = service.evaluate(service.case_of(view.case))
+    except ApiError as e:
+        errors = [(err.field, err.message) for err in e.errors]
+        _answered(view, questions, declared)
+        for path, message in errors:
+            if path in ("regime", "date", *form.CASE_KEYS):
+                view.field_errors[str(path)] = message
+        view.other_errors = form.place_errors(questions, [(p, m) for p, m in errors if p not in view.field_errors])
+        return view
+    view.result = evaluated.json(trace=True)
+    _answered(view, questions, declared)
+    given = {q.fact for q in view.answered}
+    view.questions = [questions[f] for f in _ranked(view.result) if f in questions and f not in given]
+    view.table = result_view(view.result, lang, view.case)
+    view.rows = [{"item": i, "e": e} for i, e in zip(view.result["items"], explain_all(view.result, lang), strict=True)]  # type: ignore[call-overload]
+    view.missing = [_missing(f, questions, lang) for f in view.result["missing_facts"]]  # type: ignore[union-attr]
+    return view
+
+
+def _missing(fact: str, questions: dict[str, form.Question], lang: str) -> dict[str, str]:
+    q = questions.get(fact)
+    if q is not None:
+        return {"fact": fact, "label": q.label, "anchor": q.anchor}
+    return {"fact": fact, "label": UI[lang]["date"] if fact == "date" else fact, "anchor": f"case-{fact}"}
+
+
+def _questions(program: ir.Program, params: list[tuple[str, str]], lang: str) -> dict[str, form.Question]:
+    values = dict(params)
+    titles = {i.code: {"zh": i.title_zh, "en": i.title_en, "latest": i.latest} for i in program.instruments}
+    out = {}
+    for node in program.facts():
+        cites = [cite_text(c, lang, titles) for c in node.cites]
+        out[node.id] = form.question(node, values, lang, UI[lang], cites)
+    return out
+
+
+def _answered(view: PageView, questions: dict[str, form.Question], declared: dict[str, ir.FactNode]) -> None:
+    """The facts the form gave, in the order the statutes declare them; undeclared ones last, to be cleared."""
+    given = view.case.get("facts", {})
+    assert isinstance(given, dict)
+    view.answered = [questions[f] for f in declared if f in given]
+    values = dict(view.query)
+    for name in given:
+        if name not in declared:
+            q = form.undeclared(str(name), values.get(form.PREFIX + str(name), ""))
+            q.error = UI[view.lang]["not_declared"]
+            questions[str(name)] = q
+            view.answered.append(q)
+
+
+def _ranked(result: dict[str, object]) -> list[str]:
+    """The facts still worth asking, in order: the result's missing facts."""
+    missing = result.get("missing_facts", [])
+    return [str(m) for m in missing] if isinstance(missing, list) else []
