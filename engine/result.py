@@ -155,6 +155,7 @@ def item_json(i: ItemResult) -> dict[str, object]:
             {"name": p.name, "amount": to_json(p.amount.value, T.MONEY), "payer": _party_json(p.payer),
              "basis": [c.as_json() for c in p.basis]}
             for p in i.parts
+            if not (p.amount.known and p.amount.value == 0)  # a part of nothing is no split
         ] if payable is True else [],
         "basis": [c.as_json() for c in i.basis],
         "undetermined": list(i.undetermined),
