@@ -53,6 +53,7 @@ class Question:
     note: str | None = None
     cites: list[str] = field(default_factory=list)
     presumed: bool = False
+    presumed_value: str | None = None  # the value the engine presumes while the fact is not given
     delegated_to: str | None = None
     decides: list[str] = field(default_factory=list)
     at_stake: str | None = None

@@ -9,19 +9,24 @@ Query parameters mirror the CLI's options (`regime`, `date`, `lang`, `format`).
 from __future__ import annotations
 
 from datetime import date
-from typing import Annotated
+from typing import Annotated, Literal
 
 from fastapi import APIRouter, Query, Request
-from fastapi.responses import JSONResponse
+from fastapi.responses import JSONResponse, Response
 from starlette.concurrency import run_in_threadpool
 
+from dsl.errors import did_you_mean
+from explain.render import render_explanation, render_result
+from explain.why import explain_all, explain_item
 from lawtrace.web import service
+from lawtrace.web.errors import ApiError, FieldError
 from lawtrace.web.facts import declared_facts
 from lawtrace.web.openapi import answers, body, ref
 
 router = APIRouter(prefix="/v1", tags=["v1"])
 
 RegimeQuery = Annotated[str | None, Query(description="regime to apply (overrides the case's own), as `lawtrace eval --regime`")]
+LangQuery = Annotated[Literal["zh", "en"], Query(description="language of the words")]
 DateQuery = Annotated[date | None, Query(alias="date", description="date of the accident, YYYY-MM-DD (overrides the case's own)")]
 
 
@@ -57,3 +62,41 @@ async def post_diff(request: Request) -> JSONResponse:
     case = await _case(request)
     report = await run_in_threadpool(service.diff, case)
     return JSONResponse(report.as_json())
+
+
+@router.post("/next-questions", summary="The facts still unknown that could change an answer, ranked (as `lawtrace ask --next`)",
+             openapi_extra=body("Case"), responses=answers({"application/json": ref("Questions")}, 400, 413, 422))
+async def post_next_questions(request: Request, regime: RegimeQuery = None, on: DateQuery = None) -> JSONResponse:
+    case = await _case(request)
+    data = await run_in_threadpool(lambda: service.questions_json(*service.questions(case, regime, on)))
+    return JSONResponse(data)
+
+
+MEDIA = {"text": "text/plain; charset=utf-8", "md": "text/markdown; charset=utf-8", "html": "text/html; charset=utf-8"}
+
+
+@router.post("/explain", summary="Why (or why not) an item is payable, by whom, how much, article by article",
+             description="With `item`, that item's explanation; without it, every item's (as a report in text, md or html).",
+             openapi_extra=body("Case"),
+             responses=answers({"application/json": ref("Explanation"), "text/plain": {"type": "string"},
+                                "text/markdown": {"type": "string"}, "text/html": {"type": "string"}}, 400, 413, 422))
+async def post_explain(request: Request, item: Annotated[str | None, Query(description="a benefit item id")] = None,
+                       lang: LangQuery = "zh",
+                       fmt: Annotated[Literal["json", "text", "md", "html"], Query(alias="format")] = "json",
+                       regime: RegimeQuery = None, on: DateQuery = None) -> Response:
+    case = await _case(request)
+
+    def work() -> Response:
+        result = service.evaluate(case, regime, on).json(trace=True)
+        ids = [str(i["id"]) for i in result["items"]]  # type: ignore[attr-defined]
+        if item is not None and item not in ids:
+            raise ApiError(422, "unknown item", [FieldError("item", f"no item '{item}' in regime {result['regime']}", "query",
+                                                            hint=did_you_mean(item, ids))])
+        if fmt == "json":
+            data = explain_item(result, item, lang) if item is not None else {"items": explain_all(result, lang)}
+            return JSONResponse(data)
+        if item is not None:
+            return Response(render_explanation(result, item, lang, fmt, case.data), media_type=MEDIA[fmt])
+        return Response(render_result(result, lang, fmt, case.data), media_type=MEDIA[fmt])
+
+    return await run_in_threadpool(work)

@@ -15,8 +15,11 @@ from datetime import date
 from dsl.errors import LawtraceError, SourceError, did_you_mean
 from dsl.source import SourceFile
 from engine import ir
-from engine.case import Case, parse_case
+from engine.case import Case, case_date, parse_case, validate_facts
+from engine.questions import CASE_DATE, Question, next_questions
 from engine.result import Result, result_json
+from engine.values import to_json
+from explain.i18n import WORDS
 from lawtrace import api
 from lawtrace.diffing import DiffReport, parse_side, run_diff
 from lawtrace.web.errors import ApiError, FieldError, field_errors, single
@@ -66,23 +69,56 @@ def program(name: str, field: str = "regime", where: str = "body") -> ir.Program
     return api.load_program(name)
 
 
-def regime_of(case: Case, override: str | None) -> tuple[str, str, str]:
-    """The regime name and where it came from (a query parameter overrides the case's own)."""
+def regime_of(case: Case, override: str | None) -> tuple[str, str]:
+    """The regime name and where it was given (a query parameter overrides the case's own)."""
     if override is not None:
-        return override, "regime", "query"
-    if case.regime is not None:
-        return case.regime, "regime", "body"
-    return api.DEFAULT_REGIME, "regime", "body"
+        return override, "query"
+    return case.regime or api.DEFAULT_REGIME, "body"
 
 
 def evaluate(case: Case, regime: str | None = None, on: date | None = None) -> Evaluated:
-    name, field, where = regime_of(case, regime)
-    program(name, field, where)
+    name, where = regime_of(case, regime)
+    program(name, "regime", where)
     try:
         result = api.evaluate_case(case, name, on.isoformat() if on else None)
     except LawtraceError as e:
         raise ApiError(422, "invalid case", field_errors(e, case.marks)) from None
     return Evaluated(case, result)
+
+
+def questions(case: Case, regime: str | None = None, on: date | None = None) -> tuple[ir.Program, list[Question], date | None]:
+    """The facts still worth asking, ranked by the engine (`engine.questions`, as `lawtrace ask --next`)."""
+    name, where = regime_of(case, regime)
+    prog = program(name, "regime", where)
+    try:
+        facts = validate_facts(prog, case)
+        when = case_date(case, on.isoformat() if on else None)
+    except LawtraceError as e:
+        raise ApiError(422, "invalid case", field_errors(e, case.marks)) from None
+    return prog, next_questions(api.evaluator(name), facts, when), when
+
+
+def questions_json(prog: ir.Program, ranked: list[Question], when: date | None) -> dict[str, object]:
+    """The ranking as `lawtrace ask --next --format json` writes it."""
+    out = []
+    for q in ranked:
+        node = prog.nodes.get(q.fact)
+        entry: dict[str, object] = {
+            "fact": q.fact,
+            "label": {"zh": node.labels.zh, "en": node.labels.en} if node is not None
+            else {lang: WORDS[lang]["date"] for lang in WORDS},
+            "decides": list(q.decides), "needed_for": list(q.needed_for), "score": q.score,
+            "at_stake": f"{q.at_stake:.2f}" if q.at_stake is not None else None,
+            "type": str(node.type) if node is not None else CASE_DATE,
+        }
+        if node is not None:
+            entry["citations"] = [c.as_json() for c in node.cites]
+            if q.presumed is not None:
+                entry["presumed"] = to_json(q.presumed, node.type)
+        out.append(entry)
+    return {"questions": out, "regime": prog.regime, "date": when.isoformat() if when else None,
+            "items": {b.id: {"zh": b.labels.zh, "en": b.labels.en} for b in prog.benefits},
+            "instruments": {i.code: {"zh": i.title_zh, "en": i.title_en, "latest": i.latest} for i in prog.instruments}}
 
 
 def regimes() -> list[dict[str, object]]:

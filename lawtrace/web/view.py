@@ -1,9 +1,9 @@
 """What the page shows for a query: the form's questions, and the engine's result, explanations and missing facts.
 
 Every answer shown is the engine's: the result JSON (`lawtrace.api`), the
-explanations (`explain.why`), the order of the questions (the facts the result
-says are still missing, in the order of the next-question ranking). This
-module only arranges them for the templates.
+explanations (`explain.why`), the questions and their order (`engine.questions`,
+the ranking of `lawtrace ask --next`). This module only arranges them for the
+templates.
 """
 
 from __future__ import annotations
@@ -12,8 +12,12 @@ from dataclasses import dataclass, field
 from urllib.parse import urlencode
 
 from engine import ir
+from engine.case import Case
+from engine.questions import CASE_DATE
+from engine.values import to_json
 from explain.i18n import cite_text
 from explain.render import result_view
+from explain.values import show_value
 from explain.why import explain_all
 from lawtrace import api
 from lawtrace.web import form, service
@@ -38,6 +42,7 @@ class PageView:
     table: dict[str, object] | None = None
     rows: list[dict[str, object]] = field(default_factory=list)  # {item: the result's item, e: its explanation}
     missing: list[dict[str, str]] = field(default_factory=list)  # {fact, label, anchor}
+    date_asked: bool = False  # the ranking's first question is the date of the case
 
     @property
     def ok(self) -> bool:
@@ -77,8 +82,7 @@ def page(params: list[tuple[str, str]]) -> PageView:
         return view
     view.result = evaluated.json(trace=True)
     _answered(view, questions, declared)
-    given = {q.fact for q in view.answered}
-    view.questions = [questions[f] for f in _ranked(view.result) if f in questions and f not in given]
+    _ask(view, questions, evaluated.case, program)
     view.table = result_view(view.result, lang, view.case)
     view.rows = [{"item": i, "e": e} for i, e in zip(view.result["items"], explain_all(view.result, lang), strict=True)]  # type: ignore[call-overload]
     view.missing = [_missing(f, questions, lang) for f in view.result["missing_facts"]]  # type: ignore[union-attr]
@@ -116,7 +120,21 @@ def _answered(view: PageView, questions: dict[str, form.Question], declared: dic
             view.answered.append(q)
 
 
-def _ranked(result: dict[str, object]) -> list[str]:
-    """The facts still worth asking, in order: the result's missing facts."""
-    missing = result.get("missing_facts", [])
-    return [str(m) for m in missing] if isinstance(missing, list) else []
+def _ask(view: PageView, questions: dict[str, form.Question], case: Case, program: ir.Program) -> None:
+    """The questions still open, in the engine's ranking, each with the items an answer decides."""
+    _, ranked, _ = service.questions(case)
+    labels = {b.id: b.labels.zh if view.lang == "zh" else b.labels.en for b in program.benefits}
+    given = {q.fact for q in view.answered}
+    for r in ranked:
+        if r.fact == CASE_DATE:
+            view.date_asked = not view.questions  # the date is asked in the case's own field
+            continue
+        q = questions.get(r.fact)
+        if q is None or r.fact in given:
+            continue
+        q.decides = [labels.get(i, i) for i in r.decides]
+        q.at_stake = f"{r.at_stake:.2f}" if r.at_stake is not None else None
+        node = program.nodes[r.fact]
+        if r.presumed is not None:
+            q.presumed_value = show_value(to_json(r.presumed, node.type), str(node.type), view.lang)
+        view.questions.append(q)

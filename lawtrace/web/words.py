@@ -25,7 +25,7 @@ UI: dict[str, dict[str, str]] = {
         "explanations": "各项待遇的理由", "downloads": "保存", "permalink": "本案永久链接",
         "download_yaml": "下载案件文件（YAML）", "download_json": "下载案件文件（JSON）", "download_report": "下载 HTML 报告",
         "back": "返回案件", "no_questions": "没有尚待查明且影响结论的事实。", "other_errors": "其他错误",
-        "api": "JSON 接口说明（OpenAPI）", "presumed": "未填时推定",
+        "api": "JSON 接口说明（OpenAPI）", "presumed": "未填时推定", "presumed_as": "未填时推定为",
         "not_declared": "本规则未规定此事实", "no_such_item": "本规则没有这一待遇项目",
     },
     "en": {
@@ -47,7 +47,7 @@ UI: dict[str, dict[str, str]] = {
         "download_yaml": "Download the case file (YAML)", "download_json": "Download the case file (JSON)",
         "download_report": "Download the HTML report", "back": "Back to the case",
         "no_questions": "No unknown fact left that could change an answer.", "other_errors": "Other errors",
-        "api": "JSON API (OpenAPI)", "presumed": "presumed when empty",
+        "api": "JSON API (OpenAPI)", "presumed": "presumed when empty", "presumed_as": "presumed, when empty, to be",
         "not_declared": "this regime does not declare this fact", "no_such_item": "no such benefit item in this regime",
     },
 }
