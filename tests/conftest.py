@@ -15,6 +15,7 @@ from engine.result import Result, evaluate, result_json
 from lawtrace.api import evaluate_case
 
 GOLDEN = Path(__file__).with_name("golden")
+pytest_plugins = ["coverage_recorder"]  # `--lawtrace-coverage FILE`: the recording `lawtrace coverage` reads
 
 
 def pytest_addoption(parser: pytest.Parser) -> None:

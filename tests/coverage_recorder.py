@@ -1,0 +1,82 @@
+"""A pytest plugin that records, per passing test, the articles its evaluations passed through.
+
+Active only with `--lawtrace-coverage FILE`. While a test runs, every
+`engine.evaluate.Evaluation` created is kept; when the test has passed, the
+citations of every node in those evaluations' traces (rules, parameters, and
+facts only where a presumption supplied them) are reduced to articles and
+written, at the end of the session, as the recording `lawtrace coverage` reads
+(schema `lawtrace.coverage-recording/1`).
+"""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pytest
+
+from engine.coverage import RECORDING_SCHEMA
+from engine.evaluate import Evaluation
+
+OPTION = "--lawtrace-coverage"
+
+
+def pytest_addoption(parser: pytest.Parser) -> None:
+    parser.addoption(OPTION, metavar="FILE", default=None,
+                     help="record the articles each passing test's evaluations pass through (for `lawtrace coverage`)")
+
+
+class _Recorder:
+    def __init__(self, out: Path):
+        self.out = out
+        self.current: list[Evaluation] = []
+        self.tests: dict[str, list[list[object]]] = {}
+        self._init = Evaluation.__init__
+
+    def install(self) -> None:
+        original, current = self._init, self.current
+
+        def init(evaluation: Evaluation, *args: object, **kwargs: object) -> None:
+            original(evaluation, *args, **kwargs)  # type: ignore[arg-type]
+            current.append(evaluation)
+
+        Evaluation.__init__ = init  # type: ignore[method-assign]
+
+    def uninstall(self) -> None:
+        Evaluation.__init__ = self._init  # type: ignore[method-assign]
+
+    @pytest.hookimpl(hookwrapper=True)
+    def pytest_runtest_protocol(self, item: pytest.Item, nextitem: object):
+        self.current.clear()
+        yield
+        self.current.clear()
+
+    @pytest.hookimpl(hookwrapper=True)
+    def pytest_runtest_makereport(self, item: pytest.Item, call: pytest.CallInfo):
+        outcome = yield
+        report = outcome.get_result()
+        if report.when == "call" and report.passed and self.current:
+            self.tests[item.nodeid] = sorted(self._articles())
+
+    def _articles(self) -> set[tuple[str, str, int]]:
+        found: set[tuple[str, str, int]] = set()
+        for evaluation in self.current:
+            for node in evaluation.trace.values():
+                if node.kind == "fact" and not node.assumed:
+                    continue
+                for c in node.citations:
+                    found.add((c.instrument, c.version or "", c.article))
+        return {k for k in found}
+
+    def pytest_sessionfinish(self, session: pytest.Session) -> None:
+        self.uninstall()
+        data = {"schema": RECORDING_SCHEMA, "tests": {t: [list(k) for k in keys] for t, keys in sorted(self.tests.items())}}
+        self.out.write_text(json.dumps(data, ensure_ascii=False, indent=1), encoding="utf-8")
+
+
+def pytest_configure(config: pytest.Config) -> None:
+    out = config.getoption(OPTION)
+    if out:
+        recorder = _Recorder(Path(out))
+        recorder.install()
+        config.pluginmanager.register(recorder, "lawtrace-coverage-recorder")
