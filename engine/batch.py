@@ -20,6 +20,34 @@ from engine.vector import FEN, VectorProgram
 
 BLOCK_ROWS = 65_536  # a block's intermediates stay in a core's L2 cache
 
+_M_TRIM_THRESHOLD, _M_MMAP_THRESHOLD = -1, -3  # glibc mallopt parameters
+_allocator_tuned = False
+
+
+def keep_freed_blocks() -> None:
+    """Ask glibc malloc to keep freed blocks for reuse (Linux only; process-wide, once).
+
+    Every array operation allocates its result; blocks of 64K rows are 256 KiB
+    arrays, above glibc's default mmap threshold, so each would be mapped fresh
+    and page-faulted in, and freed memory trimmed back to the OS: about 40 % of
+    the evaluation time. Keeping allocations under 32 MiB on the heap and not
+    trimming below 256 MiB makes them reuse warm memory. It affects the whole
+    process (anything else in it allocates the same way afterwards).
+    """
+    global _allocator_tuned
+    if _allocator_tuned:
+        return
+    _allocator_tuned = True
+    try:
+        import ctypes
+        import ctypes.util
+
+        libc = ctypes.CDLL(ctypes.util.find_library("c") or "libc.so.6")
+        libc.mallopt(_M_MMAP_THRESHOLD, 32 << 20)
+        libc.mallopt(_M_TRIM_THRESHOLD, 256 << 20)
+    except (OSError, AttributeError):  # not glibc: nothing to tune
+        pass
+
 
 @dataclass(frozen=True)
 class Output:
@@ -52,6 +80,7 @@ def evaluate_arrays_yuan(vp: VectorProgram, schema: Schema, arrays: dict[str, np
 
 def _run(vp: VectorProgram, schema: Schema, arrays: dict[str, np.ndarray], on: date | None,
          outputs: tuple[str, ...], threads: int, block_rows: int, as_yuan: bool) -> dict[str, object]:
+    keep_freed_blocks()
     n = len(next(iter(arrays.values())))
     values = {name: np.empty(n, dtype=np.float64 if as_yuan else np.int64) for name in outputs}
     known = {name: np.ones(n, dtype=bool) for name in outputs}

@@ -328,7 +328,14 @@ def _int_num(values: np.ndarray, known: np.ndarray | None, t: T.IntType, where: 
         bad = _first(known, (values < t.low) | (values > t.high))
         if bad is not None:
             raise where.fail(f"{values[bad]} is out of range: expected {t.low} to {t.high}", bad)
-    return Num(values, 1, lo, hi, known)
+    return _num(values, 1, lo, hi, known)
+
+
+def _num(v: np.ndarray, den: int, lo: int, hi: int, known: np.ndarray | None) -> Num:
+    """A column whose known values are all one number is held as that number (cheaper in every operation)."""
+    if lo == hi and known is None:
+        return Num(lo, den, lo, hi, None)
+    return Num(v, den, lo, hi, known)
 
 
 def _checked_num(v: np.ndarray, known: np.ndarray | None, t: T.Type, den: int, where: _Where,
@@ -344,7 +351,7 @@ def _checked_num(v: np.ndarray, known: np.ndarray | None, t: T.Type, den: int, w
         bad = _first(known, np.abs(v) >= MONEY_MAX_FEN)
         if bad is not None:
             raise where.fail("the amount is too large (at most 10^13 yuan)", bad)
-    return Num(v, den, lo, hi, known)
+    return _num(v, den, lo, hi, known)
 
 
 # ---------------------------------------------------------------- text and decimal columns
@@ -441,7 +448,7 @@ def _decimal_num(column: pa.Array, t: T.Type, where: _Where) -> Num:
     if too_big.any():
         raise where.fail("the amount is too large (at most 10^13 yuan)", int(np.flatnonzero(too_big)[0]))
     lo, hi = (int(v.min()), int(v.max())) if v.size else (0, 0)
-    return Num(v, den, lo, hi, known)
+    return _num(v, den, lo, hi, known)
 
 
 def _date_arrow(column: pa.Array, where: _Where) -> Date:

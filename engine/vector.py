@@ -209,6 +209,17 @@ class Run:
         self.n = chunk.n
         self.cache: dict[str, Col] = {}
         self.version_cache: dict[tuple[int, bytes], tuple[object, C.Known]] = {}
+        self.index_cache: dict[int, tuple[np.ndarray, np.ndarray]] = {}
+
+    def as_index(self, v: np.ndarray) -> np.ndarray:
+        """v as intp, converted once per array: `take` with any other index type converts on every call."""
+        if v.dtype == np.intp:
+            return v
+        hit = self.index_cache.get(id(v))
+        if hit is None or hit[0] is not v:
+            hit = (v, v.astype(np.intp))
+            self.index_cache[id(v)] = hit
+        return hit[1]
 
     def get(self, node_id: str) -> Col:
         col = self.cache.get(node_id)
@@ -540,7 +551,7 @@ def _member(vp: VectorProgram, e: ir.Member, scope: tuple[str, ...]) -> Fn:
             if x.den == 1 and x.hi - x.lo <= 4096:  # one table look-up instead of two comparisons and an and
                 table = np.zeros(x.hi - x.lo + 1, dtype=bool)
                 table[max(lo, x.lo) - x.lo:min(hi, x.hi) - x.lo + 1] = True
-                index = x.v if x.lo == 0 else x.v - x.lo  # type: ignore[operator]
+                index = run.as_index(x.v) if x.lo == 0 else x.v - x.lo  # type: ignore[arg-type, operator]
                 return Bool(table.take(index), x.known)
             return Bool((x.v >= lo) & (x.v <= hi), x.known)  # type: ignore[operator]
         return in_range
@@ -552,7 +563,7 @@ def _member(vp: VectorProgram, e: ir.Member, scope: tuple[str, ...]) -> Fn:
         assert isinstance(x, Codes)
         if C.is_scalar(x.v):
             return Bool(bool(table[int(x.v)]), x.known)  # type: ignore[call-overload]
-        return Bool(table.take(x.v), x.known)  # type: ignore[arg-type]
+        return Bool(table.take(run.as_index(x.v)), x.known)  # type: ignore[arg-type]
     return in_set
 
 
@@ -630,7 +641,7 @@ def _look_up(run: Run, t: TableRef, key: Num, space: Space | None) -> Col:
     rows = _rows(run, space)
     kv = key.v if not C.is_scalar(key.v) else np.full(rows, int(key.v), dtype=np.int64)  # type: ignore[call-overload]
     inside = key.lo >= kmin and key.hi <= kmax
-    slot = kv if kmin == 0 else kv - kmin  # type: ignore[operator]
+    slot = run.as_index(kv) if kmin == 0 else kv - kmin  # type: ignore[operator, arg-type]
     if not inside:
         slot = np.clip(slot, 0, width - 1)
         known = C.both(known, (kv >= kmin) & (kv <= kmax))  # type: ignore[operator]

@@ -1,0 +1,132 @@
+"""Simulate a population file under a regime (and a baseline): the driver of `lawtrace simulate`.
+
+Stages, chunk by chunk: read (engine.population) → evaluate every item as
+columns (engine.vector) → add to the totals (engine.costing) → write per-row
+results (engine.rows_out). Memory stays bounded by the chunk size whatever the
+file's size; the per-row file exists only when every chunk was written.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+from datetime import date
+from pathlib import Path
+
+import numpy as np
+
+from engine import ir
+from engine.costing import Comparison, Totals, yuan
+from engine.population import DEFAULT_CHUNK_ROWS, Schema, chunk_from_batch, read_batches
+from engine.rows_out import RowWriter, item_columns, money_array, row_numbers
+from engine.vector import VectorProgram
+
+
+@dataclass
+class Simulation:
+    regime: str
+    baseline_regime: str | None
+    population: str
+    date: date | None
+    totals: Totals
+    baseline: Totals | None
+    comparison: Comparison | None
+
+    def as_json(self) -> dict[str, object]:
+        out: dict[str, object] = {"regime": self.regime, "population": self.population,
+                                  "date": self.date.isoformat() if self.date else None}
+        out.update(self.totals.as_json())
+        if self.baseline is not None and self.comparison is not None:
+            out["baseline_regime"] = self.baseline_regime
+            out["baseline"] = self.baseline.as_json()
+            out["delta"] = self.comparison.as_json(self.totals, self.baseline)
+        return out
+
+
+def simulate(program: ir.Program, population: Path, baseline: ir.Program | None = None,
+             on: date | None = None, out: Path | None = None, chunk_rows: int = DEFAULT_CHUNK_ROWS,
+             progress: Callable[[int], None] | None = None) -> Simulation:
+    """Evaluate every row of the population file; totals, and per-row results written to `out` when given."""
+    programs = [program] + ([baseline] if baseline is not None else [])
+    schema = Schema.of(*programs)
+    reform_vp = VectorProgram(program)
+    baseline_vp = VectorProgram(baseline) if baseline is not None else None
+    totals, base_totals = Totals(), (Totals() if baseline is not None else None)
+    comparison = Comparison() if baseline is not None else None
+    writer = RowWriter(out) if out is not None else None
+    name = str(population)
+    first = 0
+    try:
+        for batch in read_batches(population, chunk_rows):
+            if first == 0:
+                schema.check_columns(name, batch.schema.names)
+            chunk, ids = chunk_from_batch(schema, batch, name, first, on)
+            items = reform_vp.items(chunk)
+            outcome = totals.add(items, chunk.n)
+            columns = None
+            if writer is not None:
+                columns = {"row": row_numbers(first, chunk.n)}
+                if ids is not None:
+                    columns["id"] = ids
+                columns.update(item_columns("", items, outcome))
+            if baseline_vp is not None:
+                assert base_totals is not None and comparison is not None
+                base_items = baseline_vp.items(chunk)
+                base_outcome = base_totals.add(base_items, chunk.n)
+                diff = comparison.add(outcome, base_outcome)
+                if columns is not None:
+                    columns.update(item_columns("baseline.", base_items, base_outcome))
+                    columns["delta"] = money_array(diff, outcome.determined & base_outcome.determined)
+            if writer is not None and columns is not None:
+                writer.write(columns)
+            first += chunk.n
+            if progress is not None:
+                progress(chunk.n)
+        if writer is not None:
+            if first == 0:
+                raise_empty(name)
+            writer.close()
+    except BaseException:
+        if writer is not None:
+            writer.abort()
+        raise
+    return Simulation(program.regime, baseline.regime if baseline is not None else None, name, on,
+                      totals, base_totals, comparison)
+
+
+def raise_empty(name: str) -> None:
+    from engine.population import PopulationError
+
+    raise PopulationError(name, "the population has no rows")
+
+
+def summary_lines(sim: Simulation, lang: str = "en") -> list[str]:
+    """The totals as plain text (the CLI's text format)."""
+    t = sim.totals
+    lines = [f"regime {sim.regime}: {t.n:,} rows, {t.undetermined_rows:,} undetermined"
+             + (f" (date {sim.date.isoformat()} for every row)" if sim.date else "")]
+    lines.append("totals by payer (yuan; once items, one month of monthly items, one year of yearly items):")
+    for party, fen in t.by_payer.items():
+        lines.append(f"  {party:<12} {yuan(fen):>22}")
+    lines.append("totals by item:")
+    for item_id, it in t.items.items():
+        lines.append(f"  {item_id:<30} {yuan(it.amount):>22}  {it.period:<8} payable in {it.payable_rows:,} rows,"
+                     f" undetermined in {it.undetermined_rows:,}")
+    if sim.baseline is not None and sim.comparison is not None:
+        b, c = sim.baseline, sim.comparison
+        delta = c.as_json(t, b)
+        lines.append(f"baseline {sim.baseline_regime}: {b.undetermined_rows:,} undetermined rows")
+        lines.append("change against the baseline, by payer:")
+        for party, amount in delta["by_payer"].items():  # type: ignore[union-attr]
+            lines.append(f"  {party:<12} {amount:>22}")
+        lines.append("change by item:")
+        for item_id, amount in delta["by_item"].items():  # type: ignore[union-attr]
+            if amount != "0.00":
+                lines.append(f"  {item_id:<30} {amount:>22}")
+        lines.append(f"winners {c.winners:,} (gain {yuan(c.gains)}), losers {c.losers:,} (loss {yuan(c.losses)}), "
+                     f"unchanged {c.unchanged:,}, undetermined under either {c.undetermined:,}")
+    return lines
+
+
+def rows_in(arr: np.ndarray) -> int:
+    return int(arr.shape[0])
