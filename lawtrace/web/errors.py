@@ -4,7 +4,7 @@ An `ApiError` carries a status and a list of `FieldError`s. The engine's own
 errors (a `SourceError` pointing into the request body, or several of them in
 an `ErrorList`) are turned into field errors by looking up where they point:
 the request body was parsed with the position of every key, so a span names
-its field (`facts.disability_grade`, `cases[2].date`).
+its field (`facts.FACT`, `cases[2].date`).
 """
 
 from __future__ import annotations

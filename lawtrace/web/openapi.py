@@ -86,7 +86,7 @@ SCHEMAS: dict[str, Schema] = {
     "FieldError": {
         "type": "object",
         "properties": {
-            "field": {"type": ["string", "null"], "description": "a dotted path into the body (facts.disability_grade, "
+            "field": {"type": ["string", "null"], "description": "a dotted path into the body (facts.FACT, "
                                                                   "cases[2].date), a query parameter, or null"},
             "in": {"type": "string", "enum": ["body", "query", "path"]},
             "message": {"type": "string"}, "line": {"type": "integer"}, "column": {"type": "integer"},

@@ -25,6 +25,7 @@ from lawtrace.diffing import DiffReport, parse_side, run_diff
 from lawtrace.web.errors import ApiError, FieldError, field_errors, single
 
 REQUEST = "<request>"
+CASE_TEXT = ("id", "name", "notes")
 
 
 @dataclass(frozen=True)
@@ -33,7 +34,10 @@ class Evaluated:
     result: Result
 
     def json(self, trace: bool = True) -> dict[str, object]:
-        return result_json(self.result, include_trace=trace)
+        """The result JSON as `lawtrace eval --format json` writes it (with the case's id, name and notes)."""
+        data = result_json(self.result, include_trace=trace)
+        data["case"] = {k: self.case.data[k] for k in CASE_TEXT if self.case.data.get(k) is not None}
+        return data
 
 
 def text_of(body: bytes) -> str:
