@@ -11,6 +11,7 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
+from engine.citations import Citation
 from engine.diagnostics import Diagnostic
 from engine.values import UNKNOWN, V, to_json
 
@@ -25,21 +26,30 @@ def check_conflicts(ev: Evaluation, node_id: str, value: V) -> None:
     for conflict in ev.program.conflicts.get(node_id, ()):
         ev._frames.append(TraceNode("~conflict", "value", V(UNKNOWN), (), []))  # detached: not an input of the answer
         try:
-            lower = ev.get(conflict.shadow)
+            refused = ev.get(conflict.shadow)
         finally:
             ev._frames.pop()
-        if not lower.known or (value.known and value.value == lower.value):
+        if not refused.known or (value.known and value.value == refused.value):
             continue
         change = conflict.change
-        lower_cites = ", ".join(c.en() for c in change.cites) or change.instrument
-        higher_cites = ", ".join(c.en() for c in change.replaced_cites) or str(change.replaced_instrument)
-        shown = to_json(lower.value, node.type)
+        lower = _applied_cites(ev, conflict.shadow) or change.cites
+        higher_id = f"{node_id}~{change.replaced_instrument}" if conflict.gap_fill else node_id
+        higher = _applied_cites(ev, higher_id) or change.replaced_cites
+        lower_text = ", ".join(c.en() for c in lower) or change.instrument
+        higher_text = ", ".join(c.en() for c in higher) or str(change.replaced_instrument)
+        would = f"{lower_text} would give {node_id} = {to_json(refused.value, node.type)}"
         if value.known:
-            message = (f"{lower_cites} would give {node_id} = {shown}; {higher_cites} gives "
-                       f"{to_json(value.value, node.type)} and prevails as the higher rule (上位法优于下位法)")
+            message = (f"{would}; {higher_text} gives {to_json(value.value, node.type)} "
+                       "and prevails as the higher rule (上位法优于下位法)")
         else:
-            message = (f"{lower_cites} would give {node_id} = {shown}; {higher_cites} decides it and prevails "
-                       f"as the higher rule (上位法优于下位法), but the facts it needs are missing")
-        d = Diagnostic("warning", message, change.cites + change.replaced_cites, change.span)
+            message = (f"{would}; {higher_text} decides it and prevails as the higher rule (上位法优于下位法), "
+                       "but the facts it needs are missing")
+        d = Diagnostic("warning", message, tuple(lower) + tuple(higher), change.span)
         if d not in ev.diagnostics:
             ev.diagnostics.append(d)
+
+
+def _applied_cites(ev: Evaluation, node_id: str) -> tuple[Citation, ...]:
+    """The citations that held for a node in this case (its conditional citations resolved)."""
+    t = ev.trace.get(node_id)
+    return tuple(t.citations) if t is not None else ()

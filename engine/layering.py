@@ -349,8 +349,16 @@ class _Composer:
         return False
 
     def _by(self, origin: Origin, patch: ast.Override) -> str | bool:
-        """The authority named with `by`: each citation must be a higher provision that delegates to this level."""
+        """The authority named with `by`: each citation must be a higher provision that delegates to this level.
+
+        A citation without a code belongs to the instrument named before it: `by WIIR 36(3), 37(1)(2)`.
+        """
+        cites: list[ast.Citation] = []
         for c in patch.authority:
+            if c.instrument is None and cites:
+                c = replace(c, instrument=cites[-1].instrument)
+            cites.append(c)
+        for c in cites:
             if c.instrument is None or c.instrument == origin.code:
                 self._err("`by` names a provision of a higher instrument, with its code: `by WIIR 37(1)(2)`", c.span)
                 return False
@@ -363,7 +371,7 @@ class _Composer:
                 self._err(f"{cite_text(c)} delegates nothing to {origin.level} in this regime", c.span,
                           hint=("delegations there: " + "; ".join(offered)) if offered else None)
                 return False
-        return "by " + ", ".join(cite_text(c) for c in patch.authority) + f" (delegating to {origin.level})"
+        return "by " + ", ".join(cite_text(c) for c in cites) + f" (delegating to {origin.level})"
 
     def _cites_of(self, placed: Placed, field: str | None) -> tuple[ast.Citation, ...]:
         decl = placed.decl
