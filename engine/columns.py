@@ -495,3 +495,59 @@ def days_between(a: Date, b: Date) -> Num:
     v = b.v - a.v  # type: ignore[operator]
     span = 3_652_059  # the ordinal range of date
     return Num(int(v) if is_scalar(v) else v, 1, -span, span, both(a.known, b.known))  # type: ignore[call-overload]
+
+
+def _ymd(v: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """Ordinals → (year, month 1-12, day 1-31) arrays."""
+    days = (np.asarray(v, dtype=np.int64) - ORDINAL_EPOCH).astype("datetime64[D]")
+    months = days.astype("datetime64[M]")
+    years = months.astype("datetime64[Y]")
+    y = years.astype(np.int64) + 1970
+    m = (months - years.astype("datetime64[M]")).astype(np.int64) + 1
+    d = (days - months.astype("datetime64[D]")).astype(np.int64) + 1
+    return y, m, d
+
+
+def _days_in_month(y: np.ndarray, m: np.ndarray) -> np.ndarray:
+    start = ((y - 1970) * 12 + (m - 1)).astype("datetime64[M]")
+    return ((start + 1).astype("datetime64[D]") - start.astype("datetime64[D]")).astype(np.int64)
+
+
+def _ordinal(y: np.ndarray, m: np.ndarray, d: np.ndarray) -> np.ndarray:
+    start = ((y - 1970) * 12 + (m - 1)).astype("datetime64[M]").astype("datetime64[D]")
+    return start.astype(np.int64) + (d - 1) + ORDINAL_EPOCH
+
+
+def add_years(d: Date, years: Num, n: int) -> Date:
+    """The corresponding day `years` later; 29 February becomes 28 February in a common year (engine.dates.add_years)."""
+    known = both(d.known, years.known)
+    whole = years.den == 1
+    yv = np.broadcast_to(np.asarray(years.v, dtype=np.int64), (n,)) if whole else np.zeros(n, dtype=np.int64)
+    if not whole:  # a whole number of years is required: any other row is unknown
+        yv = np.broadcast_to(np.asarray(years.v, dtype=np.int64), (n,)) // years.den
+        exact = np.broadcast_to(np.asarray(years.v, dtype=np.int64), (n,)) % years.den == 0
+        known = both(known, exact)
+    y, m, day = _ymd(np.broadcast_to(np.asarray(d.v, dtype=np.int64), (n,)))
+    target = y + yv
+    ok = (target >= 1) & (target <= 9999)
+    if not ok.all():
+        known = both(known, ok)
+        target = np.where(ok, target, 2000)
+    out = _ordinal(target, m, np.minimum(day, _days_in_month(target, m)))
+    return Date(out, known, int(out.min()) if n else None, int(out.max()) if n else None)
+
+
+def years_between(a: Date, b: Date, n: int) -> Num:
+    """Completed years from a to b, counted as an age; negative when b is earlier (engine.dates.years_between)."""
+    av = np.broadcast_to(np.asarray(a.v, dtype=np.int64), (n,))
+    bv = np.broadcast_to(np.asarray(b.v, dtype=np.int64), (n,))
+    backwards = bv < av
+    start, end = np.where(backwards, bv, av), np.where(backwards, av, bv)
+    sy, sm, sd = _ymd(start)
+    ey, em, ed = _ymd(end)
+    # the anniversary in the end's year, with 29 February as 28 February in a common year
+    anniversary_day = np.minimum(sd, _days_in_month(ey, sm))
+    after = (sm > em) | ((sm == em) & (anniversary_day > ed))
+    years = ey - sy - after
+    years = np.where(backwards, -years, years)
+    return Num(years, 1, -9999, 9999, both(a.known, b.known))

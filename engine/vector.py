@@ -589,6 +589,10 @@ def _call(vp: VectorProgram, e: ir.Call, scope: tuple[str, ...]) -> Fn:
         return lambda run, space: C.days_between(args[0](run, space), args[1](run, space))  # type: ignore[arg-type]
     if f == "round_yuan":
         return lambda run, space: C.round_to(args[0](run, space), 1)  # type: ignore[arg-type]
+    if f == "years_between":
+        return lambda run, space: C.years_between(args[0](run, space), args[1](run, space), _rows(run, space))  # type: ignore[arg-type]
+    if f == "add_years":
+        return lambda run, space: C.add_years(args[0](run, space), args[1](run, space), _rows(run, space))  # type: ignore[arg-type]
     raise VectorUnsupported(f"{e.span}: the function {f}() is not vectorized yet")
 
 
@@ -731,6 +735,15 @@ def _segment_sum(values: np.ndarray, offsets: np.ndarray) -> np.ndarray:
     return running[offsets[1:]] - running[offsets[:-1]]
 
 
+def _undetermined(vp: VectorProgram, e: ir.Expr, scope: tuple[str, ...]) -> Fn:
+    """The law is silent: unknown in every row (the single-case path adds the reason as a diagnostic)."""
+    t = e.type
+
+    def undetermined(run: Run, space: Space | None) -> Col:
+        return unknown_column(t, _rows(run, space))
+    return undetermined
+
+
 _COMPILERS: dict[type, Callable[[VectorProgram, ir.Expr, tuple[str, ...]], Fn]] = {
     ir.Const: _const,  # type: ignore[dict-item]
     ir.Ref: _ref,  # type: ignore[dict-item]
@@ -745,3 +758,5 @@ _COMPILERS: dict[type, Callable[[VectorProgram, ir.Expr, tuple[str, ...]], Fn]] 
     ir.GetField: _get_field,  # type: ignore[dict-item]
     ir.Aggregate: _aggregate,  # type: ignore[dict-item]
 }
+if hasattr(ir, "Undetermined"):
+    _COMPILERS[ir.Undetermined] = _undetermined  # type: ignore[attr-defined]
