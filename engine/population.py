@@ -95,8 +95,12 @@ class _Where:
     file: str
     column: str
     first_row: int  # population index of the chunk's row 0
+    row_of: np.ndarray | None = None  # for the elements of a list: the row of each element
 
     def fail(self, message: str, index: int | None = None) -> PopulationError:
+        if index is not None and self.row_of is not None:
+            message = f"element {index - int(np.searchsorted(self.row_of, self.row_of[index]))}: {message}"
+            index = int(self.row_of[index])
         return PopulationError(self.file, message, None if index is None else self.first_row + index + 1, self.column)
 
 
@@ -506,7 +510,7 @@ def _records(column: pa.Array, t: T.ListType, where: _Where) -> Records:
             raise where.fail(f"the records have a field '{name}' that the fact does not" + (f"; {hint}" if hint else ""))
     fields: dict[str, Col] = {}
     for f in t.fields:
-        sub = _Where(where.file, f"{where.column}.{f.name}", where.first_row)
+        sub = _Where(where.file, f"{where.column}.{f.name}", where.first_row, row_of)
         if f.name in struct_names:
             values = pc.struct_field(elements, f.name)
             col = convert_arrow(values, f.type, sub)

@@ -45,7 +45,7 @@ class Simulation:
 
 def simulate(program: ir.Program, population: Path, baseline: ir.Program | None = None,
              on: date | None = None, out: Path | None = None, chunk_rows: int = DEFAULT_CHUNK_ROWS,
-             progress: Callable[[int], None] | None = None) -> Simulation:
+             progress: Callable[[int, int], None] | None = None) -> Simulation:
     """Evaluate every row of the population file; totals, and per-row results written to `out` when given."""
     programs = [program] + ([baseline] if baseline is not None else [])
     schema = Schema.of(*programs)
@@ -81,7 +81,7 @@ def simulate(program: ir.Program, population: Path, baseline: ir.Program | None 
                 writer.write(columns)
             first += chunk.n
             if progress is not None:
-                progress(chunk.n)
+                progress(chunk.n, batch.nbytes)
         if writer is not None:
             if first == 0:
                 raise_empty(name)
