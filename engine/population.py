@@ -69,9 +69,10 @@ class Schema:
 
     facts: dict[str, T.Type]
     regimes: tuple[str, ...]
+    ignored: frozenset[str] = frozenset()  # columns read past: facts of other regimes
 
     @staticmethod
-    def of(*programs: ir.Program) -> Schema:
+    def of(*programs: ir.Program, ignored: frozenset[str] = frozenset()) -> Schema:
         facts: dict[str, T.Type] = {}
         for p in programs:
             for node in p.facts():
@@ -80,11 +81,11 @@ class Schema:
                     raise LawtraceError(f"fact {node.id} is {seen} in one regime and {node.type} in {p.regime}: "
                                         "one population cannot give both")
                 facts[node.id] = node.type
-        return Schema(facts, tuple(p.regime for p in programs))
+        return Schema(facts, tuple(p.regime for p in programs), frozenset(ignored) - set(facts))
 
     def check_columns(self, file: str, names: list[str]) -> None:
         for name in names:
-            if name in (DATE_COLUMN, ID_COLUMN) or name in self.facts:
+            if name in (DATE_COLUMN, ID_COLUMN) or name in self.facts or name in self.ignored:
                 continue
             raise PopulationError(file, f"'{name}' is not a fact of {' or '.join(self.regimes)}", column=name,
                                   hint=did_you_mean(name, list(self.facts) + [DATE_COLUMN, ID_COLUMN]))
@@ -128,8 +129,26 @@ def count_rows(path: Path) -> int | None:
     return None
 
 
-def read_batches(path: Path, chunk_rows: int = DEFAULT_CHUNK_ROWS) -> Iterator[pa.RecordBatch]:
-    """The file's rows in record batches of at most about chunk_rows rows; every column is read."""
+def column_names(path: Path) -> list[str]:
+    """The columns of a population file, without reading its rows."""
+    name = str(path)
+    if not path.exists():
+        raise PopulationError(name, "no such population file")
+    try:
+        if population_format(path) == "parquet":
+            import pyarrow.parquet as pq
+
+            return list(pq.ParquetFile(path).schema_arrow.names)
+        with path.open("rb") as fh:
+            header = fh.readline().decode("utf-8-sig").strip()
+    except (OSError, UnicodeDecodeError, pa.ArrowException) as e:
+        raise PopulationError(name, f"cannot read this file: {e}") from None
+    return [h.strip().strip('"') for h in header.split(",")] if header else []
+
+
+def read_batches(path: Path, chunk_rows: int = DEFAULT_CHUNK_ROWS,
+                 columns: list[str] | None = None) -> Iterator[pa.RecordBatch]:
+    """The file's rows in record batches of at most about chunk_rows rows (only `columns`, when given)."""
     name = str(path)
     if not path.exists():
         raise PopulationError(name, "no such population file")
@@ -138,14 +157,14 @@ def read_batches(path: Path, chunk_rows: int = DEFAULT_CHUNK_ROWS) -> Iterator[p
         if fmt == "parquet":
             import pyarrow.parquet as pq
 
-            yield from pq.ParquetFile(path).iter_batches(batch_size=chunk_rows)
+            yield from pq.ParquetFile(path).iter_batches(batch_size=chunk_rows, columns=columns)
             return
-        yield from _csv_batches(path, chunk_rows)
+        yield from _csv_batches(path, chunk_rows, columns)
     except pa.ArrowException as e:
         raise PopulationError(name, f"cannot read this {fmt.upper()} file: {_arrow_message(e)}") from None
 
 
-def _csv_batches(path: Path, chunk_rows: int) -> Iterator[pa.RecordBatch]:
+def _csv_batches(path: Path, chunk_rows: int, columns: list[str] | None) -> Iterator[pa.RecordBatch]:
     import pyarrow.csv as pacsv
 
     with path.open("rb") as fh:
@@ -155,7 +174,8 @@ def _csv_batches(path: Path, chunk_rows: int) -> Iterator[pa.RecordBatch]:
         raise PopulationError(str(path), "the file is empty: the first line must name the columns")
     # every column as text: the fact's type decides the conversion, with messages that name the cell
     convert = pacsv.ConvertOptions(column_types={n: pa.string() for n in names}, strings_can_be_null=True,
-                                   null_values=[""], quoted_strings_can_be_null=True)
+                                   null_values=[""], quoted_strings_can_be_null=True,
+                                   include_columns=columns if columns is not None else None)
     read = pacsv.ReadOptions(block_size=max(1 << 20, chunk_rows * 64), use_threads=True)
     reader = pacsv.open_csv(path, read_options=read, convert_options=convert)
     pending: list[pa.RecordBatch] = []

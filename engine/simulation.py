@@ -17,7 +17,7 @@ import numpy as np
 
 from engine import ir
 from engine.costing import Comparison, Totals, yuan
-from engine.population import DEFAULT_CHUNK_ROWS, Schema, chunk_from_batch, read_batches
+from engine.population import DEFAULT_CHUNK_ROWS, Schema, chunk_from_batch, column_names, read_batches
 from engine.rows_out import RowWriter, item_columns, money_array, row_numbers
 from engine.vector import VectorProgram
 
@@ -31,11 +31,14 @@ class Simulation:
     totals: Totals
     baseline: Totals | None
     comparison: Comparison | None
+    ignored_columns: tuple[str, ...] = ()
 
     def as_json(self) -> dict[str, object]:
         out: dict[str, object] = {"regime": self.regime, "population": self.population,
                                   "date": self.date.isoformat() if self.date else None}
         out.update(self.totals.as_json())
+        if self.ignored_columns:
+            out["ignored_columns"] = list(self.ignored_columns)
         if self.baseline is not None and self.comparison is not None:
             out["baseline_regime"] = self.baseline_regime
             out["baseline"] = self.baseline.as_json()
@@ -45,10 +48,15 @@ class Simulation:
 
 def simulate(program: ir.Program, population: Path, baseline: ir.Program | None = None,
              on: date | None = None, out: Path | None = None, chunk_rows: int = DEFAULT_CHUNK_ROWS,
-             progress: Callable[[int, int], None] | None = None) -> Simulation:
-    """Evaluate every row of the population file; totals, and per-row results written to `out` when given."""
+             progress: Callable[[int, int], None] | None = None,
+             other_facts: frozenset[str] = frozenset()) -> Simulation:
+    """Evaluate every row of the population file; totals, and per-row results written to `out` when given.
+
+    A column named as a fact of `other_facts` (facts of other regimes) is read past; any other column
+    that is not a fact of the regimes evaluated is an error.
+    """
     programs = [program] + ([baseline] if baseline is not None else [])
-    schema = Schema.of(*programs)
+    schema = Schema.of(*programs, ignored=other_facts)
     reform_vp = VectorProgram(program)
     baseline_vp = VectorProgram(baseline) if baseline is not None else None
     totals, base_totals = Totals(), (Totals() if baseline is not None else None)
@@ -56,10 +64,13 @@ def simulate(program: ir.Program, population: Path, baseline: ir.Program | None 
     writer = RowWriter(out) if out is not None else None
     name = str(population)
     first = 0
+    ignored: tuple[str, ...] = ()
+    names = column_names(population)
+    schema.check_columns(name, names)
+    ignored = tuple(c for c in names if c in schema.ignored)
+    wanted = [c for c in names if c not in schema.ignored]
     try:
-        for batch in read_batches(population, chunk_rows):
-            if first == 0:
-                schema.check_columns(name, batch.schema.names)
+        for batch in read_batches(population, chunk_rows, wanted):
             chunk, ids = chunk_from_batch(schema, batch, name, first, on)
             items = reform_vp.items(chunk)
             outcome = totals.add(items, chunk.n)
@@ -91,7 +102,7 @@ def simulate(program: ir.Program, population: Path, baseline: ir.Program | None 
             writer.abort()
         raise
     return Simulation(program.regime, baseline.regime if baseline is not None else None, name, on,
-                      totals, base_totals, comparison)
+                      totals, base_totals, comparison, ignored)
 
 
 def raise_empty(name: str) -> None:
@@ -105,6 +116,8 @@ def summary_lines(sim: Simulation, lang: str = "en") -> list[str]:
     t = sim.totals
     lines = [f"regime {sim.regime}: {t.n:,} rows, {t.undetermined_rows:,} undetermined"
              + (f" (date {sim.date.isoformat()} for every row)" if sim.date else "")]
+    if sim.ignored_columns:
+        lines.append(f"columns read past (facts of other regimes): {', '.join(sim.ignored_columns)}")
     lines.append("totals by payer (yuan; once items, one month of monthly items, one year of yearly items):")
     for party, fen in t.by_payer.items():
         lines.append(f"  {party:<12} {yuan(fen):>22}")

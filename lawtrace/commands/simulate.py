@@ -50,6 +50,12 @@ def simulate(population: Path, regime: str, baseline: str | None, rules: tuple[P
     if baseline is not None:
         shipped = baseline in catalog().regimes
         base = load_program(baseline, () if shipped else rules)
+    others: set[str] = set()
+    for name in catalog().regimes:  # a column of another regime's fact is read past, not refused
+        try:
+            others.update(f.id for f in load_program(name).facts())
+        except LawtraceError:
+            continue
     total = count_rows(population)
     size = population.stat().st_size
     show = progress if progress is not None else sys.stderr.isatty()
@@ -61,10 +67,10 @@ def simulate(population: Path, regime: str, baseline: str | None, rules: tuple[P
             def advance(rows: int, nbytes: int) -> None:
                 bar.update(rows if total is not None else min(nbytes, max(0, size - bar.pos)))
 
-            sim = run(program, population, base, when, out, chunk_rows, advance)
+            sim = run(program, population, base, when, out, chunk_rows, advance, frozenset(others))
             bar.update((total or size) - bar.pos)
     else:
-        sim = run(program, population, base, when, out, chunk_rows)
+        sim = run(program, population, base, when, out, chunk_rows, None, frozenset(others))
     if fmt == "json":
         emit_json(sim.as_json())
     else:
