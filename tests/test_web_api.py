@@ -14,19 +14,18 @@ import pytest
 import yaml
 from click.testing import CliRunner
 from openapi_spec_validator import validate
+from web_support import ROOT, running_server
 
 from explain.render import render_result
 from lawtrace import api
 from lawtrace.cli import main
 from lawtrace.diffing import run_diff
-from web_support import ROOT, running_server
 
 with warnings.catch_warnings():
     warnings.simplefilter("ignore")
     from fastapi.testclient import TestClient
 
-from lawtrace.web import create_app  # noqa: E402
-from lawtrace.web import routes_api, service  # noqa: E402
+from lawtrace.web import create_app, routes_api, service
 
 EXAMPLE = ROOT / "examples" / "grade7.yaml"
 GRADE7 = yaml.safe_load(EXAMPLE.read_text(encoding="utf-8"))
@@ -201,7 +200,7 @@ def test_facts_are_the_declarations_of_the_regime(client):
     data = client.get("/v1/facts", params={"regime": "national"}).json()
     program = api.load_program("national")
     assert [f["name"] for f in data] == [f.id for f in program.facts()]
-    for entry, node in zip(data, program.facts()):
+    for entry, node in zip(data, program.facts(), strict=True):
         assert entry["label"] == {"zh": node.labels.zh, "en": node.labels.en}
         assert entry["declared"] == str(node.type)
         low = getattr(node.type, "low", None)
@@ -318,7 +317,7 @@ def test_page_shows_the_engines_answer_in_chinese_by_default(client):
     assert response.status_code == 200
     assert "default-src 'self'" in response.headers["content-security-policy"]
     assert '<html lang="zh-CN">' in response.text
-    row = re.search(r'<tr id="row-one_time_disability_subsidy".*?</tr>', response.text, re.S)
+    row = re.search(r'<tr id="row-one_time_disability_subsidy".*?</tr>', response.text, re.DOTALL)
     assert row and "78,000.00" in row.group(0) and "应支付" in row.group(0)
 
 
@@ -341,7 +340,7 @@ def test_the_form_asks_what_the_ranking_asks(client):
 def test_a_bad_answer_gets_the_engines_message_next_to_its_field(client):
     query = page_query({"date": "2020-06-15", "facts": {"disability_grade": 11}})
     text = client.get("/", params=query).text
-    field = re.search(r'<div class="question invalid" id="fact-disability_grade".*?</div>\s*</div>', text, re.S)
+    field = re.search(r'<div class="question invalid" id="fact-disability_grade".*?</div>\s*</div>', text, re.DOTALL)
     assert field and "11 is out of range: expected 1 to 10" in field.group(0)
 
 

@@ -16,7 +16,6 @@ from pathlib import Path
 
 from fastapi import FastAPI, Request
 from fastapi.exceptions import RequestValidationError
-from fastapi.responses import JSONResponse
 from starlette.concurrency import run_in_threadpool
 from starlette.exceptions import HTTPException
 from starlette.staticfiles import StaticFiles
@@ -26,6 +25,7 @@ from lawtrace import api
 from lawtrace.web import openapi, routes_api, routes_page
 from lawtrace.web.errors import ApiError, FieldError, single
 from lawtrace.web.limits import DEFAULT_MAX_BODY, BodyLimit, BodyTooLarge
+from lawtrace.web.responses import FastJSON
 
 STATIC = Path(__file__).with_name("static")
 log = logging.getLogger("lawtrace.web")
@@ -57,33 +57,33 @@ def create_app(max_body: int = DEFAULT_MAX_BODY) -> FastAPI:
 
 def _handlers(app: FastAPI) -> None:
     @app.exception_handler(ApiError)
-    async def api_error(request: Request, e: ApiError) -> JSONResponse:
-        return JSONResponse(e.as_json(), status_code=e.status)
+    async def api_error(request: Request, e: ApiError) -> FastJSON:
+        return FastJSON(e.as_json(), status_code=e.status)
 
     @app.exception_handler(BodyTooLarge)
-    async def too_large(request: Request, e: BodyTooLarge) -> JSONResponse:
+    async def too_large(request: Request, e: BodyTooLarge) -> FastJSON:
         error = single(413, "request too large", None, str(e))
-        return JSONResponse(error.as_json(), status_code=413, headers={"connection": "close"})
+        return FastJSON(error.as_json(), status_code=413, headers={"connection": "close"})
 
     @app.exception_handler(RequestValidationError)
-    async def bad_parameter(request: Request, e: RequestValidationError) -> JSONResponse:
+    async def bad_parameter(request: Request, e: RequestValidationError) -> FastJSON:
         errors = []
         for err in e.errors():
             loc = [str(x) for x in err.get("loc", ())]
             where = loc[0] if loc and loc[0] in ("query", "path", "body") else "query"
             errors.append(FieldError(".".join(loc[1:]) or None, str(err.get("msg", "invalid value")), where))
-        return JSONResponse(ApiError(422, "invalid parameter", errors).as_json(), status_code=422)
+        return FastJSON(ApiError(422, "invalid parameter", errors).as_json(), status_code=422)
 
     @app.exception_handler(HTTPException)
-    async def http_error(request: Request, e: HTTPException) -> JSONResponse:
+    async def http_error(request: Request, e: HTTPException) -> FastJSON:
         title = {404: "not found", 405: "method not allowed"}.get(e.status_code, "error")
         message = f"no such page or endpoint: {request.url.path}" if e.status_code == 404 else str(e.detail)
-        return JSONResponse(single(e.status_code, title, None, message, "path").as_json(), status_code=e.status_code,
+        return FastJSON(single(e.status_code, title, None, message, "path").as_json(), status_code=e.status_code,
                             headers=getattr(e, "headers", None))
 
     @app.exception_handler(Exception)
-    async def server_error(request: Request, e: Exception) -> JSONResponse:
+    async def server_error(request: Request, e: Exception) -> FastJSON:
         log.exception("error answering %s %s", request.method, request.url.path)
-        return JSONResponse({"status": 500, "title": "internal error", "errors": [
+        return FastJSON({"status": 500, "title": "internal error", "errors": [
             {"field": None, "in": "body", "message": "the server could not answer this request; the error is in its log"}]},
             status_code=500)

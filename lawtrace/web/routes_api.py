@@ -12,7 +12,7 @@ from datetime import date
 from typing import Annotated, Literal
 
 from fastapi import APIRouter, Query, Request
-from fastapi.responses import JSONResponse, Response
+from fastapi.responses import Response
 from starlette.concurrency import run_in_threadpool
 
 from dsl.errors import did_you_mean
@@ -22,6 +22,7 @@ from lawtrace.web import service
 from lawtrace.web.errors import ApiError, FieldError
 from lawtrace.web.facts import declared_facts
 from lawtrace.web.openapi import answers, body, ref
+from lawtrace.web.responses import FastJSON
 
 router = APIRouter(prefix="/v1", tags=["v1"])
 
@@ -36,40 +37,40 @@ async def _case(request: Request) -> service.Case:
 
 @router.get("/regimes", summary="The regimes available, with their instruments and dates in force",
             responses=answers({"application/json": {"type": "array", "items": ref("Regime")}}))
-async def get_regimes() -> JSONResponse:
-    return JSONResponse(await run_in_threadpool(service.regimes))
+async def get_regimes() -> FastJSON:
+    return FastJSON(await run_in_threadpool(service.regimes))
 
 
 @router.get("/facts", summary="The facts a regime declares: names, labels zh/en, types, ranges, members, articles",
             responses=answers({"application/json": {"type": "array", "items": ref("Fact")}}, 422))
-async def get_facts(regime: Annotated[str, Query(description="a regime name")] = service.api.DEFAULT_REGIME) -> JSONResponse:
+async def get_facts(regime: Annotated[str, Query(description="a regime name")] = service.api.DEFAULT_REGIME) -> FastJSON:
     program = await run_in_threadpool(service.program, regime, "regime", "query")
-    return JSONResponse(declared_facts(program))
+    return FastJSON(declared_facts(program))
 
 
 @router.post("/evaluate", summary="Evaluate a case: every benefit item, payable or not, how much, who pays, why",
              openapi_extra=body("Case"), responses=answers({"application/json": ref("Result")}, 400, 413, 422))
 async def post_evaluate(request: Request, regime: RegimeQuery = None, on: DateQuery = None,
-                        trace: Annotated[bool, Query(description="include the trace")] = True) -> JSONResponse:
+                        trace: Annotated[bool, Query(description="include the trace")] = True) -> FastJSON:
     case = await _case(request)
     data = await run_in_threadpool(lambda: service.evaluate(case, regime, on).json(trace))
-    return JSONResponse(data)
+    return FastJSON(data)
 
 
 @router.post("/diff", summary="What differs between two regimes: rules and parameters, then outcomes on the cases given",
              openapi_extra=body("DiffRequest"), responses=answers({"application/json": ref("DiffReport")}, 400, 413, 422))
-async def post_diff(request: Request) -> JSONResponse:
+async def post_diff(request: Request) -> FastJSON:
     case = await _case(request)
     report = await run_in_threadpool(service.diff, case)
-    return JSONResponse(report.as_json())
+    return FastJSON(report.as_json())
 
 
 @router.post("/next-questions", summary="The facts still unknown that could change an answer, ranked (as `lawtrace ask --next`)",
              openapi_extra=body("Case"), responses=answers({"application/json": ref("Questions")}, 400, 413, 422))
-async def post_next_questions(request: Request, regime: RegimeQuery = None, on: DateQuery = None) -> JSONResponse:
+async def post_next_questions(request: Request, regime: RegimeQuery = None, on: DateQuery = None) -> FastJSON:
     case = await _case(request)
     data = await run_in_threadpool(lambda: service.questions_json(*service.questions(case, regime, on)))
-    return JSONResponse(data)
+    return FastJSON(data)
 
 
 MEDIA = {"text": "text/plain; charset=utf-8", "md": "text/markdown; charset=utf-8", "html": "text/html; charset=utf-8"}
@@ -94,7 +95,7 @@ async def post_explain(request: Request, item: Annotated[str | None, Query(descr
                                                             hint=did_you_mean(item, ids))])
         if fmt == "json":
             data = explain_item(result, item, lang) if item is not None else {"items": explain_all(result, lang)}
-            return JSONResponse(data)
+            return FastJSON(data)
         if item is not None:
             return Response(render_explanation(result, item, lang, fmt, case.data), media_type=MEDIA[fmt])
         return Response(render_result(result, lang, fmt, case.data), media_type=MEDIA[fmt])

@@ -13,7 +13,8 @@ UI: dict[str, dict[str, str]] = {
         "title": "工伤保险待遇核算", "subtitle": "按法规逐条计算：应支付什么、多少、由谁支付、依据哪一条",
         "other_lang": "English", "case_section": "案件", "regime": "适用规则", "date": "事故（职业病诊断）日期",
         "case_id": "案件编号", "case_name": "姓名", "case_notes": "备注",
-        "questions": "尚待查明的事实", "questions_help": "只列出仍会影响结论的事实，按重要性排序；不知道就留空（留空即“未知”，不会当作“否”或“0”）。",
+        "questions": "尚待查明的事实",
+        "questions_help": "只列出仍会影响结论的事实，按重要性排序；不知道就留空（留空即“未知”，不会当作“否”或“0”）。",
         "answered": "已填写的事实", "evaluate": "计算", "unknown": "（未知）", "yes": "是", "no": "否",
         "next": "下一个问题", "decides": "可决定", "at_stake": "涉及金额",
         "none_entries": "没有（确认为空）", "add_row_help": "每行一条；整行留空即不算一条。", "row": "第 {n} 条",
@@ -32,8 +33,9 @@ UI: dict[str, dict[str, str]] = {
         "title": "Work-injury insurance benefits", "subtitle": "Article by article: what is owed, how much, by whom, and why",
         "other_lang": "中文", "case_section": "Case", "regime": "Regime", "date": "Date of the accident (diagnosis)",
         "case_id": "Case id", "case_name": "Name", "case_notes": "Notes",
-        "questions": "Facts still to find out", "questions_help": "Only facts that can still change an answer, most useful first. "
-                                                                 "Leave a field empty when you do not know: empty means unknown, never no or zero.",
+        "questions": "Facts still to find out",
+        "questions_help": "Only facts that can still change an answer, most useful first. "
+                          "Leave a field empty when you do not know: empty means unknown, never no or zero.",
         "answered": "Facts given", "evaluate": "Evaluate", "unknown": "(unknown)", "yes": "yes", "no": "no",
         "next": "next question", "decides": "decides", "at_stake": "at stake",
         "none_entries": "none (confirmed empty)", "add_row_help": "One entry per row; a row left empty is no entry.",
