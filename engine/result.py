@@ -154,8 +154,7 @@ def item_json(i: ItemResult) -> dict[str, object]:
         "parts": [
             {"name": p.name, "amount": to_json(p.amount.value, T.MONEY), "payer": _party_json(p.payer),
              "basis": [c.as_json() for c in p.basis]}
-            for p in i.parts
-            if not (p.amount.known and p.amount.value == 0)  # a part of nothing is no split
+            for p in _split(i)
         ] if payable is True else [],
         "basis": [c.as_json() for c in i.basis],
         "undetermined": list(i.undetermined),
@@ -164,6 +163,14 @@ def item_json(i: ItemResult) -> dict[str, object]:
     if payable is None and i.amount.known:
         out["amount_if_payable"] = to_json(i.amount.value, T.MONEY)
     return out
+
+
+def _split(i: ItemResult) -> list[Part]:
+    """The parts of an item that is really split: a part of nothing, or one part that is the whole, is no split."""
+    parts = [p for p in i.parts if not (p.amount.known and p.amount.value == 0)]
+    if len(parts) == 1 and parts[0].amount.known and parts[0].amount.value == i.amount.value:
+        return []
+    return parts
 
 
 def _party_json(v: V) -> object:

@@ -163,7 +163,7 @@ def test_late_application_splits_the_medical_costs_between_employer_and_fund():
 @pytest.mark.parametrize("delay, payer, parts", [
     (5000, "fund", {"late_application_period": "5000.00", "other_costs": "5000.00"}),  # a tie: the fund's part is not smaller
     (6000, "employer", {"late_application_period": "6000.00", "other_costs": "4000.00"}),  # 10,000 − 6,000
-    (12000, "employer", {"late_application_period": "10000.00"}),  # held at the whole cost; the fund's part is nothing
+    (12000, "employer", {}),  # held at the whole cost (10,000): all the employer's, so no split
 ])
 def test_the_payer_of_a_split_item_is_the_payer_of_the_larger_part(delay, payer, parts):
     r = get({**RECOGNIZED, "third_party_caused": False, "medical_costs": 10000, "late_application": True,
@@ -175,8 +175,7 @@ def test_the_payer_of_a_split_item_is_the_payer_of_the_larger_part(delay, payer,
 def test_no_late_application_is_assumed_and_leaves_no_part():
     result = run({**RECOGNIZED, "third_party_caused": False, "medical_costs": 10000})
     r = [i for i in result["items"] if i["id"] == "medical_treatment"][0]
-    assert r["parts"] == [{"name": "other_costs", "amount": "10000.00", "payer": "fund",
-                           "basis": r["parts"][0]["basis"]}]
+    assert r["parts"] == []  # the whole to the fund is no split
     assert assumed_kinds(result)["late_application"] == "later_events"
 
 
