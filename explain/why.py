@@ -41,7 +41,8 @@ def explain_all(result: Json, lang: str) -> list[Json]:
 
 
 def header(result: Json, lang: str, case: Json | None) -> Json:
-    case = case or {}
+    """The case (given, or kept in the result as `case`), the regime and the date, in words."""
+    case = case or result.get("case") or {}
     label = result.get("regime_label") or {}
     regime = str(result.get("regime"))
     return {
@@ -203,8 +204,8 @@ class _Explainer:
             value = self.w["not_evaluated"]
         else:
             value = show_value(term["value"], term["type"], self.lang, term["known"])
-        if len(refs) == 1 and term["expr"] == refs[0]:
-            return f"{self._label(refs[0])} ({refs[0]}): {value}"
+        if term["expr"] in refs:  # the part is just a node
+            return f"{self._label(term['expr'])} ({term['expr']}): {value}"
         text = f"{term['expr']}: {value}"
         if refs:
             text += " (" + "; ".join(f"{self._label(r)} = {self._value(self.nodes[r])}" for r in refs) + ")"
@@ -213,39 +214,45 @@ class _Explainer:
     # ------------------------------------------------------------ why not
 
     def _root_term(self, node: Json) -> Json:
+        """The node's formula as a term: its `terms`, or a leaf reading the node's inputs."""
         if "terms" in node:
             return node["terms"]
-        formula = node.get("formula") or node["id"]
-        refs = [i for i in node["inputs"] if i == formula]
-        return {"expr": formula, "type": node["type"], "value": node["value"], "known": node["known"],
-                "refs": refs, "missing": node["missing"]}
+        return {"expr": node.get("formula") or node["id"], "type": node["type"], "value": node["value"],
+                "known": node["known"], "refs": list(node["inputs"]), "missing": node["missing"]}
 
-    def _failures(self, term: Json, rule: Json, depth: int) -> list[Json]:
-        """The conditions that failed, each with the article that sets it and what would have had to hold."""
-        if term.get("value") is not False or term.get("evaluated") is False:
+    def _failures(self, term: Json, rule: Json, depth: int, want: bool = False) -> list[Json]:
+        """Why `term` came out `want`: the conditions that did, down to facts, each with the article that sets it.
+
+        For a condition that failed (want False) each row also says what would have had to hold instead; for one
+        that held where it should not have (under a `not`), what would have had not to hold.
+        """
+        if term.get("value") is not want or term.get("evaluated") is False:
             return []
         op = term.get("op")
-        if op == "and":
-            return [f for a in term["args"] for f in self._failures(a, rule, depth)]
-        if op == "or":
-            row = self._row(depth, "any", self._describe(term), rule, [], self.w["any_of"])
-            return [row] + [f for a in term["args"] for f in self._failures(a, rule, depth + 1)]
+        args = term.get("args", [])
+        if op in ("and", "or"):
+            if (op == "and") == want:  # every part counts: all of an `and` that held, all of an `or` that failed
+                head = [] if want else [self._row(depth, "any", self._describe(term), rule, [], self.w["any_of"], want)]
+                return head + [f for a in args for f in self._failures(a, rule, depth + (0 if want else 1), want)]
+            return [f for a in args if a.get("value") is want for f in self._failures(a, rule, depth, want)]
         if op == "not":
-            inner = term["args"][0]
-            return [self._row(depth, "leaf", self._describe(term), rule, inner.get("refs", []),
-                              self.w["must_not_hold"].format(expr=inner["expr"]))]
+            return self._failures(args[0], rule, depth, not want)
         refs = [r for r in term.get("refs", []) if r in self.nodes]
-        if len(refs) == 1 and term["expr"] == refs[0]:
+        if term["expr"] in refs:
+            refs = [term["expr"]]
             node = self.nodes[refs[0]]
-            if node["kind"] != "fact" and node.get("formula"):
-                row = self._row(depth, "node", self._describe(term), node, [], None)
-                return [row] + self._failures(self._root_term(node), node, depth + 1)
+            if (node["kind"] != "fact" or node.get("assumed")) and node.get("formula"):
+                row = self._row(depth, "node", self._describe(term), node, [], None, want)
+                row["origin"] = self._origin(node) if node["kind"] == "fact" else ""
+                return [row] + self._failures(self._root_term(node), node, depth + 1, want)
+            needed = self.w["yes"] if not want else self.w["no"]
             return [self._row(depth, "leaf", self._describe(term), rule, refs,
-                              self.w["must_be"].format(what=self._label(refs[0]), value=self.w["yes"]))]
-        return [self._row(depth, "leaf", self._describe(term), rule, refs,
-                          self.w["must_hold"].format(expr=term["expr"]))]
+                              self.w["must_be"].format(what=self._label(refs[0]), value=needed), want)]
+        instead = self.w["must_hold" if not want else "must_not_hold"].format(expr=term["expr"])
+        return [self._row(depth, "leaf", self._describe(term), rule, refs, instead, want)]
 
-    def _row(self, depth: int, kind: str, text: str, rule: Json, refs: list[str], instead: str | None) -> Json:
+    def _row(self, depth: int, kind: str, text: str, rule: Json, refs: list[str], instead: str | None,
+             value: bool = False) -> Json:
         citations = list(rule["citations"])
         for r in refs:
             node = self.nodes[r]
@@ -254,7 +261,7 @@ class _Explainer:
         origin = ""
         if len(refs) == 1 and self.nodes[refs[0]]["kind"] == "fact":
             origin = self._origin(self.nodes[refs[0]])
-        return {"depth": depth, "kind": kind, "text": text, "origin": origin, "instead": instead,
+        return {"depth": depth, "kind": kind, "mark": MARKS[value], "text": text, "origin": origin, "instead": instead,
                 "rule": rule["id"], "cites": self._cites(citations), "quotes": self._quotes(citations)}
 
     # ------------------------------------------------------------ still open
@@ -270,13 +277,19 @@ class _Explainer:
             for a in term["args"]:
                 rows += self._open(a, rule, depth + 1, field)
             return rows
-        refs = [r for r in term.get("refs", []) if r in self.nodes]
-        if len(refs) == 1 and term["expr"] == refs[0]:
-            node = self.nodes[refs[0]]
-            if node["kind"] != "fact" and node.get("formula"):
-                root = self._root_term(node)
-                for a in root.get("args", []) if root.get("args") else ():
-                    rows += self._open(a, node, depth + 1, field)
+        for r in term.get("refs", []):
+            node = self.nodes.get(r)
+            if node is None or node["known"] or term["expr"] == r and node["kind"] == "fact":
+                continue
+            leaf = {"expr": r, "type": node["type"], "value": None, "known": False, "refs": [r], "missing": node["missing"]}
+            if node["kind"] == "fact" or not node.get("formula"):
+                rows += self._open(leaf, node, depth + 1, field)
+                continue
+            root = self._root_term(node)
+            if term["expr"] != r:
+                rows += self._open(leaf, node, depth + 1, field)[:1]
+            for part in root.get("args") or [root]:
+                rows += self._open(part, node, depth + (2 if term["expr"] != r else 1), field)
         return rows
 
     def _fact(self, fact_id: str) -> Json:
@@ -303,8 +316,10 @@ class _Explainer:
         return node_id
 
     def _value(self, node: Json) -> str:
-        used = getattr(self, "lookups", {}).get(node["id"])
-        if used is not None and str(node["type"]).startswith("table"):
+        if str(node["type"]).startswith("table"):
+            used = getattr(self, "lookups", {}).get(node["id"])
+            if used is None:
+                return self.w["a_table"]
             return self.w["table_entry"].format(key=used["key"], value=used["value"])
         return show_value(node["value"], node["type"], self.lang, node["known"])
 

@@ -27,6 +27,7 @@ def eval_(case: str, regime: str | None, on: str | None, rules: tuple[Path, ...]
     parsed = read_case(case)
     result = evaluate_case(parsed, regime, on, rules)
     data = result_json(result)
+    data["case"] = {k: parsed.data[k] for k in ("id", "name", "notes") if parsed.data.get(k) is not None}
     if fmt == "json":
         emit_json(data)
     else:
