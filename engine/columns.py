@@ -551,3 +551,17 @@ def years_between(a: Date, b: Date, n: int) -> Num:
     years = ey - sy - after
     years = np.where(backwards, -years, years)
     return Num(years, 1, -9999, 9999, both(a.known, b.known))
+
+
+def months_between(a: Date, b: Date, n: int) -> Num:
+    """Completed months from a to b, the day of the month counted as for years (engine.dates.months_between)."""
+    av = np.broadcast_to(np.asarray(a.v, dtype=np.int64), (n,))
+    bv = np.broadcast_to(np.asarray(b.v, dtype=np.int64), (n,))
+    backwards = bv < av
+    start, end = np.where(backwards, bv, av), np.where(backwards, av, bv)
+    sy, sm, sd = _ymd(start)
+    ey, em, ed = _ymd(end)
+    months = (ey - sy) * 12 + em - sm
+    months -= np.minimum(sd, _days_in_month(ey, em)) > ed
+    months = np.where(backwards, -months, months)
+    return Num(months, 1, -120_000, 120_000, both(a.known, b.known))

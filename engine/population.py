@@ -321,6 +321,8 @@ def convert_numpy(values: np.ndarray, known: np.ndarray | None, t: T.Type, where
                 raise where.fail(f"expected an amount, found {values[bad]!r}", bad)
             # rounding is monotone: the bounds of the fen are the rounded bounds of the floats
             lo, hi = int(np.rint(low * den)), int(np.rint(high * den))
+            if lo == hi and known is None:  # one amount in every row (row 1 stands for all in a message)
+                return _checked_num(np.array([lo], dtype=np.int64), None, t, den, where, (lo, hi))
             scaled = values.astype(np.float64)  # then in place: a mixed-type multiply is slower than the cast
             scaled *= den
             np.rint(scaled, out=scaled)

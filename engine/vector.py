@@ -591,6 +591,8 @@ def _call(vp: VectorProgram, e: ir.Call, scope: tuple[str, ...]) -> Fn:
         return lambda run, space: C.round_to(args[0](run, space), 1)  # type: ignore[arg-type]
     if f == "years_between":
         return lambda run, space: C.years_between(args[0](run, space), args[1](run, space), _rows(run, space))  # type: ignore[arg-type]
+    if f == "months_between":
+        return lambda run, space: C.months_between(args[0](run, space), args[1](run, space), _rows(run, space))  # type: ignore[arg-type]
     if f == "add_years":
         return lambda run, space: C.add_years(args[0](run, space), args[1](run, space), _rows(run, space))  # type: ignore[arg-type]
     raise VectorUnsupported(f"{e.span}: the function {f}() is not vectorized yet")

@@ -10,7 +10,7 @@ import numpy as np
 import pytest
 
 from engine import columns as C
-from engine.dates import add_years, years_between
+from engine.dates import add_years, months_between, years_between
 from engine.columns import Bool, Date, Num
 
 
@@ -88,3 +88,5 @@ def test_calendar_years_match_engine_dates() -> None:
     k = [rng.randint(-30, 30) for _ in starts]
     moved = C.add_years(a, Num(np.array(k), 1, -30, 30), n)
     assert [date.fromordinal(int(x)) for x in moved.v] == [add_years(s, y) for s, y in zip(starts, k)]
+    got_months = C.months_between(a, b, n)
+    assert [int(x) for x in got_months.v] == [months_between(s, e) for s, e in zip(starts, ends)]
