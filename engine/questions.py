@@ -6,9 +6,10 @@ any answer given what is known is never asked; a fact is weighed only against
 the items missing it, by evaluating just those items' fields under each answer
 it could take (true / false, each enum member, each grade of a short range,
 no entry / one entry of a list). A fact whose answers cannot be listed (an
-amount, a date) decides an item when it is the only fact a field still misses,
-and otherwise counts for its share of the facts the field misses. The case
-is evaluated once in full, then one hypothesis per answer, item fields only.
+amount, a date) is tried once with a stand-in value (zero, the case's date),
+only to see which fields it makes computable, never as an answer; where it
+decides nothing alone it counts for its share of the facts a field misses. The
+case is evaluated once in full, then one hypothesis per answer, item fields only.
 A presumption that stands for a fact of record (ASKED_PRESUMPTIONS) is offered
 for confirmation when another answer would change some item. Nothing here
 knows a fact or an item by name.
@@ -105,28 +106,46 @@ def _open_items(result: Result) -> list[_Open]:
 def _weigh(evaluator: Evaluator, facts: dict[str, object], on: date | None, fact: str, items: list[_Open]) -> Question:
     node = evaluator.program.nodes.get(fact)
     answers = hypotheses(node.type) if isinstance(node, ir.FactNode) else None
+    probing = answers is None
+    if probing:
+        probe = _probe(node.type, on) if isinstance(node, ir.FactNode) else None
+        answers = [probe] if probe is not None else []
     decided: dict[str, float] = {}
     amounts: dict[str, Decimal] = {i.benefit.id: i.amount for i in items if i.amount is not None}
-    share = 0.0
-    if answers is None:
+    for answer in answers:
+        ev = evaluator.evaluate({**facts, fact: answer}, on)
         for item in items:
-            if any(missing == {fact} for missing in item.fields.values()):
-                decided[item.benefit.id] = 1.0
-            else:  # needed with other facts: its share of the smallest set of facts a field still misses
-                share += max(1 / len(m) for m in item.fields.values() if fact in m)
-    else:
-        for answer in answers:
-            ev = evaluator.evaluate({**facts, fact: answer}, on)
-            for item in items:
-                if _decides(ev, item):
-                    decided[item.benefit.id] = decided.get(item.benefit.id, 0.0) + 1 / len(answers)
-                amount = _amount(ev, item.benefit)
-                if amount is not None and amount > amounts.get(item.benefit.id, Decimal(-1)):
-                    amounts[item.benefit.id] = amount
+            if _decides(ev, item):
+                decided[item.benefit.id] = decided.get(item.benefit.id, 0.0) + 1 / len(answers)
+            # a stand-in amount says nothing of the sum at stake; a stand-in date (the case's own) gives a real figure
+            amount = None if probing and not isinstance(answer, date) else _amount(ev, item.benefit)
+            if amount is not None and amount > amounts.get(item.benefit.id, Decimal(-1)):
+                amounts[item.benefit.id] = amount
+    share = 0.0
+    for item in items:
+        if item.benefit.id in decided:
+            continue
+        if probing and any(missing == {fact} for missing in item.fields.values()):
+            decided[item.benefit.id] = 1.0  # the only fact a field misses (where no probe could be made)
+        elif probing:  # needed with other facts: its share of the smallest set of facts a field still misses
+            share += max(1 / len(m) for m in item.fields.values() if fact in m)
     ids = [i.benefit.id for i in items]
     at_stake = [amounts[i] for i in ids if i in decided and amounts.get(i)]
     return Question(fact, tuple(i for i in ids if i in decided), tuple(ids), round(sum(decided.values()) + share, 6),
                     sum(at_stake, Decimal(0)) if at_stake else None)
+
+
+def _probe(t: T.Type, on: date | None) -> object | None:
+    """A stand-in value for a fact whose answers cannot be listed, to see which fields it makes computable.
+
+    Only ever evaluated as a hypothesis, never kept as an answer: an amount probes with zero, a date with the
+    case's own date (no probe without one).
+    """
+    if isinstance(t, (T.MoneyType, T.RateType, T.IntType)):
+        return Decimal(0)
+    if isinstance(t, T.DateType):
+        return on
+    return None
 
 
 def _weigh_presumed(evaluator: Evaluator, facts: dict[str, object], on: date | None, base: Result, fact: str,

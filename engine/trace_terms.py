@@ -120,9 +120,7 @@ def children(e: ir.Expr) -> tuple[ir.Expr, ...]:
 
 def references(e: ir.Expr) -> Iterator[str]:
     """The node ids an expression reads, in the order they appear."""
-    if isinstance(e, ir.Ref):
-        yield e.node
-    elif isinstance(e, ir.AsOf):
+    if isinstance(e, (ir.Ref, ir.AsOf)):
         yield e.node
     for c in children(e):
         yield from references(c)
