@@ -69,12 +69,14 @@ def _here(o: layering.Origin) -> tuple[Citation, ...]:
     return (Citation(o.code, o.version, o.article),)
 
 
-def _conflict_warning(change: ir.LayerChange) -> Diagnostic:
+def _conflict_warning(change: ir.LayerChange, gap_fill: bool) -> Diagnostic:
     lower = ", ".join(c.en() for c in change.cites) or change.instrument
     higher = ", ".join(c.en() for c in change.replaced_cites) or str(change.replaced_instrument)
     ranks = f" ({change.level})" if change.level else ""
     message = (f"{lower}{ranks} contradicts {higher} on {change.target} without authority: "
                f"the higher rule prevails (上位法优于下位法)")
+    if gap_fill:
+        message += f" wherever it names a party ({change.instrument}'s rule applies where it names none)"
     if change.reason:
         message += f"; {change.instrument}'s rule: {change.reason}"
     return Diagnostic("warning", message, change.cites + change.replaced_cites, change.span)
@@ -198,7 +200,8 @@ class _Compiler:
         self.changes = tuple(self._change(c) for c in composition.changes)
         for conflict in composition.conflicts:
             change = next(c for c in self.changes if c.target == conflict.change.target and c.kept_as == conflict.shadow)
-            entry = ir.Conflict(conflict.target, conflict.shadow, conflict.gap_fill, change, _conflict_warning(change))
+            entry = ir.Conflict(conflict.target, conflict.shadow, conflict.gap_fill, change,
+                                _conflict_warning(change, conflict.gap_fill))
             self.conflicts[conflict.target] = self.conflicts.get(conflict.target, ()) + (entry,)
 
     def _change(self, c: layering.Change) -> ir.LayerChange:

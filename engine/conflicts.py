@@ -3,8 +3,8 @@
 The higher rule's answer stands (上位法优于下位法). For each refused rule on a
 node just evaluated, the refused rule is evaluated too, apart from the trace of
 the node (it is not an input of the answer), and a warning citing both rules is
-added to the result wherever the two differ, or where only the lower one
-would decide. Nothing is reported where the two agree.
+added to the result wherever both answer and the answers differ. Nothing is
+reported where they agree, or where the facts do not yet decide one of them.
 """
 
 from __future__ import annotations
@@ -29,21 +29,16 @@ def check_conflicts(ev: Evaluation, node_id: str, value: V) -> None:
             refused = ev.get(conflict.shadow)
         finally:
             ev._frames.pop()
-        if not refused.known or (value.known and value.value == refused.value):
-            continue
+        if not (refused.known and value.known) or value.value == refused.value:
+            continue  # only where both rules answer, and differently: elsewhere the lower rule changes nothing yet
         change = conflict.change
         lower = _applied_cites(ev, conflict.shadow) or change.cites
         higher_id = f"{node_id}~{change.replaced_instrument}" if conflict.gap_fill else node_id
         higher = _applied_cites(ev, higher_id) or change.replaced_cites
         lower_text = ", ".join(c.en() for c in lower) or change.instrument
         higher_text = ", ".join(c.en() for c in higher) or str(change.replaced_instrument)
-        would = f"{lower_text} would give {node_id} = {to_json(refused.value, node.type)}"
-        if value.known:
-            message = (f"{would}; {higher_text} gives {to_json(value.value, node.type)} "
-                       "and prevails as the higher rule (上位法优于下位法)")
-        else:
-            message = (f"{would}; {higher_text} decides it and prevails as the higher rule (上位法优于下位法), "
-                       "but the facts it needs are missing")
+        message = (f"{lower_text} would give {node_id} = {_shown(refused.value, node.type)}; {higher_text} gives "
+                   f"{_shown(value.value, node.type)} and prevails as the higher rule (上位法优于下位法)")
         d = Diagnostic("warning", message, tuple(lower) + tuple(higher), change.span)
         if d not in ev.diagnostics:
             ev.diagnostics.append(d)
@@ -53,3 +48,8 @@ def _applied_cites(ev: Evaluation, node_id: str) -> tuple[Citation, ...]:
     """The citations that held for a node in this case (its conditional citations resolved)."""
     t = ev.trace.get(node_id)
     return tuple(t.citations) if t is not None else ()
+
+
+def _shown(value: object, t: object) -> str:
+    out = to_json(value, t)  # type: ignore[arg-type]
+    return ("true" if out else "false") if isinstance(out, bool) else str(out)

@@ -1,4 +1,4 @@
-"""Calendar arithmetic as the law counts it: the same day N years later, and completed years between two dates.
+"""Calendar arithmetic as the law counts it: the same day N years later, completed years and months between two dates.
 
 A period counted in years ends on the corresponding day of the last year; where
 that year has no corresponding day (29 February), on the last day of the month
@@ -27,6 +27,23 @@ def years_between(start: date, end: date) -> int:
     if add_years(start, years) > end:
         years -= 1
     return years
+
+
+def months_between(start: date, end: date) -> int:
+    """Completed months from `start` to `end` (the day of the month counted as for years); negative when `end` is earlier."""
+    if end < start:
+        return -months_between(end, start)
+    months = (end.year - start.year) * 12 + end.month - start.month
+    if _add_months(start, months) > end:
+        months -= 1
+    return months
+
+
+def _add_months(start: date, months: int) -> date:
+    year, month = divmod(start.month - 1 + months, 12)
+    year += start.year
+    day = min(start.day, calendar.monthrange(year, month + 1)[1])
+    return date(year, month + 1, day)
 
 
 def add_years_decimal(start: date, years: Decimal) -> date:

@@ -18,7 +18,7 @@ from dsl import types as T
 from engine import ir
 from engine.citations import Citation
 from engine.conflicts import check_conflicts
-from engine.dates import add_years_decimal, years_between
+from engine.dates import add_years_decimal, months_between, years_between
 from engine.diagnostics import Diagnostic
 from engine.trace_terms import structured as _structured
 from engine.values import NOTHING, UNKNOWN, V, to_fen, unknown
@@ -412,6 +412,7 @@ _FUNCTIONS: dict[str, Callable[..., object]] = {
     "year": lambda d: Decimal(d.year),
     "days_between": lambda a, b: Decimal((b - a).days),
     "years_between": lambda a, b: Decimal(years_between(a, b)),
+    "months_between": lambda a, b: Decimal(months_between(a, b)),
     "add_years": add_years_decimal,
     "round_yuan": lambda x: x.quantize(Decimal(1), rounding=ROUND_HALF_UP),
 }

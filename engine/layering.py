@@ -400,11 +400,21 @@ class _Composer:
                           hint="a fact is overridden only where it is delegated, or `by` a provision that delegates it")
                 return
             shadow = f"{decl.name}~{origin.code}"
-            shadow_decl = self._as_decl(decl, shadow, origin, patch, reads=decl.name)
-            self.kept[shadow] = Placed(shadow_decl, origin)
+            gap = isinstance(decl, ast.Value) and isinstance(decl.type, T.PartyType)
+            higher = f"{decl.name}~{holder.code}" if gap else decl.name
+            self.kept[shadow] = Placed(self._as_decl(decl, shadow, origin, patch, reads=higher), origin)
+            if gap:  # the higher rule kept as `X~HIGH`; X takes the lower rule only where the higher names nobody
+                self.kept[higher] = Placed(_renamed(decl, higher), placed.origin)
+                span = patch.span
+                silent = ast.Compare(span, "==", ast.Name(span, higher), ast.Name(span, "none"))
+                cites = tuple(replace(c, when=silent) for c in (patch.cites or (ast.Citation(None, None, origin.article,
+                                                                                            None, None, span),)))
+                choice = ast.If(span, silent, ast.Name(span, shadow), ast.Name(span, higher))
+                version = ast.ValueVersion(None, choice, cites, None, span)
+                self.placed[decl.name] = Placed(replace(decl, cites=cites, versions=(version,), span=span), origin)
             change = Change("override", patch.target, origin, patch, holder, replaced_cites, None, shadow)
             self.changes.append(change)
-            self.conflicts.append(Conflict(decl.name, shadow, change, gap_fill=False))
+            self.conflicts.append(Conflict(decl.name, shadow, change, gap_fill=gap))
             return
         kept = None
         if _uses_overridden(patch):

@@ -17,7 +17,7 @@ from dsl.errors import SourceError, did_you_mean
 from dsl.source import SourceFile
 from engine import ir
 
-FUNCTIONS = ("min", "max", "clamp", "abs", "year", "days_between", "as_of", "round_yuan", "years_between", "add_years")
+FUNCTIONS = ("min", "max", "clamp", "abs", "year", "days_between", "as_of", "round_yuan", "years_between", "months_between", "add_years")
 
 
 class _Fail(Exception):
@@ -238,7 +238,7 @@ class Checker:
             self.references.append((args[0].name, args[0].span))
             return ir.AsOf(self.node_types[args[0].name], e.span, args[0].name, when)
         arity = {"min": None, "max": None, "clamp": 3, "abs": 1, "year": 1, "days_between": 2, "round_yuan": 1,
-                 "years_between": 2, "add_years": 2}[f]
+                 "years_between": 2, "months_between": 2, "add_years": 2}[f]
         if arity is None and len(args) < 2 or arity is not None and len(args) != arity:
             want = "at least 2" if arity is None else str(arity)
             raise self._fail(e, f"{f}() takes {want} argument{'s' if want != '1' else ''}, not {len(args)}")
@@ -247,7 +247,7 @@ class Checker:
             if not isinstance(when.type, T.DateType) or not isinstance(years.type, T.IntType):
                 raise self._fail(e, "add_years(date, years) takes a date and a whole number of years")
             return ir.Call(T.DATE, e.span, f, (when, years))
-        if f in ("year", "days_between", "years_between"):
+        if f in ("year", "days_between", "years_between", "months_between"):
             typed = [self._expr(a, T.DATE, scope) for a in args]
             for a, t in zip(args, typed):
                 if not isinstance(t.type, T.DateType):
