@@ -7,8 +7,8 @@ from pathlib import Path
 
 import pytest
 from click.testing import CliRunner
-
 from conftest import BASE_GRADE7, eval_snippet, item, run
+
 from engine.result import result_json
 from explain.render import environment, render_explanation, render_result
 from explain.why import explain_item
@@ -122,7 +122,8 @@ def test_a_gist_is_never_shown_as_chinese_and_an_unavailable_text_is_cited_witho
     data = result_json(eval_snippet(GIST, {"condition": True, "other": False}))
     zh = render_explanation(data, "lump", "zh")
     assert "（英文译文大意，非中文原文）" in zh
-    assert "The worker gets a lump sum" in zh
+    assert "The worker gets a lump sum" in zh and "「The worker" not in zh  # not quoted as if it were the Chinese text
+    assert '<p lang="en">The worker gets a lump sum' in render_explanation(data, "lump", "zh", "html")
     assert "(gist of a translation, not the original text)" in render_explanation(data, "lump", "en")
     assert "（条文文本未收录）" in render_explanation(data, "second", "zh")
     quotes = [q for row in explain_item(data, "second", "zh")["why_not"] for q in row["quotes"]]
@@ -248,6 +249,20 @@ def test_whole_case_report_in_markdown_and_html_has_the_table_the_reasoning_and_
     assert '<td class="num">78000.00</td>' in html
     assert html.count('<section class="item"') == len(grade7["items"])
     assert "Articles quoted" in html
+
+
+def test_every_item_of_every_regime_explains_in_every_format_and_language():
+    from lawtrace.api import evaluate_case, regimes
+
+    for regime in (r["name"] for r in regimes()):
+        for facts in ({**GRADE7, "disability_grade": 5, "labor_relation_ended": "worker_resigned"}, {}):
+            data = result_json(evaluate_case({"regime": regime, "date": "2020-06-15", "facts": facts}))
+            for lang in ("zh", "en"):
+                for fmt in ("text", "md", "html"):
+                    assert render_result(data, lang, fmt)
+                    for i in data["items"]:
+                        page = render_explanation(data, i["id"], lang, fmt)
+                        assert i["label"][lang] in page or fmt != "text"
 
 
 @pytest.mark.parametrize("fmt", ["md", "html"])
