@@ -321,11 +321,17 @@ def convert_numpy(values: np.ndarray, known: np.ndarray | None, t: T.Type, where
                 raise where.fail(f"expected an amount, found {values[bad]!r}", bad)
             # rounding is monotone: the bounds of the fen are the rounded bounds of the floats
             lo, hi = int(np.rint(low * den)), int(np.rint(high * den))
+            if low >= 0:
+                lo, hi = int(np.floor(low * den + 0.5)), int(np.floor(high * den + 0.5))
             if lo == hi and known is None:  # one amount in every row (row 1 stands for all in a message)
                 return _checked_num(np.array([lo], dtype=np.int64), None, t, den, where, (lo, hi))
             scaled = values.astype(np.float64)  # then in place: a mixed-type multiply is slower than the cast
             scaled *= den
-            np.rint(scaled, out=scaled)
+            if low >= 0:  # half up, as a case file's amount is rounded (0.125 → 0.13); truncation is floor here
+                scaled += 0.5
+                lo, hi = int(np.floor(low * den + 0.5)), int(np.floor(high * den + 0.5))
+            else:
+                np.rint(scaled, out=scaled)
             return _checked_num(scaled.astype(narrowest(lo, hi)), known, t, den, where, (lo, hi))
         if kind in "iu":
             return _checked_num(np.multiply(values, den, dtype=np.int64), known, t, den, where)
