@@ -69,7 +69,7 @@ def all_known(*masks: Known) -> Known:
 
 
 def is_scalar(v: object) -> bool:
-    return not isinstance(v, np.ndarray) or v.ndim == 0
+    return type(v) is not np.ndarray or v.ndim == 0  # type: ignore[union-attr]
 
 
 def where(cond: object, a: object, b: object) -> object:
@@ -220,14 +220,19 @@ def narrowest(lo: int, hi: int) -> np.dtype:
     return _dtype_for(lo, hi)
 
 
+_INT64, _INT32 = np.dtype(np.int64), np.dtype(np.int32)
+
+
 def _widen(v: object, lo: int, hi: int) -> object:
     """The array as a dtype wide enough to hold [lo, hi] (scalars stay Python ints)."""
-    if is_scalar(v):
+    if type(v) is not np.ndarray:
         return int(v)  # type: ignore[call-overload]
-    arr: Array = v  # type: ignore[assignment]
-    if arr.dtype == np.int64 or _dtype_for(lo, hi) == arr.dtype:
-        return arr
-    return arr.astype(np.int64)
+    dt = v.dtype
+    if dt is _INT64 or dt == _INT64:
+        return v
+    if dt == _INT32 and -INT32_MAX <= lo and hi <= INT32_MAX:
+        return v
+    return v.astype(np.int64)
 
 
 def _check(lo: int, hi: int, compute_float: object, what: str) -> None:
@@ -257,6 +262,9 @@ def scale(a: Num, den: int) -> Num:
 
 
 def common(*nums: Num) -> tuple[Num, ...]:
+    first = nums[0].den
+    if all(n.den == first for n in nums):
+        return nums
     den = 1
     for n in nums:
         den = den * n.den // math.gcd(den, n.den)

@@ -155,12 +155,19 @@ class VectorProgram:
         self.program = program
         self.params: dict[str, _Param] = {}
         self.compiled: dict[int, Fn] = {}
+        # per dated value node: version starts (ascending ordinals) and their compiled formulas, oldest first
+        self.versions: dict[str, tuple[np.ndarray, tuple[Fn, ...]]] = {}
+        self.rounded = {n.id for n in program.nodes.values() if isinstance(n.type, T.MoneyType)}
         for node in program.nodes.values():
             if isinstance(node, ir.ParamNode):
                 self.params[node.id] = _Param.build(node)
             elif isinstance(node, ir.ValueNode):
                 for v in node.versions:
                     self._compile(v.expr, ())
+                if node.versions[0].start is not None:
+                    oldest_first = tuple(reversed(node.versions))
+                    starts = np.array([v.start.toordinal() for v in oldest_first], dtype=np.int64)  # type: ignore[union-attr]
+                    self.versions[node.id] = (starts, tuple(self._compile(v.expr, ()) for v in oldest_first))
             elif isinstance(node, ir.FactNode):
                 _check_fact_type(node)
                 if node.presumption is not None:
@@ -208,7 +215,7 @@ class Run:
         self.chunk = chunk
         self.n = chunk.n
         self.cache: dict[str, Col] = {}
-        self.version_cache: dict[tuple[int, bytes], tuple[object, C.Known]] = {}
+        self.version_cache: dict[tuple[int, int], tuple[object, C.Known]] = {}
         self.index_cache: dict[int, tuple[np.ndarray, np.ndarray]] = {}
 
     def as_index(self, v: np.ndarray) -> np.ndarray:
@@ -235,7 +242,7 @@ class Run:
         else:
             assert isinstance(node, ir.ValueNode)
             col = self._value(node)
-        if isinstance(node.type, T.MoneyType) and isinstance(col, Num):
+        if node_id in self.vp.rounded and type(col) is Num and col.den != FEN:
             col = C.round_to(col, FEN)
         self.cache[node_id] = col
         return col
@@ -251,25 +258,23 @@ class Run:
         return C.otherwise(col, presumed)
 
     def _value(self, node: ir.ValueNode) -> Col:
-        versions = node.versions
-        if versions[0].start is None:
-            return self.vp._compile(versions[0].expr, ())(self, None)
-        d = self.chunk.date
-        starts = tuple(v.start for v in reversed(versions))  # ascending
-        index, known = self.version_index(np.array([s.toordinal() for s in starts], dtype=np.int64), d)  # type: ignore[union-attr]
-        last = len(starts) - 1
+        dated = self.vp.versions.get(node.id)
+        if dated is None:
+            return self.vp._compile(node.versions[0].expr, ())(self, None)
+        starts, formulas = dated
+        index, known = self.version_index(starts, self.chunk.date)
         if C.is_scalar(index):
             i = int(index)  # type: ignore[call-overload]
             if i < 0:
                 return unknown_column(node.type, self.n)
-            col = self.vp._compile(versions[last - i].expr, ())(self, None)
+            col = formulas[i](self, None)
             return _with_known(col, C.both(col.known, known))  # type: ignore[union-attr]
         out: Col | None = None
-        for i, v in enumerate(reversed(versions)):
+        for i, formula in enumerate(formulas):
             chosen = index == i
             if not chosen.any():  # type: ignore[union-attr]
                 continue
-            col = self.vp._compile(v.expr, ())(self, None)
+            col = formula(self, None)
             out = col if out is None else C.select(Bool(chosen), col, out)
         if out is None:
             return unknown_column(node.type, self.n)
@@ -277,7 +282,7 @@ class Run:
 
     def version_index(self, starts: np.ndarray, d: Date) -> tuple[object, C.Known]:
         """Per row, the index of the version in force on date d (-1 and unknown where none is)."""
-        key = (id(d), starts.tobytes())
+        key = (id(d), id(starts))
         hit = self.version_cache.get(key)
         if hit is not None:
             return hit
@@ -301,7 +306,7 @@ class Run:
         return out
 
     def _keep(self, d: Date) -> None:
-        # the cache is keyed by id(): keep the date column alive for the run
+        # the cache is keyed by id(): keep the date column alive for the run (starts arrays live in the program)
         self.cache.setdefault(f"\0date{id(d)}", d)
 
     def param(self, node_id: str, d: Date) -> Col | TableRef:
