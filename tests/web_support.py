@@ -8,6 +8,7 @@ import shutil
 import socket
 import subprocess
 import sys
+import tempfile
 import time
 from collections.abc import Iterator
 from pathlib import Path
@@ -29,33 +30,37 @@ def free_port() -> int:
 
 @contextlib.contextmanager
 def running_server(*extra: str, timeout: float = 60.0) -> Iterator[str]:
-    """`lawtrace serve` in a subprocess on a free loopback port; yields its base URL, stops it on exit."""
+    """`lawtrace serve` in a subprocess on a free loopback port; yields its base URL, stops it on exit.
+
+    Its output goes to a file, not a pipe: a pipe nobody reads fills up and blocks the server.
+    """
     port = free_port()
-    process = subprocess.Popen([sys.executable, "-m", "lawtrace", "serve", "--host", "127.0.0.1", "--port", str(port),
-                                "--log-level", "warning", *extra], cwd=ROOT, stdout=subprocess.PIPE,
-                               stderr=subprocess.STDOUT, text=True)
-    base = f"http://127.0.0.1:{port}"
-    try:
-        deadline = time.monotonic() + timeout
-        while True:
-            if process.poll() is not None:
-                raise RuntimeError(f"lawtrace serve exited with {process.returncode}:\n{process.stdout.read()}")  # type: ignore[union-attr]
-            try:
-                if httpx.get(base + "/v1/regimes", timeout=2).status_code == 200:
-                    break
-            except httpx.TransportError:
-                pass
-            if time.monotonic() > deadline:
-                raise RuntimeError(f"lawtrace serve did not answer on {base} within {timeout:.0f} s")
-            time.sleep(0.1)
-        yield base
-    finally:
-        process.terminate()
+    with tempfile.TemporaryFile(mode="w+", encoding="utf-8") as log:
+        process = subprocess.Popen([sys.executable, "-m", "lawtrace", "serve", "--host", "127.0.0.1", "--port", str(port),
+                                    "--log-level", "warning", *extra], cwd=ROOT, stdout=log, stderr=subprocess.STDOUT)
+        base = f"http://127.0.0.1:{port}"
         try:
-            process.wait(timeout=10)
-        except subprocess.TimeoutExpired:
-            process.kill()
-            process.wait()
+            deadline = time.monotonic() + timeout
+            while True:
+                if process.poll() is not None:
+                    log.seek(0)
+                    raise RuntimeError(f"lawtrace serve exited with {process.returncode}:\n{log.read()}")
+                try:
+                    if httpx.get(base + "/v1/regimes", timeout=2).status_code == 200:
+                        break
+                except httpx.TransportError:
+                    pass
+                if time.monotonic() > deadline:
+                    raise RuntimeError(f"lawtrace serve did not answer on {base} within {timeout:.0f} s")
+                time.sleep(0.1)
+            yield base
+        finally:
+            process.terminate()
+            try:
+                process.wait(timeout=10)
+            except subprocess.TimeoutExpired:
+                process.kill()
+                process.wait()
 
 
 def chromium_or_reason() -> tuple[str | None, str]:

@@ -8,6 +8,7 @@ templates.
 
 from __future__ import annotations
 
+import logging
 from dataclasses import dataclass, field
 from urllib.parse import urlencode
 
@@ -18,11 +19,13 @@ from engine.values import to_json
 from explain.i18n import cite_text
 from explain.render import result_view
 from explain.values import show_value
-from explain.why import explain_all
+from explain.why import explain_item
 from lawtrace import api
 from lawtrace.web import form, service
 from lawtrace.web.errors import ApiError
 from lawtrace.web.words import UI, lang_of
+
+log = logging.getLogger("lawtrace.web")
 
 
 @dataclass
@@ -40,9 +43,10 @@ class PageView:
     other_errors: list[str] = field(default_factory=list)
     result: dict[str, object] | None = None
     table: dict[str, object] | None = None
-    rows: list[dict[str, object]] = field(default_factory=list)  # {item: the result's item, e: its explanation}
+    rows: list[dict[str, object]] = field(default_factory=list)  # see _rows
     missing: list[dict[str, str]] = field(default_factory=list)  # {fact, label, anchor}
     date_asked: bool = False  # the ranking's first question is the date of the case
+    refused: bool = False  # the engine refused the case: the errors are shown at their fields
 
     @property
     def ok(self) -> bool:
@@ -64,6 +68,7 @@ def page(params: list[tuple[str, str]]) -> PageView:
         program = service.program(regime)
     except ApiError as e:
         view.field_errors["regime"] = e.errors[0].message
+        view.refused = True
         return view
     declared = {f.id: f for f in program.facts()}
     view.case = form.case_from(params, declared, regime)
@@ -73,6 +78,7 @@ def page(params: list[tuple[str, str]]) -> PageView:
     try:
         evaluated = service.evaluate(service.case_of(view.case))
     except ApiError as e:
+        view.refused = True
         errors = [(err.field, err.message) for err in e.errors]
         _answered(view, questions, declared)
         for path, message in errors:
@@ -84,9 +90,28 @@ def page(params: list[tuple[str, str]]) -> PageView:
     _answered(view, questions, declared)
     _ask(view, questions, evaluated.case, program)
     view.table = result_view(view.result, lang, view.case)
-    view.rows = [{"item": i, "e": e} for i, e in zip(view.result["items"], explain_all(view.result, lang), strict=True)]  # type: ignore[call-overload]
+    view.rows = _rows(view.result, view.table, lang)
     view.missing = [_missing(f, questions, lang) for f in view.result["missing_facts"]]  # type: ignore[union-attr]
     return view
+
+
+STATUS = {True: "payable", False: "not_payable", None: "undetermined"}
+
+
+def _rows(result: dict[str, object], table: dict[str, object], lang: str) -> list[dict[str, object]]:
+    """Each item: the result's answer (`item`), in words (`t`), and its explanation (`e`, None if it could not be made).
+
+    An explanation that fails is logged and left out, so that one item's failure does not hide the other answers.
+    """
+    rows = []
+    for item, words in zip(result["items"], table["items"], strict=True):  # type: ignore[call-overload]
+        try:
+            e = explain_item(result, str(item["id"]), lang)
+        except Exception:
+            log.exception("the explanation of %s failed", item["id"])
+            e = None
+        rows.append({"item": item, "t": words, "status": STATUS[item["payable"]], "e": e})
+    return rows
 
 
 def _missing(fact: str, questions: dict[str, form.Question], lang: str) -> dict[str, str]:

@@ -28,6 +28,7 @@ UI: dict[str, dict[str, str]] = {
         "back": "返回案件", "no_questions": "没有尚待查明且影响结论的事实。", "other_errors": "其他错误",
         "api": "JSON 接口说明（OpenAPI）", "presumed": "未填时推定", "presumed_as": "未填时推定为",
         "not_declared": "本规则未规定此事实", "no_such_item": "本规则没有这一待遇项目",
+        "explanation_failed": "这一项的说明未能生成（错误已记入服务器日志）；上表的结论不受影响。",
     },
     "en": {
         "title": "Work-injury insurance benefits", "subtitle": "Article by article: what is owed, how much, by whom, and why",
@@ -51,6 +52,8 @@ UI: dict[str, dict[str, str]] = {
         "no_questions": "No unknown fact left that could change an answer.", "other_errors": "Other errors",
         "api": "JSON API (OpenAPI)", "presumed": "presumed when empty", "presumed_as": "presumed, when empty, to be",
         "not_declared": "this regime does not declare this fact", "no_such_item": "no such benefit item in this regime",
+        "explanation_failed": "The explanation of this item could not be made (the error is in the server's log); "
+                              "the answer in the table stands.",
     },
 }
 
