@@ -527,14 +527,87 @@ def _rows(run: Run, space: Space | None) -> int:
 
 def _cond(vp: VectorProgram, e: ir.Cond, scope: tuple[str, ...]) -> Fn:
     cond, then, other = vp._compile(e.cond, scope), vp._compile(e.then, scope), vp._compile(e.otherwise, scope)
+    piecewise = _piecewise(e)
 
     def if_(run: Run, space: Space | None) -> Col:
+        if piecewise is not None and space is None:
+            col = _tabulate(run, piecewise)
+            if col is not None:
+                return col
         c = cond(run, space)
         assert isinstance(c, Bool)
         if c.known is None and C.is_scalar(c.v):
             return then(run, space) if bool(c.v) else other(run, space)
         return C.select(c, then(run, space), other(run, space))
     return if_
+
+
+@dataclass(frozen=True)
+class _Piecewise:
+    """`if x in a..b then K1 else if x in c..d then K2 else K3`: constants chosen by ranges of one node x."""
+
+    node: str
+    arms: tuple[tuple[int, int, Col], ...]  # (low, high, constant), first match wins
+    default: Col
+    leaves_agree: bool
+
+
+def _piecewise(e: ir.Cond) -> _Piecewise | None:
+    arms: list[tuple[int, int, Col]] = []
+    node: str | None = None
+    cur: ir.Expr = e
+    while isinstance(cur, ir.Cond):
+        c = cur.cond
+        if not (isinstance(c, ir.Member) and c.low is not None and isinstance(c.operand, ir.Ref)
+                and isinstance(cur.then, ir.Const)):
+            return None
+        if node is not None and c.operand.node != node:
+            return None
+        node = c.operand.node
+        arms.append((c.low, c.high, constant(cur.then.type, cur.then.value)))  # type: ignore[arg-type]
+        cur = cur.otherwise
+    if not isinstance(cur, ir.Const) or node is None or isinstance(cur.value, (date,)):
+        return None
+    default = constant(cur.type, cur.value)
+    leaves = [a[2] for a in arms] + [default]
+    if any(isinstance(x, Date) for x in leaves):
+        return None
+    agree = all(_same_constant(x, leaves[0]) for x in leaves)
+    return _Piecewise(node, tuple(arms), default, agree)
+
+
+def _same_constant(a: Col, b: Col) -> bool:
+    if isinstance(a, Num) and isinstance(b, Num):
+        return a.v * b.den == b.v * a.den  # type: ignore[operator]
+    return type(a) is type(b) and a.v == b.v  # type: ignore[union-attr]
+
+
+def _tabulate(run: Run, p: _Piecewise) -> Col | None:
+    """The piecewise constant as one table look-up over x's range, where x is a small whole-number column.
+
+    Where x is unknown every condition is unknown, and (as `engine.evaluate` tries both branches
+    of each) the answer is known only when all the constants agree.
+    """
+    x = run.get(p.node)
+    if not isinstance(x, Num) or x.den != 1 or C.is_scalar(x.v) or x.hi - x.lo > 4096:
+        return None
+    domain = np.arange(x.lo, x.hi + 1)
+    chosen = np.full(domain.shape[0], len(p.arms))
+    for i in range(len(p.arms) - 1, -1, -1):  # the first matching arm wins: fill the last first
+        low, high, _ = p.arms[i]
+        chosen[(domain >= low) & (domain <= high)] = i
+    leaves = [a[2] for a in p.arms] + [p.default]
+    index = run.as_index(x.v) if x.lo == 0 else x.v - x.lo  # type: ignore[arg-type, operator]
+    known = None if p.leaves_agree else x.known
+    if isinstance(leaves[0], Num):
+        nums = C.common(*leaves)  # type: ignore[arg-type]
+        table = np.array([int(n.v) for n in nums], dtype=np.int64)[chosen]  # type: ignore[call-overload]
+        lo, hi = int(table.min()), int(table.max())
+        return Num(table.astype(C.narrowest(lo, hi)).take(index), nums[0].den, lo, hi, known)
+    table = np.array([leaf.v for leaf in leaves])[chosen]  # type: ignore[union-attr]
+    if isinstance(leaves[0], Codes):
+        return Codes(table.astype(np.int16).take(index), leaves[0].vocab, known)
+    return Bool(table.astype(bool).take(index), known)
 
 
 def _member(vp: VectorProgram, e: ir.Member, scope: tuple[str, ...]) -> Fn:
