@@ -168,7 +168,8 @@ def item_json(i: ItemResult) -> dict[str, object]:
 def _split(i: ItemResult) -> list[Part]:
     """The parts of an item that is really split: a part of nothing, or one part that is the whole, is no split."""
     parts = [p for p in i.parts if not (p.amount.known and p.amount.value == 0)]
-    if len(parts) == 1 and parts[0].amount.known and parts[0].amount.value == i.amount.value:
+    if len(parts) == 1 and parts[0].amount.known and parts[0].amount.value == i.amount.value \
+            and parts[0].payer.value == i.payer.value:  # a whole part of another payer is still worth showing
         return []
     return parts
 

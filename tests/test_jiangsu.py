@@ -187,3 +187,17 @@ def test_jiangsu_lists_what_it_fills_and_overrides():
     leaves = changes[("override", "leaves_with_subsidies")]
     assert leaves["applied"] and leaves["authority"].startswith("by WIIR 36(3), WIIR 37(1)(2)")
     assert changes[("override", "disability_allowance_base")]["applied"] is False
+
+
+def test_golden_diagnostics_of_jiangsu(golden):
+    import json
+
+    from click.testing import CliRunner
+
+    from lawtrace.cli import main
+
+    out = CliRunner().invoke(main, ["check", "--regime", JS, "--format", "json"])
+    assert out.exit_code == 0, out.output
+    golden("diagnostics/check_jiangsu.json", out.output)
+    _, _, r = subsidies({**RESIGNS, "labor_relation_end_date": "2016-07-10"}, "2014-03-01")
+    golden("diagnostics/result_jiangsu_transition.json", json.dumps(r["diagnostics"], ensure_ascii=False, indent=2) + "\n")
