@@ -252,6 +252,7 @@ class LayerChange:
     amends: tuple[Citation, ...]  # a reform: the provisions it proposes to amend
     kept_as: str | None  # id of the replaced rule kept for `overridden`, or of the refused rule
     span: Span
+    gap_fill: bool = False  # refused, but governs where the higher rule names no party (`none`)
 
     @property
     def applied(self) -> bool:
@@ -266,6 +267,7 @@ class LayerChange:
                 "citations": [c.as_json() for c in self.replaced_cites]},
             "amends": [c.as_json() for c in self.amends], "reason": self.reason,
             "authority": self.authority, "applied": self.applied,
+            "applies_where_higher_names_no_party": self.gap_fill,
             "span": self.span.as_json(),
         }
 

@@ -89,6 +89,7 @@ class Change:
     replaced_cites: tuple[ast.Citation, ...]  # the replaced rule's own citations (resolved by the compiler)
     authority: str | None  # why it may: "delegated to province", "by WIIR 37(1)(2)", ...; None: refused
     kept_as: str | None = None  # id of the replaced rule kept for `overridden`, or of the refused rule (shadow)
+    gap_fill: bool = False  # refused, but governs where the higher rule names no party
 
     @property
     def applied(self) -> bool:
@@ -412,7 +413,7 @@ class _Composer:
                 choice = ast.If(span, silent, ast.Name(span, shadow), ast.Name(span, higher))
                 version = ast.ValueVersion(None, choice, cites, None, span)
                 self.placed[decl.name] = Placed(replace(decl, cites=cites, versions=(version,), span=span), origin)
-            change = Change("override", patch.target, origin, patch, holder, replaced_cites, None, shadow)
+            change = Change("override", patch.target, origin, patch, holder, replaced_cites, None, shadow, gap)
             self.changes.append(change)
             self.conflicts.append(Conflict(decl.name, shadow, change, gap_fill=gap))
             return
@@ -493,7 +494,7 @@ class _Composer:
             clauses = tuple(c for c in benefit.clauses if c.field != field) + (clause,)
             origins_ = tuple((f, o) for f, o in placed.clause_origins if f != field) + ((field, origin),)
             self.placed[benefit.name] = replace(placed, decl=replace(benefit, clauses=clauses), clause_origins=origins_)
-        change = Change("override", target_id, origin, patch, holder, replaced_cites, None, shadow)
+        change = Change("override", target_id, origin, patch, holder, replaced_cites, None, shadow, gap)
         self.changes.append(change)
         self.conflicts.append(Conflict(target_id, shadow, change, gap_fill=gap))
 

@@ -38,6 +38,8 @@ def _change_line(c: dict) -> str:
         line += f" (set by {', '.join(_cite(x) for x in replaced['citations']) or replaced['instrument']})"
     if c["applied"]:
         line += f": {c['authority']}"
+    elif c["applies_where_higher_names_no_party"]:
+        line += ": refused where the higher rule names a party (上位法优于下位法); applies where it names none"
     else:
         line += ": refused, the higher rule prevails (上位法优于下位法)"
     return line
