@@ -28,16 +28,16 @@ import numpy as np
 HERE = Path(__file__).resolve().parent
 sys.path.insert(0, str(HERE.parent))
 
-from dsl.parser import parse_file  # noqa: E402
-from dsl.source import SourceFile  # noqa: E402
-from engine import ir  # noqa: E402
-from engine.batch import evaluate_arrays_yuan  # noqa: E402
-from engine.catalog import index  # noqa: E402
-from engine.compile import compile_regime  # noqa: E402
-from engine.evaluate import Evaluator  # noqa: E402
-from engine.population import Schema  # noqa: E402
-from engine.result import TRACE_SCHEMA  # noqa: E402
-from engine.vector import VectorProgram  # noqa: E402
+from dsl.parser import parse_file
+from dsl.source import SourceFile
+from engine import ir
+from engine.batch import evaluate_arrays_yuan
+from engine.catalog import index
+from engine.compile import compile_regime
+from engine.evaluate import Evaluator
+from engine.population import Schema
+from engine.result import TRACE_SCHEMA
+from engine.vector import VectorProgram
 
 RULES = HERE / "anchor_rules.lt"
 REGIME = "anchor"

@@ -33,8 +33,8 @@ import pyarrow.parquet as pq
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from dsl import types as T  # noqa: E402
-from engine.population import Schema, chunk_from_batch  # noqa: E402
+from dsl import types as T
+from engine.population import Schema, chunk_from_batch
 
 SEED = 20240101
 EPOCH = date(1970, 1, 1).toordinal()

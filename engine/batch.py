@@ -14,7 +14,7 @@ from datetime import date
 
 import numpy as np
 
-from engine.columns import Bool, Codes, Date, Num
+from engine.columns import Num
 from engine.population import Schema, chunk_from_arrays
 from engine.vector import FEN, VectorProgram
 
@@ -115,7 +115,3 @@ def _run(vp: VectorProgram, schema: Schema, arrays: dict[str, np.ndarray], on: d
     if as_yuan:
         return values  # type: ignore[return-value]
     return {name: Output(values[name], known[name], dens.get(name, FEN)) for name in outputs}
-
-
-def column_known(col: Bool | Codes | Date | Num, n: int) -> np.ndarray:
-    return np.ones(n, dtype=bool) if col.known is None else np.broadcast_to(col.known, (n,))

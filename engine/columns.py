@@ -24,13 +24,12 @@ from __future__ import annotations
 
 import math
 from dataclasses import dataclass
-from typing import Union
 
 import numpy as np
 
 Array = np.ndarray
-Scalar = Union[int, bool, np.integer, np.bool_]
-Known = Union[np.ndarray, None]
+Scalar = int | bool | np.integer | np.bool_
+Known = np.ndarray | None
 
 INT64_MAX = (1 << 63) - 1
 INT32_MAX = (1 << 31) - 1
@@ -195,7 +194,7 @@ class Records:
         raise VectorUnsupported("a list inside a list cannot be vectorized")
 
 
-Col = Union[Bool, Codes, Date, Num, Records]
+Col = Bool | Codes | Date | Num | Records
 
 
 def const_num(value: object) -> Num:

@@ -192,8 +192,7 @@ def _csv_batches(path: Path, chunk_rows: int, columns: list[str] | None) -> Iter
 
 def _rebatch(batches: list[pa.RecordBatch], chunk_rows: int) -> Iterator[pa.RecordBatch]:
     table = pa.Table.from_batches(batches)
-    for b in table.combine_chunks().to_batches(max_chunksize=chunk_rows):
-        yield b
+    yield from table.combine_chunks().to_batches(max_chunksize=chunk_rows)
 
 
 def _arrow_message(e: Exception) -> str:
@@ -588,7 +587,7 @@ def _json_lists(column: pa.Array, t: T.ListType, where: _Where) -> pa.Array:
 
 
 def _json_text(value: object, t: T.Type, where: _Where, i: int, j: int, key: str) -> str:
-    if isinstance(value, bool) or isinstance(value, (list, dict)):
+    if isinstance(value, (bool, list, dict)):
         raise where.fail(f"element {j}, field {key}: expected {t}, found {value!r}", i)
     if isinstance(value, float):
         try:

@@ -18,7 +18,7 @@ from pathlib import Path
 import numpy as np
 import pyarrow as pa
 
-from engine.columns import Codes, Known, is_scalar
+from engine.columns import Codes, Known
 from engine.costing import RowOutcome
 from engine.population import PopulationError
 from engine.vector import ItemColumns
@@ -113,7 +113,3 @@ class RowWriter:
 
 def row_numbers(first_row: int, n: int) -> pa.Array:
     return pa.array(np.arange(first_row + 1, first_row + n + 1, dtype=np.int64))
-
-
-def ensure_array(x: object, n: int) -> np.ndarray:
-    return np.full(n, x) if is_scalar(x) else np.asarray(x)

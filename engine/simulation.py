@@ -13,8 +13,6 @@ from dataclasses import dataclass
 from datetime import date
 from pathlib import Path
 
-import numpy as np
-
 from engine import ir
 from engine.costing import Comparison, Totals, yuan
 from engine.population import DEFAULT_CHUNK_ROWS, Schema, chunk_from_batch, column_names, read_batches
@@ -139,7 +137,3 @@ def summary_lines(sim: Simulation, lang: str = "en") -> list[str]:
         lines.append(f"winners {c.winners:,} (gain {yuan(c.gains)}), losers {c.losers:,} (loss {yuan(c.losses)}), "
                      f"unchanged {c.unchanged:,}, undetermined under either {c.undetermined:,}")
     return lines
-
-
-def rows_in(arr: np.ndarray) -> int:
-    return int(arr.shape[0])

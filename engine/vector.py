@@ -15,7 +15,7 @@ exactly raises `VectorUnsupported` when the program is compiled, naming it.
 from __future__ import annotations
 
 from collections.abc import Callable
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from datetime import date
 from decimal import Decimal
 

@@ -11,9 +11,9 @@ import pyarrow.parquet as pq
 import pytest
 from click.testing import CliRunner
 
+from engine.result import result_json
 from lawtrace.api import catalog, evaluate_case
 from lawtrace.cli import main
-from engine.result import result_json
 
 ROWS = [
     {"id": "a", "date": "2020-06-15", "work_injury_recognized": "true", "disability_grade": "7",

@@ -33,7 +33,8 @@ def simulate(population: Path, regime: str, baseline: str | None, rules: tuple[P
 
     from dsl.errors import LawtraceError
     from engine.population import count_rows, population_format
-    from engine.simulation import simulate as run, summary_lines
+    from engine.simulation import simulate as run
+    from engine.simulation import summary_lines
     from lawtrace.api import catalog, load_program
 
     when = None
