@@ -127,7 +127,7 @@ def origins(modules: list[ast.Module]) -> list[tuple[Origin, ast.Decl]]:
         inst = m.instrument
         if inst is None:
             continue
-        latest = sorted(inst.versions, key=lambda v: v.in_force)[-1].version
+        latest = max(inst.versions, key=lambda v: v.in_force).version
         for a in m.articles:
             origin = Origin(inst, a.version or latest, a.number, position)
             out.extend((origin, d) for d in a.decls)

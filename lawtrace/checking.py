@@ -8,9 +8,9 @@ from dsl import ast
 from dsl.errors import ErrorList, LawtraceError
 from dsl.parser import parse_file
 from dsl.source import SourceFile
+from engine import ir
 from engine.catalog import Catalog, display_name, index, statute_files
 from engine.compile import compile_regime
-from engine import ir
 from engine.diagnostics import Diagnostic
 
 

@@ -10,8 +10,8 @@ from __future__ import annotations
 import json
 
 from click.testing import CliRunner
-
 from conftest import item, run
+
 from lawtrace.cli import main
 
 GY = "guiyang"
@@ -204,7 +204,7 @@ def test_gy_25_26_fines_are_one_to_three_times_the_premiums():
                  "arrears_fine_min", "arrears_fine_max", "manager_fine_min", "manager_fine_max")
     assert got == {"registration_fine_min": Decimal("12000.00"), "registration_fine_max": Decimal("36000.00"),
                    "arrears_fine_min": Decimal("5000.00"), "arrears_fine_max": Decimal("15000.00"),
-                   "manager_fine_min": Decimal("500"), "manager_fine_max": Decimal("3000")}
+                   "manager_fine_min": Decimal(500), "manager_fine_max": Decimal(3000)}
 
 
 def test_gy_11_the_closing_employer_reserves_a_grade_3_workers_benefits():

@@ -135,7 +135,7 @@ def test_with_only_a_whole_year_age_the_edges_stay_open_and_name_the_birth_date(
 
 def test_accident_before_the_measures_and_ending_after_is_open_with_a_diagnostic():
     facts = {**RESIGNS, "labor_relation_end_date": "2016-07-10"}
-    medical, employment, r = subsidies(facts, "2014-03-01")
+    medical, _, r = subsidies(facts, "2014-03-01")
     assert medical["payable"] is True and medical["amount"] is None and medical["missing"] == []
     assert any("no transitional rule" in d["message"] for d in r["diagnostics"])
     medical, _, r = subsidies({**RESIGNS, "labor_relation_end_date": "2015-01-10"}, "2014-03-01")
@@ -148,7 +148,7 @@ def test_accident_before_the_measures_and_ending_after_is_open_with_a_diagnostic
 
 
 def test_national_law_alone_leaves_the_amounts_to_the_province():
-    medical, employment, _ = subsidies({**GRADE7, "labor_relation_ended": "contract_expired"}, regime="national")
+    medical, _, _ = subsidies({**GRADE7, "labor_relation_ended": "contract_expired"}, regime="national")
     assert medical["payable"] is True and medical["amount"] is None
     assert "provincial_medical_subsidy" in medical["missing"]
 

@@ -5,8 +5,8 @@ from __future__ import annotations
 import json
 
 from click.testing import CliRunner
-
 from conftest import item, run
+
 from lawtrace.cli import main
 
 # A grade-7 worker whose uninsured employer refuses to pay; the worker resigned. The province's figures are given.
