@@ -107,7 +107,7 @@ def coverage(catalog: Catalog, program: ir.Program, recording: dict[str, set[Art
     for code in codes:
         module = catalog.instruments[code]
         assert module.instrument is not None
-        latest = sorted(module.instrument.versions, key=lambda v: v.in_force)[-1].version
+        latest = max(module.instrument.versions, key=lambda v: v.in_force).version
         for a in module.articles:
             status = a.text_status or ("verbatim" if a.text else "unavailable")
             declared[(code, a.version or latest, a.number)] = (status, a.omitted)

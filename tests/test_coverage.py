@@ -33,7 +33,7 @@ def _record(tmp_path: Path, *targets: str, extra_path: str | None = None) -> Pat
     if extra_path:
         env["PYTHONPATH"] = os.pathsep.join([extra_path, str(ROOT), env.get("PYTHONPATH", "")])
         cmd[4:4] = ["-p", "coverage_recorder", "--rootdir", str(Path(targets[0]).parent)]
-    subprocess.run(cmd, cwd=ROOT, env=env, capture_output=True, text=True, timeout=300)
+    subprocess.run(cmd, cwd=ROOT, env=env, capture_output=True, text=True, timeout=300, check=False)
     return out
 
 
@@ -119,7 +119,9 @@ def test_a_bad_recording_is_a_clear_error(tmp_path: Path, content: str, expected
 @pytest.mark.skipif(INSIDE_A_COVERAGE_RUN, reason="already inside a measured run of the suite")
 def test_done_when_every_listed_article_has_rules_and_measured_tests():
     done = subprocess.run([sys.executable, "-c", "from lawtrace.cli import main; main()", "coverage", "--regime", "national", "--format", "json",
-                           "--tests", "tests/statutes"], cwd=ROOT, capture_output=True, text=True, timeout=300)
+                           "--tests", "tests/statutes/test_sil.py", "--tests", "tests/statutes/test_wiir.py",
+                           "--tests", "tests/statutes/test_apm.py"], cwd=ROOT, capture_output=True, text=True, timeout=300,
+                          check=False)
     assert done.returncode == 0, done.stderr
     rows = {(a["instrument"], a["version"], a["article"]): a for a in json.loads(done.stdout)["articles"]}
     for key in DONE_WHEN:

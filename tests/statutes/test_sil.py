@@ -14,7 +14,7 @@ AT_WORK = {"injured_in_working_hours": True, "injured_at_workplace": True, "inju
 
 def test_art_36_without_a_decision_the_answer_is_the_decision_the_law_requires():
     result = run({**AT_WORK, "disability_grade": 7, "monthly_wage": 6000, "regional_avg_monthly_wage": 8000})
-    r = [i for i in result["items"] if i["id"] == "one_time_disability_subsidy"][0]
+    r = next(i for i in result["items"] if i["id"] == "one_time_disability_subsidy")
     assert r["amount"] == "78000.00"  # 6,000 × 13
     assert {"SIL 36(1)", "WIIR 14(1)(1)"} <= basis(r)
     a = next(a for a in result["assumed"] if a["fact"] == "work_injury_recognized")
@@ -28,7 +28,7 @@ def test_art_37_drunk_at_work_gets_nothing():
     result = run({**AT_WORK, "drunk_or_drugged": True, "disability_grade": 7, "monthly_wage": 6000,
                   "regional_avg_monthly_wage": 8000, "medical_costs": 2000, "third_party_caused": False})
     assert [i["id"] for i in result["items"] if i["payable"] is not False] == []
-    r = [i for i in result["items"] if i["id"] == "one_time_disability_subsidy"][0]
+    r = next(i for i in result["items"] if i["id"] == "one_time_disability_subsidy")
     assert {"SIL 37(1)(2)", "WIIR 16(1)(2)"} <= basis(r)
 
 

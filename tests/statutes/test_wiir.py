@@ -26,7 +26,7 @@ WAGE = {"disability_grade": 7, "monthly_wage": 6000, "regional_avg_monthly_wage"
 ])
 def test_each_situation_of_art_14_is_recognized_and_named(circumstances, cited):
     result = run({**circumstances, **WAGE})
-    r = [i for i in result["items"] if i["id"] == "one_time_disability_subsidy"][0]
+    r = next(i for i in result["items"] if i["id"] == "one_time_disability_subsidy")
     assert r["payable"] is True and r["amount"] == "78000.00"  # 6000 × 13 (art. 37(1)(1))
     assert cited in basis(r)
     others = {f"WIIR 14(1)({n})" for n in range(1, 7)} - {cited}
@@ -41,7 +41,7 @@ def test_commuting_accident_with_the_worker_primarily_responsible_is_not_a_work_
                   "injured_in_working_hours": False, "injured_at_workplace": False, "occupational_disease": False,
                   "away_on_business": False, "sudden_illness_death_within_48h": False,
                   "rescue_or_public_interest_activity": False, **WAGE})
-    r = [i for i in result["items"] if i["id"] == "one_time_disability_subsidy"][0]
+    r = next(i for i in result["items"] if i["id"] == "one_time_disability_subsidy")
     assert r["payable"] is False
     assert assumed(result)["work_injury_recognized"] is False
 
@@ -61,7 +61,7 @@ def test_without_decision_or_circumstances_recognition_is_the_missing_fact():
 def test_the_official_decision_prevails_over_the_circumstances():
     # recognized by the agency although the case says the worker was drunk: the decision stands
     result = run({**GRADE7, "drunk_or_drugged": True})
-    r = [i for i in result["items"] if i["id"] == "one_time_disability_subsidy"][0]
+    r = next(i for i in result["items"] if i["id"] == "one_time_disability_subsidy")
     assert r["payable"] is True and r["amount"] == "78000.00"
     assert "work_injury_recognized" not in assumed(result)
     # and a decision not to recognize stands against circumstances that would fit art. 14
@@ -115,7 +115,7 @@ def test_each_exclusion_of_art_16_takes_every_benefit(fact, cited):
     result = run({**AT_WORK, **WAGE, fact: True, "medical_costs": 1000})
     for i in result["items"]:
         assert i["payable"] is not True, i["id"]
-    r = [i for i in result["items"] if i["id"] == "one_time_disability_subsidy"][0]
+    r = next(i for i in result["items"] if i["id"] == "one_time_disability_subsidy")
     assert r["payable"] is False and cited in basis(r)
     assert assumed(result)["work_injury_recognized"] is False
 
@@ -174,7 +174,7 @@ def test_the_payer_of_a_split_item_is_the_payer_of_the_larger_part(delay, payer,
 
 def test_no_late_application_is_assumed_and_leaves_no_part():
     result = run({**RECOGNIZED, "third_party_caused": False, "medical_costs": 10000})
-    r = [i for i in result["items"] if i["id"] == "medical_treatment"][0]
+    r = next(i for i in result["items"] if i["id"] == "medical_treatment")
     assert r["parts"] == []  # the whole to the fund is no split
     assert assumed_kinds(result)["late_application"] == "later_events"
 
@@ -442,7 +442,7 @@ def test_benefits_stop_and_cite_the_ground(reason, item):
 
 def test_stopping_is_presumed_not_to_have_happened():
     result = run({**GRADE7, "care_level": "partial"})
-    r = [i for i in result["items"] if i["id"] == "care_allowance"][0]
+    r = next(i for i in result["items"] if i["id"] == "care_allowance")
     assert r["amount"] == "2400.00"  # 30 % × 8,000
     assert assumed(result)["benefits_stop_reason"] == "not_stopped"
 
