@@ -111,3 +111,23 @@ def test_an_unknown_level_is_located(tmp_path):
 def test_a_missing_rules_file_is_a_clear_error(tmp_path):
     message = fails(tmp_path / "nothing.lt")
     assert "nothing.lt: no such rules file" in message
+
+
+def test_a_users_city_rule_against_the_law_is_a_warning_and_the_law_prevails(tmp_path):
+    path = tmp_path / "my_city.lt"
+    path.write_text('instrument MYCITY "我的市" en "my city" level city under WIIR\n'
+                    '  version 2024 in_force 2024-01-01\n'
+                    'article 9 gist """The fund never advances."""\n'
+                    '  overrides fund_item_advance_payer because "no advance here" = none\n', encoding="utf-8")
+    out = invoke("check", "--regime", "national", "--rules", str(path))
+    assert out.exit_code == 0, out.output
+    assert f"{path}:4:3: warning: MYCITY art. 9 (city) contradicts SIL art. 41(1)" in out.output
+    case = json.dumps({"date": "2020-06-15", "facts": {
+        "work_injury_recognized": True, "disability_grade": 7, "monthly_wage": 6000, "regional_avg_monthly_wage": 8000,
+        "employer_insured": False, "employer_pays": False}})
+    out = CliRunner().invoke(main, ["eval", "-", "--rules", str(path), "--format", "json"], input=case)
+    assert out.exit_code == 0, out.output
+    data = json.loads(out.output)
+    subsidy = next(i for i in data["items"] if i["id"] == "one_time_disability_subsidy")
+    assert subsidy["advance_payer"] == "fund"  # SIL 41(1) prevails
+    assert any("MYCITY art. 9 would give fund_item_advance_payer = none" in d["message"] for d in data["diagnostics"])
