@@ -141,6 +141,7 @@ def main() -> int:
     args = parser.parse_args()
     if args.url and urlparse(args.url).hostname not in ("127.0.0.1", "localhost", "::1"):
         parser.error("--url must be a loopback address: this benchmark loads only the local machine")
+    load_before = os.getloadavg()[0]  # the machine may be shared: a busy one explains low figures
     process, base = (None, args.url.rstrip("/")) if args.url else start_server(60)
     try:
         figures = asyncio.run(run(base, ENDPOINTS[args.endpoint], args.requests, args.concurrency, args.max_seconds))
@@ -150,7 +151,8 @@ def main() -> int:
             process.wait(timeout=10)
     endpoint = ENDPOINTS[args.endpoint]
     figures = {"endpoint": f"{endpoint.method} {endpoint.path}", "concurrency": args.concurrency, **figures,
-               "machine": {"cpus": os.cpu_count(), "platform": platform.platform(), "python": platform.python_version()}}
+               "machine": {"cpus": os.cpu_count(), "platform": platform.platform(), "python": platform.python_version(),
+                           "load_average_before": round(load_before, 2)}}
     if args.json:
         print(json.dumps(figures, indent=2))
     else:
@@ -159,7 +161,8 @@ def main() -> int:
               f"{figures['errors']} errors, {figures['seconds']} s")
         print(f"throughput {figures['throughput_rps']} req/s; latency p50 {lat['p50']} ms, p90 {lat['p90']} ms, "  # type: ignore[index]
               f"p99 {lat['p99']} ms, max {lat['max']} ms")  # type: ignore[index]
-        print(f"machine: {os.cpu_count()} CPUs, {platform.platform()}, Python {platform.python_version()}")
+        print(f"machine: {os.cpu_count()} CPUs, {platform.platform()}, Python {platform.python_version()}, "
+              f"load average {load_before:.2f} before the run (the server and the clients share these CPUs)")
         if figures["errors"]:
             print("first errors:", *figures["first_errors"], sep="\n  ")  # type: ignore[misc]
     return 1 if figures["errors"] else 0

@@ -379,3 +379,38 @@ def test_the_web_code_names_no_fact_and_no_item_of_the_law():
             text = path.read_text(encoding="utf-8")
             found = sorted(n for n in names if re.search(rf"(?<![A-Za-z0-9_-]){re.escape(n)}(?![A-Za-z0-9_-])", text))
             assert not found, f"{path.relative_to(ROOT)} names {found}"
+
+
+def _list_fact():
+    node = next(f for f in api.load_program().facts() if str(f.type).startswith("list"))
+    enum_field = next(f for f in node.type.fields if hasattr(f.type, "values"))  # type: ignore[attr-defined]
+    return node.id, enum_field.name, enum_field.type.values[0]  # type: ignore[attr-defined]
+
+
+def test_list_entries_from_the_form_rows(client):
+    fact, sub, member = _list_fact()
+    base = {"regime": "national", "date": "2020-06-15"}
+    filled = client.get("/case.json", params={**base, f"f.{fact}.0.{sub}": member, f"f.{fact}.3.{sub}": member}).json()
+    assert filled["facts"][fact] == [{sub: member}, {sub: member}]  # rows renumbered in order; empty rows are no entry
+    empty = client.get("/case.json", params={**base, f"f.{fact}.none": "1"}).json()
+    assert empty["facts"][fact] == []  # confirmed empty
+    unknown = client.get("/case.json", params=base).json()
+    assert fact not in unknown["facts"]  # nothing said: unknown
+    bad = client.get("/", params={**base, f"f.{fact}.0.{sub}": "nobody"}).text
+    cell = re.search(rf'name="f\.{fact}\.0\.{sub}".*?</td>', bad, re.DOTALL)
+    assert cell and "expected one of" in cell.group(0)
+
+
+def test_an_explanation_that_fails_leaves_the_answers_on_the_page(client, monkeypatch, caplog):
+    from lawtrace.web import view
+
+    def broken(result, item_id, lang):
+        raise RuntimeError("explanation bug")
+
+    monkeypatch.setattr(view, "explain_item", broken)
+    with caplog.at_level(logging.ERROR, "lawtrace.web"):
+        text = client.get("/", params=page_query(GRADE7)).text
+    row = re.search(r'<tr id="row-one_time_disability_subsidy".*?</tr>', text, re.DOTALL)
+    assert row and "78,000.00" in row.group(0)
+    assert "说明未能生成" in text and "explanation bug" not in text
+    assert "explanation bug" in caplog.text
