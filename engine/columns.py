@@ -113,6 +113,8 @@ def blend(cond: object, a: object, b: object, lo: int, hi: int) -> object:
 def where_known(cond: object, a: Known, b: Known) -> Known:
     if a is None and b is None:
         return None
+    if is_scalar(cond):
+        return a if bool(cond) else b
     return where(cond, True if a is None else a, True if b is None else b)
 
 
@@ -426,6 +428,8 @@ def select(cond: Bool, a: Col, b: Col) -> Col:
         same = a.v == b.v  # type: ignore[union-attr]
         decided = same if agree is None else agree & same
         known = where(cond.known, True if known is None else known, decided)
+        if type(known) is not np.ndarray:  # every row decided alike: a scalar, as a mask
+            known = None if bool(known) else np.zeros(cond.known.shape, dtype=bool)
     if isinstance(a, Num):
         return Num(v, a.den, out_lo, out_hi, known)
     if isinstance(a, Codes):
