@@ -59,7 +59,7 @@ async def item(request: Request, item_id: str) -> Response:
     params = _params(request)
     if isinstance(params, RedirectResponse):
         return params
-    v = await run_in_threadpool(views.page, params)
+    v = await run_in_threadpool(views.page, params, False)
     context = {"v": v, "ui": UI[v.lang], "w": WORDS[v.lang], "lang": v.lang, "path": request.url.path}
     if v.result is None:
         return _html("page.html.j2", 422, **context)
@@ -77,21 +77,21 @@ async def explain_css() -> Response:
 
 @router.get("/case.yaml")
 async def case_yaml(request: Request) -> Response:
-    v = await run_in_threadpool(views.page, _clean(request))
+    v = await run_in_threadpool(views.page, _clean(request), False)
     text = yaml.safe_dump(_case_file(v), allow_unicode=True, sort_keys=False)
     return _download(text, "application/yaml", _filename(v, "yaml"))
 
 
 @router.get("/case.json")
 async def case_json(request: Request) -> Response:
-    v = await run_in_threadpool(views.page, _clean(request))
+    v = await run_in_threadpool(views.page, _clean(request), False)
     text = json.dumps(_case_file(v), ensure_ascii=False, indent=2) + "\n"
     return _download(text, "application/json", _filename(v, "json"))
 
 
 @router.get("/report.html")
 async def report(request: Request) -> Response:
-    v = await run_in_threadpool(views.page, _clean(request))
+    v = await run_in_threadpool(views.page, _clean(request), False)
     if v.result is None:
         return _html("page.html.j2", 422, v=v, ui=UI[v.lang], w=WORDS[v.lang], lang=v.lang, path="/")
     html = await run_in_threadpool(render_result, v.result, v.lang, "html", v.case)

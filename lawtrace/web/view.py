@@ -58,7 +58,8 @@ class PageView:
         return path + ("?" + urlencode(params) if params else "")
 
 
-def page(params: list[tuple[str, str]]) -> PageView:
+def page(params: list[tuple[str, str]], details: bool = True) -> PageView:
+    """The page for a query; without `details`, only the case and its result (no questions, no explanations)."""
     values = dict(params)
     lang = lang_of(values.get("lang"))
     regime = values.get("regime") or api.DEFAULT_REGIME
@@ -88,6 +89,8 @@ def page(params: list[tuple[str, str]]) -> PageView:
         return view
     view.result = evaluated.json(trace=True)
     _answered(view, questions, declared)
+    if not details:
+        return view
     _ask(view, questions, evaluated.case, program)
     view.table = result_view(view.result, lang, view.case)
     view.rows = _rows(view.result, view.table, lang)
@@ -118,7 +121,7 @@ def _missing(fact: str, questions: dict[str, form.Question], lang: str) -> dict[
     q = questions.get(fact)
     if q is not None:
         return {"fact": fact, "label": q.label, "anchor": q.anchor}
-    return {"fact": fact, "label": UI[lang]["date"] if fact == "date" else fact, "anchor": f"case-{fact}"}
+    return {"fact": fact, "label": UI[lang]["date"] if fact == CASE_DATE else fact, "anchor": f"case-{fact}"}
 
 
 def _questions(program: ir.Program, params: list[tuple[str, str]], lang: str) -> dict[str, form.Question]:
@@ -132,7 +135,8 @@ def _questions(program: ir.Program, params: list[tuple[str, str]], lang: str) ->
 
 
 def _answered(view: PageView, questions: dict[str, form.Question], declared: dict[str, ir.FactNode]) -> None:
-    """The facts the form gave, in the order the statutes declare them; undeclared ones last, to be cleared."""
+    """The facts the form gave, in the order the statutes declare them; undeclared ones last (the engine refuses
+    them, naming them), to be cleared."""
     given = view.case.get("facts", {})
     assert isinstance(given, dict)
     view.answered = [questions[f] for f in declared if f in given]
@@ -140,7 +144,6 @@ def _answered(view: PageView, questions: dict[str, form.Question], declared: dic
     for name in given:
         if name not in declared:
             q = form.undeclared(str(name), values.get(form.PREFIX + str(name), ""))
-            q.error = UI[view.lang]["not_declared"]
             questions[str(name)] = q
             view.answered.append(q)
 
