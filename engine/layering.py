@@ -193,15 +193,20 @@ class _Composer:
         return Composition(tuple(decls), tuple(self.changes), tuple(self.conflicts), tuple(self.errors))
 
     def _check_under(self) -> None:
+        """An instrument `under` another implements it: the other must stand above it in the stack."""
+        codes = [m.instrument.code for m in self.modules if m.instrument is not None]
         seen: list[str] = []
         for m in self.modules:
             inst = m.instrument
             if inst is None:
                 continue
-            if inst.under is not None and inst.under not in seen and any(
-                    x.instrument and x.instrument.code == inst.under for x in self.modules):
-                self._err(f"{inst.code} is under {inst.under}, so {inst.under} must come before it in the regime",
-                          inst.span)
+            if inst.under is not None and inst.under not in seen:
+                if inst.under in codes:
+                    self._err(f"{inst.code} is under {inst.under}, so {inst.under} must come before it in the regime",
+                              inst.span)
+                else:
+                    self._err(f"{inst.code} is under {inst.under}, which this regime does not include", inst.span,
+                              did_you_mean(inst.under, codes))
             seen.append(inst.code)
 
     # ------------------------------------------------------------ definitions

@@ -297,3 +297,10 @@ def test_years_are_counted_like_an_age_and_29_february_ends_on_28_february():
     assert years_between(date(2020, 6, 15), date(2024, 6, 14)) == 3
     assert years_between(date(2020, 6, 15), date(2024, 6, 15)) == 4
     assert years_between(date(2024, 6, 15), date(2020, 6, 15)) == -4
+
+
+def test_an_instrument_under_one_the_regime_lacks_is_an_error():
+    text = PROVINCE.replace("under LAW", "under LAWS")
+    message = error_of(LAW, text)
+    assert "PROV is under LAWS, which this regime does not include" in message
+    assert "did you mean 'LAW'" in message
