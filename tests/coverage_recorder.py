@@ -27,18 +27,24 @@ def pytest_addoption(parser: pytest.Parser) -> None:
 
 
 class _Recorder:
+    KEEP = 64  # evaluations kept whole; older ones (done by then) are reduced to their articles
+
     def __init__(self, out: Path):
         self.out = out
         self.current: list[Evaluation] = []
+        self.found: set[tuple[str, str, int]] = set()
         self.tests: dict[str, list[list[object]]] = {}
         self._init = Evaluation.__init__
 
     def install(self) -> None:
-        original, current = self._init, self.current
+        original, recorder = self._init, self
 
         def init(evaluation: Evaluation, *args: object, **kwargs: object) -> None:
             original(evaluation, *args, **kwargs)  # type: ignore[arg-type]
-            current.append(evaluation)
+            recorder.current.append(evaluation)
+            if len(recorder.current) > 2 * recorder.KEEP:  # a test that evaluates thousands of cases
+                old, recorder.current[:] = recorder.current[:-recorder.KEEP], recorder.current[-recorder.KEEP:]
+                recorder.found |= _articles(old)
 
         Evaluation.__init__ = init  # type: ignore[method-assign]
 
@@ -48,30 +54,34 @@ class _Recorder:
     @pytest.hookimpl(hookwrapper=True)
     def pytest_runtest_protocol(self, item: pytest.Item, nextitem: object):
         self.current.clear()
+        self.found = set()
         yield
         self.current.clear()
+        self.found = set()
 
     @pytest.hookimpl(hookwrapper=True)
     def pytest_runtest_makereport(self, item: pytest.Item, call: pytest.CallInfo):
         outcome = yield
         report = outcome.get_result()
-        if report.when == "call" and report.passed and self.current:
-            self.tests[item.nodeid] = sorted(self._articles())
-
-    def _articles(self) -> set[tuple[str, str, int]]:
-        found: set[tuple[str, str, int]] = set()
-        for evaluation in self.current:
-            for node in evaluation.trace.values():
-                if node.kind == "fact" and not node.assumed:
-                    continue
-                for c in node.citations:
-                    found.add((c.instrument, c.version or "", c.article))
-        return {k for k in found}
+        if report.when == "call" and report.passed and (self.current or self.found):
+            self.tests[item.nodeid] = sorted(self.found | _articles(self.current))
 
     def pytest_sessionfinish(self, session: pytest.Session) -> None:
         self.uninstall()
         data = {"schema": RECORDING_SCHEMA, "tests": {t: [list(k) for k in keys] for t, keys in sorted(self.tests.items())}}
         self.out.write_text(json.dumps(data, ensure_ascii=False, indent=1), encoding="utf-8")
+
+
+def _articles(evaluations: list[Evaluation]) -> set[tuple[str, str, int]]:
+    """The articles cited by the rules (and presumptions) these evaluations passed through."""
+    found: set[tuple[str, str, int]] = set()
+    for evaluation in evaluations:
+        for node in evaluation.trace.values():
+            if node.kind == "fact" and not node.assumed:
+                continue
+            for c in node.citations:
+                found.add((c.instrument, c.version or "", c.article))
+    return found
 
 
 def pytest_configure(config: pytest.Config) -> None:
