@@ -31,9 +31,10 @@ import orjson
 
 ROOT = Path(__file__).resolve().parent.parent
 CASE = {"id": "bench", "regime": "national", "date": "2020-06-15",
-        "facts": {"work_injury_recognized": True, "disability_grade": 7, "monthly_wage": 6000,
+        "facts": {"work_injury_recognized": True, "employer_insured": True, "disability_grade": 7, "monthly_wage": 6000,
                   "regional_avg_monthly_wage": 8000}}
-PAGE_QUERY = {"regime": "national", "date": "2020-06-15", "f.work_injury_recognized": "true", "f.disability_grade": "7",
+PAGE_QUERY = {"regime": "national", "date": "2020-06-15", "f.work_injury_recognized": "true", "f.employer_insured": "true",
+              "f.disability_grade": "7",
               "f.monthly_wage": "6000", "f.regional_avg_monthly_wage": "8000"}
 
 

@@ -13,8 +13,8 @@ import pytest
 import yaml
 from web_support import CHROMIUM_ARGS, chromium_or_reason, in_ci, running_server
 
-GRADE7 = [("work_injury_recognized", "true"), ("disability_grade", "7"), ("monthly_wage", "6000"),
-          ("regional_avg_monthly_wage", "8000")]
+GRADE7 = [("work_injury_recognized", "true"), ("employer_insured", "true"), ("disability_grade", "7"),
+          ("monthly_wage", "6000"), ("regional_avg_monthly_wage", "8000")]
 
 
 def _unavailable(reason: str) -> None:
