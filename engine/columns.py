@@ -123,9 +123,12 @@ def take_known(k: Known, index: Array) -> Known:
 
 
 # ---------------------------------------------------------------- columns
+# Columns are never changed once made (each operation makes a new one); they are plain slotted
+# classes rather than frozen ones because a frozen dataclass is several times slower to construct,
+# and one is constructed per array operation.
 
 
-@dataclass(frozen=True, slots=True)
+@dataclass(slots=True)
 class Bool:
     v: object  # bool array or scalar
     known: Known = None
@@ -134,7 +137,7 @@ class Bool:
         return Bool(self.v if is_scalar(self.v) else self.v[index], take_known(self.known, index))
 
 
-@dataclass(frozen=True, slots=True)
+@dataclass(slots=True)
 class Codes:
     """An enum or a party: small integer codes into `vocab`."""
 
@@ -146,7 +149,7 @@ class Codes:
         return Codes(self.v if is_scalar(self.v) else self.v[index], self.vocab, take_known(self.known, index))
 
 
-@dataclass(frozen=True, slots=True)
+@dataclass(slots=True)
 class Date:
     """Dates as proleptic Gregorian ordinals (`date.toordinal()`)."""
 
@@ -159,7 +162,7 @@ class Date:
         return Date(self.v if is_scalar(self.v) else self.v[index], take_known(self.known, index), self.lo, self.hi)
 
 
-@dataclass(frozen=True, slots=True)
+@dataclass(slots=True)
 class Num:
     """An exact rational per row: v / den, with lo <= v <= hi for every row."""
 
@@ -178,7 +181,7 @@ class Num:
         return self.lo >= 0
 
 
-@dataclass(frozen=True, slots=True)
+@dataclass(slots=True)
 class Records:
     """A list fact: per row a known flag and a run of elements; element fields as columns of their own.
 
@@ -238,7 +241,7 @@ def _widen(v: object, lo: int, hi: int) -> object:
 
 def _check(lo: int, hi: int, compute_float: object, what: str) -> None:
     """Raise VectorOverflow when the exact bound leaves int64 and some row really does."""
-    if _bound(lo, hi) <= INT64_MAX:
+    if -INT64_MAX <= lo and hi <= INT64_MAX:
         return
     approx = compute_float()  # type: ignore[operator]
     bad = np.flatnonzero(np.abs(np.atleast_1d(approx)) >= 9.2e18)
@@ -264,7 +267,10 @@ def scale(a: Num, den: int) -> Num:
 
 def common(*nums: Num) -> tuple[Num, ...]:
     first = nums[0].den
-    if all(n.den == first for n in nums):
+    for n in nums:
+        if n.den != first:
+            break
+    else:
         return nums
     den = 1
     for n in nums:

@@ -158,6 +158,7 @@ class VectorProgram:
         # per dated value node: version starts (ascending ordinals) and their compiled formulas, oldest first
         self.versions: dict[str, tuple[np.ndarray, tuple[Fn, ...]]] = {}
         self.rounded = {n.id for n in program.nodes.values() if isinstance(n.type, T.MoneyType)}
+        self.fused: dict[tuple[int, int, int, int], np.ndarray] = {}  # outer products of two tables
         for node in program.nodes.values():
             if isinstance(node, ir.ParamNode):
                 self.params[node.id] = _Param.build(node)
@@ -509,6 +510,9 @@ def _binary(vp: VectorProgram, e: ir.Binary, scope: tuple[str, ...]) -> Fn:
         sign = 1 if op == "+" else -1
         return lambda run, space: C.add(left(run, space), right(run, space), sign)  # type: ignore[arg-type]
     if op == "*":
+        factors = _factors(e)
+        if sum(isinstance(f, ir.Lookup) and isinstance(f.table, ir.Ref) for f in factors) >= 2:
+            return _product(vp, factors, scope)
         return lambda run, space: C.mul(left(run, space), right(run, space))  # type: ignore[arg-type]
     if op == "/":
         return lambda run, space: C.div(left(run, space), right(run, space), what, _rows(run, space))  # type: ignore[arg-type]
@@ -519,6 +523,71 @@ def _binary(vp: VectorProgram, e: ir.Binary, scope: tuple[str, ...]) -> Fn:
             return C.compare_num(op, a, b)  # type: ignore[arg-type]
         return Bool(C.compare(op, a.v, b.v), C.both(a.known, b.known))  # type: ignore[union-attr]
     return compare
+
+
+def _factors(e: ir.Expr) -> list[ir.Expr]:
+    """The factors of a chain of multiplications (exact, so they may be taken in any order)."""
+    if isinstance(e, ir.Binary) and e.op == "*":
+        return _factors(e.left) + _factors(e.right)
+    return [e]
+
+
+def _product(vp: VectorProgram, factors: list[ir.Expr], scope: tuple[str, ...]) -> Fn:
+    """A product with two table look-ups: the two tables multiplied into one, looked up once.
+
+    `a * t1[k1] * t2[k2]` is `a * T[k1, k2]` with T the outer product of t1 and t2 (exact
+    integers over the product of their denominators), when both are in one version for the
+    chunk and their keys span few values; otherwise the factors are multiplied one by one.
+    """
+    compiled = [vp._compile(f, scope) for f in factors]
+    first, second = [i for i, f in enumerate(factors) if isinstance(f, ir.Lookup) and isinstance(f.table, ir.Ref)][:2]
+    pair = (factors[first], factors[second])
+    tables = [vp._compile(f.table, scope) for f in pair]  # type: ignore[attr-defined]
+    keys = [vp._compile(f.key, scope) for f in pair]  # type: ignore[attr-defined]
+    rest = [fn for i, fn in enumerate(compiled) if i not in (first, second)]
+
+    def product(run: Run, space: Space | None) -> Col:
+        fused = _fused_lookup(run, [t(run, None) for t in tables], [k(run, space) for k in keys]) \
+            if space is None else None
+        parts = [fn(run, space) for fn in rest] + ([fused] if fused is not None else
+                                                   [compiled[first](run, space), compiled[second](run, space)])
+        parts.sort(key=lambda c: not C.is_scalar(c.v))  # type: ignore[union-attr]  # scalars first: no array pass
+        out = parts[0]
+        for p in parts[1:]:
+            out = C.mul(out, p)  # type: ignore[arg-type]
+        return out
+    return product
+
+
+def _fused_lookup(run: Run, tables: list[object], keys: list[object]) -> Num | None:
+    t1, t2 = tables
+    k1, k2 = keys
+    if not (isinstance(t1, TableRef) and isinstance(t2, TableRef) and isinstance(k1, Num) and isinstance(k2, Num)):
+        return None
+    if not (C.is_scalar(t1.index) and C.is_scalar(t2.index)) or k1.den != 1 or k2.den != 1:
+        return None
+    if C.is_scalar(k1.v) or C.is_scalar(k2.v):
+        return None
+    i1, i2 = int(t1.index), int(t2.index)  # type: ignore[call-overload]
+    p1, p2 = t1.plan, t2.plan
+    if i1 < 0 or i2 < 0 or p1.table is None or p2.table is None or p1.table.dtype == bool or p2.table.dtype == bool:
+        return None
+    w1, w2 = p1.table.shape[1], p2.table.shape[1]
+    inside = (p1.key_min <= k1.lo and k1.hi < p1.key_min + w1 and p2.key_min <= k2.lo and k2.hi < p2.key_min + w2)
+    if not (inside and p1.complete[i1] and p2.complete[i2]) or w1 * w2 > 65536:
+        return None  # keys that may miss an entry: the plain look-ups say where
+    key = (id(p1), i1, id(p2), i2)
+    table = run.vp.fused.get(key)
+    if table is None:
+        outer = np.outer(p1.table[i1].astype(np.int64), p2.table[i2].astype(np.int64)).ravel()
+        table = outer.astype(C.narrowest(int(outer.min()), int(outer.max())))
+        run.vp.fused[key] = table
+    a = k1.v if p1.key_min == 0 else k1.v - p1.key_min  # type: ignore[operator]
+    b = k2.v if p2.key_min == 0 else k2.v - p2.key_min  # type: ignore[operator]
+    index = run.as_index(a) if w2 == 1 else a * w2 + b  # type: ignore[operator, arg-type]
+    values = table.take(index if index.dtype == np.intp else index.astype(np.intp))
+    known = C.all_known(t1.known, t2.known, k1.known, k2.known)
+    return Num(values, p1.den * p2.den, int(table.min()), int(table.max()), known)
 
 
 def _rows(run: Run, space: Space | None) -> int:
