@@ -19,6 +19,8 @@ from dataclasses import dataclass
 from datetime import date
 from decimal import Decimal
 
+import bisect
+
 import numpy as np
 
 from dsl import types as T
@@ -159,6 +161,8 @@ class VectorProgram:
         self.versions: dict[str, tuple[np.ndarray, tuple[Fn, ...]]] = {}
         self.rounded = {n.id for n in program.nodes.values() if isinstance(n.type, T.MoneyType)}
         self.fused: dict[tuple[int, int, int, int], np.ndarray] = {}  # outer products of two tables
+        self.start_tuples: dict[int, tuple[int, ...]] = {}  # id(starts array) → the same as a tuple, for bisect
+        self.param_cache: dict[tuple[str, int], Col] = {}  # scalar parameters by (node, date) when the date is one
         for node in program.nodes.values():
             if isinstance(node, ir.ParamNode):
                 self.params[node.id] = _Param.build(node)
@@ -173,6 +177,11 @@ class VectorProgram:
                 _check_fact_type(node)
                 if node.presumption is not None:
                     self._compile(node.presumption.expr, ())
+
+        for plan in self.params.values():
+            self.start_tuples[id(plan.starts)] = tuple(int(x) for x in plan.starts)
+        for starts, _ in self.versions.values():
+            self.start_tuples[id(starts)] = tuple(int(x) for x in starts)
 
     # ------------------------------------------------------------ public
 
@@ -288,7 +297,7 @@ class Run:
         if hit is not None:
             return hit
         if C.is_scalar(d.v):
-            i = int(np.searchsorted(starts, int(d.v), side="right")) - 1  # type: ignore[call-overload]
+            i = bisect.bisect_right(self.vp.start_tuples[id(starts)], int(d.v)) - 1  # type: ignore[call-overload]
             out: tuple[object, C.Known] = (i, d.known) if i >= 0 else (-1, np.zeros(self.n, dtype=bool))
         else:
             if d.lo is not None and d.hi is not None:
@@ -311,6 +320,17 @@ class Run:
         self.cache.setdefault(f"\0date{id(d)}", d)
 
     def param(self, node_id: str, d: Date) -> Col | TableRef:
+        if d.known is None and C.is_scalar(d.v):  # one date for every row: the same in every chunk
+            key = (node_id, int(d.v))  # type: ignore[call-overload]
+            hit = self.vp.param_cache.get(key)
+            if hit is None:
+                hit = self._param(node_id, d)
+                if not isinstance(hit, TableRef) and hit.known is None:  # type: ignore[union-attr]
+                    self.vp.param_cache[key] = hit
+            return hit
+        return self._param(node_id, d)
+
+    def _param(self, node_id: str, d: Date) -> Col | TableRef:
         plan = self.vp.params[node_id]
         index, known = self.version_index(plan.starts, d)
         if plan.kind == "table":
