@@ -16,8 +16,8 @@ from lawtrace.cli import main
 
 GY = "guiyang"
 GRADE7 = {"work_injury_recognized": True, "disability_grade": 7, "monthly_wage": 6000,
-          "regional_avg_monthly_wage": 8000, "died": False}
-ARREARS = {**GRADE7, "employer_in_arrears": True, "employer_pays": False}
+          "regional_avg_monthly_wage": 8000, "died": False, "employer_insured": True}
+ARREARS = {**GRADE7, "employer_insured": False, "employer_in_arrears": True, "employer_pays": False}
 
 
 def gy(article: int, paragraph: int | None = None) -> dict:
@@ -123,7 +123,7 @@ def test_no_civil_compensation_mentioned_is_taken_as_none_and_said():
 
 def test_on_a_death_the_compensation_goes_to_the_funeral_grant_then_the_death_benefit():
     facts = {"work_injury_recognized": True, "died": True, "death_date": "2020-06-15", "monthly_wage": 6000,
-             "regional_avg_monthly_wage": 8000, "civil_compensation_received": 100000}
+             "regional_avg_monthly_wage": 8000, "civil_compensation_received": 100000, "employer_insured": True}
     r = run(facts, "2020-06-15", GY)
     funeral, death = item(r, "funeral_grant"), item(r, "death_benefit")
     assert funeral["amount"] == "48000.00"  # 6 × 8,000
@@ -177,7 +177,7 @@ def test_gy_26_late_fee_is_half_a_permille_a_day():
     for (arrears, days), fee in cases.items():
         late = item(run({**base, "premium_arrears": arrears, "days_in_arrears": days}, "2020-06-15", GY), "late_fee")
         assert (late["payable"], late["amount"], late["payer"]) == (True, fee, "employer"), (arrears, days)
-    assert item(run(GRADE7, "2020-06-15", GY), "late_fee")["payable"] is False  # insured (presumed): no arrears
+    assert item(run(GRADE7, "2020-06-15", GY), "late_fee")["payable"] is False  # insured: no arrears
     late = item(run({**base, "premium_arrears": 10000}, "2020-06-15", GY), "late_fee")
     assert late["amount"] is None and "days_in_arrears" in late["missing"]
 
@@ -212,7 +212,7 @@ def test_gy_11_the_closing_employer_reserves_a_grade_3_workers_benefits():
              "regional_avg_monthly_wage": 8000, "minimum_wage": 2000, "care_level": "partial", "died": False,
              "died_after_suspension": False, "missing_after_accident": False, "employer_closed": True,
              "employer_closure_date": "2020-06-15", "birth_date": "1970-03-01", "statutory_retirement_age": 60,
-             "city_avg_annual_injury_medical_cost": 20000}
+             "city_avg_annual_injury_medical_cost": 20000, "employer_insured": True}
     reserve = item(run(facts, "2020-06-15", GY), "closure_reserve")
     # allowance 6,000 × 80 % = 4,800; care 30 % × 8,000 = 2,400; from 2020-06-15 to 2030-03-01: 116 whole months;
     # (4,800 + 2,400) × 116 = 835,200; medical 20,000 × 10 years = 200,000; total 1,035,200

@@ -12,7 +12,7 @@ from conftest import item, run
 
 JS = "jiangsu"
 GRADE7 = {"work_injury_recognized": True, "disability_grade": 7, "monthly_wage": 6000,
-          "regional_avg_monthly_wage": 8000, "occupational_disease": False}
+          "regional_avg_monthly_wage": 8000, "occupational_disease": False, "employer_insured": True}
 # born 1965-01-10, retirement age 60: the retirement date is 2025-01-10
 RESIGNS = {**GRADE7, "labor_relation_ended": "worker_resigned", "birth_date": "1965-01-10",
            "statutory_retirement_age": 60}
