@@ -16,11 +16,12 @@ from lawtrace.api import catalog, evaluate_case
 from lawtrace.cli import main
 
 ROWS = [
-    {"id": "a", "date": "2020-06-15", "work_injury_recognized": "true", "disability_grade": "7",
+    {"id": "a", "date": "2020-06-15", "work_injury_recognized": "true", "employer_insured": "true", "disability_grade": "7",
      "monthly_wage": "6000", "regional_avg_monthly_wage": "8000"},
-    {"id": "b", "date": "2009-05-01", "work_injury_recognized": "true", "disability_grade": "3",
+    {"id": "b", "date": "2009-05-01", "work_injury_recognized": "true", "employer_insured": "true", "disability_grade": "3",
      "monthly_wage": "1000.01", "regional_avg_monthly_wage": "8000.03", "minimum_wage": "1500", "died": "false"},
-    {"id": "c", "date": "2018-06-15", "work_injury_recognized": "true", "monthly_wage": "5000",
+    {"id": "c", "date": "2018-06-15", "work_injury_recognized": "true", "employer_insured": "false",
+     "employer_pays": "false", "monthly_wage": "5000",
      "regional_avg_monthly_wage": "7000", "died": "true", "death_date": "2018-07-01",
      "dependents": json.dumps([{"relation": "spouse", "orphan_or_lone_elder": False},
                                {"relation": "child", "orphan_or_lone_elder": True}])},
@@ -29,7 +30,7 @@ ROWS = [
      "monthly_wage": "30000", "regional_avg_monthly_wage": "9000", "labor_relation_ended": "worker_resigned",
      "no_suitable_work_arranged": "true", "minimum_wage": "2000"},
 ]
-COLUMNS = ["id", "date", "work_injury_recognized", "disability_grade", "monthly_wage", "regional_avg_monthly_wage",
+COLUMNS = ["id", "date", "work_injury_recognized", "employer_insured", "employer_pays", "disability_grade", "monthly_wage", "regional_avg_monthly_wage",
            "minimum_wage", "died", "death_date", "dependents", "labor_relation_ended", "no_suitable_work_arranged"]
 
 
@@ -116,6 +117,7 @@ def test_parquet_with_native_lists_and_baseline(tmp_path: Path) -> None:
     table = pa.table({
         "date": pa.array(["2020-06-15", "2018-06-15", "2024-03-15"]).cast(pa.date32()),
         "work_injury_recognized": [True, True, True],
+        "employer_insured": [True, True, True],
         "disability_grade": pa.array([7, None, 5], pa.int64()),
         "monthly_wage": pa.array([Decimal("6000.00"), Decimal("5000.00"), Decimal("30000.00")], pa.decimal128(12, 2)),
         "regional_avg_monthly_wage": [8000.0, 7000.0, 9000.0],
