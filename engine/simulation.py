@@ -13,11 +13,13 @@ from dataclasses import dataclass
 from datetime import date
 from pathlib import Path
 
+from dsl.errors import LawtraceError
 from engine import ir
+from engine.columns import VectorOverflow, VectorUnsupported
 from engine.costing import Comparison, Totals, yuan
-from engine.population import DEFAULT_CHUNK_ROWS, Schema, chunk_from_batch, column_names, read_batches
+from engine.population import DEFAULT_CHUNK_ROWS, PopulationError, Schema, chunk_from_batch, column_names, read_batches
 from engine.rows_out import RowWriter, item_columns, money_array, row_numbers
-from engine.vector import VectorProgram
+from engine.vector import Chunk, ItemColumns, VectorProgram
 
 
 @dataclass
@@ -55,8 +57,8 @@ def simulate(program: ir.Program, population: Path, baseline: ir.Program | None 
     """
     programs = [program] + ([baseline] if baseline is not None else [])
     schema = Schema.of(*programs, ignored=other_facts)
-    reform_vp = VectorProgram(program)
-    baseline_vp = VectorProgram(baseline) if baseline is not None else None
+    reform_vp = _vectorized(program)
+    baseline_vp = _vectorized(baseline) if baseline is not None else None
     totals, base_totals = Totals(), (Totals() if baseline is not None else None)
     comparison = Comparison() if baseline is not None else None
     writer = RowWriter(out) if out is not None else None
@@ -70,7 +72,7 @@ def simulate(program: ir.Program, population: Path, baseline: ir.Program | None 
     try:
         for batch in read_batches(population, chunk_rows, wanted):
             chunk, ids = chunk_from_batch(schema, batch, name, first, on)
-            items = reform_vp.items(chunk)
+            items = _items(reform_vp, chunk, name)
             outcome = totals.add(items, chunk.n)
             columns = None
             if writer is not None:
@@ -80,7 +82,7 @@ def simulate(program: ir.Program, population: Path, baseline: ir.Program | None 
                 columns.update(item_columns("", items, outcome))
             if baseline_vp is not None:
                 assert base_totals is not None and comparison is not None
-                base_items = baseline_vp.items(chunk)
+                base_items = _items(baseline_vp, chunk, name)
                 base_outcome = base_totals.add(base_items, chunk.n)
                 diff = comparison.add(outcome, base_outcome)
                 if columns is not None:
@@ -103,9 +105,23 @@ def simulate(program: ir.Program, population: Path, baseline: ir.Program | None 
                       totals, base_totals, comparison, ignored)
 
 
-def raise_empty(name: str) -> None:
-    from engine.population import PopulationError
+def _vectorized(program: ir.Program) -> VectorProgram:
+    try:
+        return VectorProgram(program)
+    except VectorUnsupported as e:
+        raise LawtraceError(f"regime {program.regime} cannot be simulated: {e}") from None
 
+
+def _items(vp: VectorProgram, chunk: Chunk, file: str) -> tuple[ItemColumns, ...]:
+    try:
+        return vp.items(chunk)
+    except VectorOverflow as e:
+        raise PopulationError(file, f"{e} (regime {vp.program.regime})", chunk.first_row + e.row + 1) from None
+    except VectorUnsupported as e:
+        raise LawtraceError(f"regime {vp.program.regime} cannot be simulated: {e}") from None
+
+
+def raise_empty(name: str) -> None:
     raise PopulationError(name, "the population has no rows")
 
 
