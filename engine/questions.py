@@ -115,8 +115,9 @@ def _weigh(evaluator: Evaluator, facts: dict[str, object], on: date | None, fact
     for answer in answers:
         ev = evaluator.evaluate({**facts, fact: answer}, on)
         for item in items:
-            if _decides(ev, item):
-                decided[item.benefit.id] = decided.get(item.benefit.id, 0.0) + 1 / len(answers)
+            part = _decided_share(ev, item)
+            if part:
+                decided[item.benefit.id] = decided.get(item.benefit.id, 0.0) + part / len(answers)
             # a stand-in amount says nothing of the sum at stake; a stand-in date (the case's own) gives a real figure
             amount = None if probing and not isinstance(answer, date) else _amount(ev, item.benefit)
             if amount is not None and amount > amounts.get(item.benefit.id, Decimal(-1)):
@@ -173,12 +174,14 @@ def _outcome(r: ItemResult) -> tuple[object, ...]:
     return tuple(getattr(r, name).value for name in FIELD_NAMES) + tuple((p.amount.value, p.payer.value) for p in r.parts)
 
 
-def _decides(ev: Evaluation, item: _Open) -> bool:
-    """Whether, under this evaluation, the item is refused or one of its undetermined fields becomes known."""
+def _decided_share(ev: Evaluation, item: _Open) -> float:
+    """How much of the item this evaluation decides: all of it when refused or every open field becomes known;
+    otherwise a half-weighted share of its open fields now known (an item settled counts for more than progress)."""
     payable = item.benefit.fields.get("payable")
     if payable is not None and ev.get(payable).value is False:
-        return True
-    return any(ev.get(node_id).known for node_id in item.fields)
+        return 1.0
+    known = sum(1 for node_id in item.fields if ev.get(node_id).known)
+    return 1.0 if known == len(item.fields) else 0.5 * known / len(item.fields)
 
 
 def _amount(ev: Evaluation, b: ir.Benefit) -> Decimal | None:

@@ -68,6 +68,7 @@ def eval_snippet(body: str, facts: dict, date=None) -> Result:
 
 BASE_GRADE7 = {
     "work_injury_recognized": True,
+    "employer_insured": True,
     "disability_grade": 7,
     "monthly_wage": 6000,
     "regional_avg_monthly_wage": 8000,

@@ -38,7 +38,8 @@ def test_living_worker_missing_grade_and_insurance_is_asked_those_first(tmp_path
     grade = next(q for q in questions if q["fact"] == "disability_grade")
     assert "one_time_disability_subsidy" in grade["decides"] and grade["label"]["zh"] == "伤残等级"
     insured = next(q for q in questions if q["fact"] == "employer_insured")
-    assert insured["presumed"] is True  # a presumption of record: offered for checking, with what it would change
+    assert "presumed" not in insured  # never presumed: the duty to insure is no evidence that it was done
+    assert "one_time_disability_subsidy" in insured["decides"]
     facts = [q["fact"] for q in questions]
     assert "death_date" not in facts and "national_urban_disposable_income" not in facts  # died: false decides those
     if "dependents" in facts:  # still possible only through WIIR 39(3) or 41 (a later death, a missing worker)
@@ -178,7 +179,6 @@ def test_interview_in_a_terminal_asks_validates_and_ends_with_the_result(tmp_pat
     first = child.readline()
     for _ in range(2):  # the two most decisive questions come first: insurance and grade, in either order
         if "employer_insured" in first:
-            child.expect("目前依法推定为「是」")
             child.expect("> ")
             child.sendline("也许")  # not an answer
             child.expect("答案无效: 请回答 是 或 否")

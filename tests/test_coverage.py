@@ -68,7 +68,7 @@ def test_the_recorder_counts_passing_tests_only(tmp_path: Path):
         from lawtrace.api import evaluate_case
 
         CASE = {"date": "2020-06-15", "facts": {"work_injury_recognized": True, "disability_grade": 7,
-                "monthly_wage": 6000, "regional_avg_monthly_wage": 8000}}
+                "employer_insured": True, "monthly_wage": 6000, "regional_avg_monthly_wage": 8000}}
 
         def test_passes():
             assert evaluate_case(CASE).item("one_time_disability_subsidy").amount.value == 78000
@@ -85,7 +85,7 @@ def test_the_recorder_counts_passing_tests_only(tmp_path: Path):
     assert [t.split("::")[-1] for t in data["tests"]] == ["test_passes"]
     articles = {tuple(a) for a in next(iter(data["tests"].values()))}
     assert ("WIIR", "2010", 37) in articles and ("WIIR", "2010", 64) in articles
-    # not passed through: the employer is presumed insured, so nothing is advanced or recovered
+    # not passed through: the employer is insured, so nothing is advanced or recovered
     assert ("APM", "2011", 13) not in articles and ("WIIR", "2010", 62) not in articles
 
 

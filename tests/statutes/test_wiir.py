@@ -469,11 +469,13 @@ def test_after_paying_the_arrears_and_late_fees_the_fund_pays_its_items_of_new_c
     assert get(facts, "one_time_employment_subsidy")["payer"] == "employer"
 
 
-def test_the_employer_is_presumed_insured_as_the_law_requires_and_arrears_mean_not():
-    result = run({k: v for k, v in GRADE7.items() if k != "employer_insured"})
-    assert assumed_kinds(result)["employer_insured"] == "statutory_duty"
-    in_arrears = {k: v for k, v in GRADE7.items() if k != "employer_insured"} | {"employer_in_arrears": True,
-                                                                                  "employer_pays": True}
+def test_insurance_is_never_presumed():
+    unknown_insurance = {k: v for k, v in GRADE7.items() if k != "employer_insured"}
+    result = run(unknown_insurance)
+    assert "employer_insured" not in assumed_kinds(result)
+    subsidy = get(unknown_insurance, "one_time_disability_subsidy")
+    assert subsidy["payer"] is None and "employer_insured" in subsidy["missing"]
+    in_arrears = unknown_insurance | {"employer_insured": False, "employer_in_arrears": True, "employer_pays": True}
     assert get(in_arrears, "one_time_disability_subsidy")["payer"] == "employer"
 
 
