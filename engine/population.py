@@ -169,7 +169,7 @@ def _csv_batches(path: Path, chunk_rows: int, columns: list[str] | None) -> Iter
 
     with path.open("rb") as fh:
         header = fh.readline().decode("utf-8-sig").strip()
-    names = [h.strip() for h in header.split(",")] if header else []
+    names = [h.strip().strip('"') for h in header.split(",")] if header else []
     if not names or names == [""]:
         raise PopulationError(str(path), "the file is empty: the first line must name the columns")
     # every column as text: the fact's type decides the conversion, with messages that name the cell

@@ -15,6 +15,7 @@ from pathlib import Path
 
 from dsl.errors import LawtraceError
 from engine import ir
+from engine.batch import keep_freed_blocks
 from engine.columns import VectorOverflow, VectorUnsupported
 from engine.costing import Comparison, Totals, yuan
 from engine.population import DEFAULT_CHUNK_ROWS, PopulationError, Schema, chunk_from_batch, column_names, read_batches
@@ -55,6 +56,7 @@ def simulate(program: ir.Program, population: Path, baseline: ir.Program | None 
     A column named as a fact of `other_facts` (facts of other regimes) is read past; any other column
     that is not a fact of the regimes evaluated is an error.
     """
+    keep_freed_blocks()
     programs = [program] + ([baseline] if baseline is not None else [])
     schema = Schema.of(*programs, ignored=other_facts)
     reform_vp = _vectorized(program)
