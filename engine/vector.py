@@ -14,12 +14,11 @@ exactly raises `VectorUnsupported` when the program is compiled, naming it.
 
 from __future__ import annotations
 
+import bisect
 from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import date
 from decimal import Decimal
-
-import bisect
 
 import numpy as np
 
@@ -602,12 +601,16 @@ def _fused_lookup(run: Run, tables: list[object], keys: list[object]) -> Num | N
         outer = np.outer(p1.table[i1].astype(np.int64), p2.table[i2].astype(np.int64)).ravel()
         table = outer.astype(C.narrowest(int(outer.min()), int(outer.max())))
         run.vp.fused[key] = table
-    a = k1.v if p1.key_min == 0 else k1.v - p1.key_min  # type: ignore[operator]
-    b = k2.v if p2.key_min == 0 else k2.v - p2.key_min  # type: ignore[operator]
-    index = run.as_index(a) if w2 == 1 else a * w2 + b  # type: ignore[operator, arg-type]
+    a = _offset(run, k1.v, p1.key_min)  # type: ignore[arg-type]
+    index = a if w2 == 1 else a * w2 + _offset(run, k2.v, p2.key_min)  # type: ignore[arg-type]
     values = table.take(index if index.dtype == np.intp else index.astype(np.intp))
     known = C.all_known(t1.known, t2.known, k1.known, k2.known)
     return Num(values, p1.den * p2.den, int(table.min()), int(table.max()), known)
+
+
+def _offset(run: Run, v: np.ndarray, low: int) -> np.ndarray:
+    """v - low as an index array (intp: a narrow input type could not hold the arithmetic)."""
+    return run.as_index(v) if low == 0 else np.subtract(v, low, dtype=np.intp)
 
 
 def _rows(run: Run, space: Space | None) -> int:
@@ -686,7 +689,7 @@ def _tabulate(run: Run, p: _Piecewise) -> Col | None:
         low, high, _ = p.arms[i]
         chosen[(domain >= low) & (domain <= high)] = i
     leaves = [a[2] for a in p.arms] + [p.default]
-    index = run.as_index(x.v) if x.lo == 0 else x.v - x.lo  # type: ignore[arg-type, operator]
+    index = _offset(run, x.v, x.lo)  # type: ignore[arg-type]
     known = None if p.leaves_agree else x.known
     if isinstance(leaves[0], Num):
         nums = C.common(*leaves)  # type: ignore[arg-type]
@@ -718,7 +721,7 @@ def _member(vp: VectorProgram, e: ir.Member, scope: tuple[str, ...]) -> Fn:
             if x.den == 1 and x.hi - x.lo <= 4096:  # one table look-up instead of two comparisons and an and
                 table = np.zeros(x.hi - x.lo + 1, dtype=bool)
                 table[max(lo, x.lo) - x.lo:min(hi, x.hi) - x.lo + 1] = True
-                index = run.as_index(x.v) if x.lo == 0 else x.v - x.lo  # type: ignore[arg-type, operator]
+                index = _offset(run, x.v, x.lo)  # type: ignore[arg-type]
                 return Bool(table.take(index), x.known)
             return Bool((x.v >= lo) & (x.v <= hi), x.known)  # type: ignore[operator]
         return in_range
@@ -814,7 +817,7 @@ def _look_up(run: Run, t: TableRef, key: Num, space: Space | None) -> Col:
     rows = _rows(run, space)
     kv = key.v if not C.is_scalar(key.v) else np.full(rows, int(key.v), dtype=np.int64)  # type: ignore[call-overload]
     inside = key.lo >= kmin and key.hi <= kmax
-    slot = run.as_index(kv) if kmin == 0 else kv - kmin  # type: ignore[operator, arg-type]
+    slot = _offset(run, kv, kmin)  # type: ignore[arg-type]
     if not inside:
         slot = np.clip(slot, 0, width - 1)
         known = C.both(known, (kv >= kmin) & (kv <= kmax))  # type: ignore[operator]

@@ -207,3 +207,22 @@ def test_text_report_lists_payers_and_items(tmp_path: Path) -> None:
     assert code == 0
     assert "totals by payer" in out and "fund" in out and "one_time_disability_subsidy" in out
     assert "winners 0" in out and "losers 0" in out
+
+
+def test_narrow_integer_and_dictionary_columns(tmp_path: Path) -> None:
+    """Parquet int8 keys and dictionary-encoded enums read as the same facts as text."""
+    table = pa.table({
+        "date": pa.array(["2020-06-15"] * 3).cast(pa.date32()),
+        "work_injury_recognized": [True] * 3,
+        "employer_insured": [True] * 3,
+        "disability_grade": pa.array([7, 10, 1], pa.int8()),
+        "monthly_wage": pa.array([6000, 6000, 6000], pa.int16()),
+        "regional_avg_monthly_wage": [8000.0] * 3,
+        "care_level": pa.array(["none", "full", None]).dictionary_encode(),
+    })
+    path = tmp_path / "narrow.parquet"
+    pq.write_table(table, path)
+    code, out, err = simulate("--regime", "national", str(path), "--format", "json")
+    assert code == 0, err
+    # 6000 × 13 + 6000 × 7 + 6000 × 27 (2010 text)
+    assert json.loads(out)["totals"]["by_item"]["one_time_disability_subsidy"] == "282000.00"
