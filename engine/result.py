@@ -142,20 +142,24 @@ def result_json(result: Result, include_trace: bool = True) -> dict[str, object]
 def item_json(i: ItemResult) -> dict[str, object]:
     payable = i.payable.value if i.payable.known else None
     amount = to_json(i.amount.value, T.MONEY) if payable is True else None
+    parts = _split(i) if payable is True else []
+    payer = _party_json(i.payer)
+    if parts and all(p.amount.known and p.payer.known for p in parts):
+        payer = _party_json(max(parts, key=lambda p: p.amount.value).payer)  # CONTRACT: the payer of the largest part
     out: dict[str, object] = {
         "id": i.benefit.id,
         "label": {"zh": i.benefit.labels.zh, "en": i.benefit.labels.en},
         "payable": payable,
         "amount": amount,
         "period": i.benefit.period,
-        "payer": _party_json(i.payer),
+        "payer": payer,
         "advance_payer": _party_json(i.advance_payer),
         "recover_from": _party_json(i.recover_from),
         "parts": [
             {"name": p.name, "amount": to_json(p.amount.value, T.MONEY), "payer": _party_json(p.payer),
              "basis": [c.as_json() for c in p.basis]}
-            for p in _split(i)
-        ] if payable is True else [],
+            for p in parts
+        ],
         "basis": [c.as_json() for c in i.basis],
         "undetermined": list(i.undetermined),
         "missing": list(i.missing),
