@@ -144,8 +144,10 @@ def item_json(i: ItemResult) -> dict[str, object]:
     amount = to_json(i.amount.value, T.MONEY) if payable is True else None
     parts = _split(i) if payable is True else []
     payer = _party_json(i.payer)
-    if parts and all(p.amount.known and p.payer.known for p in parts):
-        payer = _party_json(max(parts, key=lambda p: p.amount.value).payer)  # CONTRACT: the payer of the largest part
+    if parts and all(p.amount.known and p.payer.known for p in parts):  # CONTRACT: the payer of the largest part
+        largest = max(p.amount.value for p in parts)  # type: ignore[type-var]
+        tied = [_party_json(p.payer) for p in parts if p.amount.value == largest]
+        payer = payer if payer in tied else tied[0]  # on a tie the statute's own payer stands
     out: dict[str, object] = {
         "id": i.benefit.id,
         "label": {"zh": i.benefit.labels.zh, "en": i.benefit.labels.en},
