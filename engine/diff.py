@@ -107,6 +107,8 @@ def _items_of(program: ir.Program, node_id: str) -> tuple[str, ...]:
 def diff_rules(a: Side, b: Side) -> list[RuleChange]:
     changes: list[RuleChange] = []
     for node_id in sorted(set(a.program.nodes) | set(b.program.nodes)):
+        if KEPT in node_id:
+            continue  # a replaced or refused rule kept under `X~CODE`: its change shows on X itself
         old = rule_content(a.program.nodes[node_id], a.on) if node_id in a.program.nodes else None
         new = rule_content(b.program.nodes[node_id], b.on) if node_id in b.program.nodes else None
         if old is None and new is None:
@@ -127,6 +129,8 @@ def _unique(cites: Iterable[Citation]) -> tuple[Citation, ...]:
 
 
 # ---------------------------------------------------------------- outcome diff
+
+KEPT = "~"  # engine.layering keeps a replaced or refused rule X of instrument CODE as `X~CODE`
 
 OUTCOME_FIELDS = ("payable", "amount", "payer", "advance_payer", "recover_from")
 
@@ -212,25 +216,26 @@ def _path(result: Result, item: ItemResult | None) -> list[str]:
 
 
 def _because(old: Result, new: Result, oi: ItemResult | None, ni: ItemResult | None) -> tuple[Because, ...]:
-    """The rules on either path whose value or content differs between the two regimes."""
+    """The rules on either path whose value differs between the two regimes.
+
+    A fact given in the case is no cause (it is the same fact on both sides); a fact the statutes presume on one
+    side is. A value unknown on both sides decides nothing.
+    """
     ta, tb = old.evaluation.trace, new.evaluation.trace
     nodes_a, nodes_b = old.program.nodes, new.program.nodes
     out: list[Because] = []
     path_a, path_b = _path(old, oi), _path(new, ni)
     looked_up_a, looked_up_b = _lookups(old, path_a), _lookups(new, path_b)
     for node_id in dict.fromkeys(path_a + path_b):
-        a, b = ta.get(node_id), tb.get(node_id)
-        va = _json(a.value, nodes_a.get(node_id), looked_up_a.get(node_id)) if a else None
-        vb = _json(b.value, nodes_b.get(node_id), looked_up_b.get(node_id)) if b else None
-        rule_a = nodes_a.get(node_id)
-        rule_b = nodes_b.get(node_id)
-        if rule_a is not None and rule_b is not None and type(rule_a) is type(rule_b):
-            same_rule = rule_content(rule_a, old.date) == rule_content(rule_b, new.date)
-        else:
-            same_rule = rule_a is None and rule_b is None
-        if va == vb and same_rule:
+        if KEPT in node_id:
             continue
-        if isinstance(rule_a, ir.FactNode) and isinstance(rule_b, ir.FactNode) and same_rule and va == vb:
+        a, b = ta.get(node_id), tb.get(node_id)
+        base = node_id.split("@")[0]  # `param@date`: a parameter read as of another date
+        va = _json(a.value, nodes_a.get(base), looked_up_a.get(base)) if a else None
+        vb = _json(b.value, nodes_b.get(base), looked_up_b.get(base)) if b else None
+        if va == vb:
+            continue
+        if all(t is None or t.kind == "fact" and not t.assumed for t in (a, b)):
             continue
         out.append(Because(node_id, va, vb, a.citations if a else (), b.citations if b else ()))
     return tuple(out)

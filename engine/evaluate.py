@@ -450,7 +450,7 @@ def _as_of(ev: Evaluator, e: ir.AsOf) -> Fn:
 
 def _lookup(ev: Evaluator, e: ir.Lookup) -> Fn:
     table, key = ev._compile(e.table), ev._compile(e.key)
-    name = e.table.node if isinstance(e.table, ir.Ref) else "table"
+    name = e.table.node if isinstance(e.table, (ir.Ref, ir.AsOf)) else "table"
     span = e.span
 
     def lookup(s: Evaluation, env: Env) -> V:

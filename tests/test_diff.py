@@ -160,3 +160,37 @@ def test_html_diff_is_self_contained_and_escaped(programs):
 def test_bad_date_in_spec_is_a_user_error():
     out = CliRunner().invoke(main, ["diff", "national@2010-13-01", "national"])
     assert out.exit_code == 1 and "YYYY-MM-DD" in out.output
+
+
+def test_national_vs_jiangsu_rules_cite_js_27_and_28():
+    out = CliRunner().invoke(main, ["diff", "national", "jiangsu", "--format", "json"])
+    assert out.exit_code == 0, out.output
+    rules = {r["id"]: r for r in json.loads(out.output)["rules"]}
+    medical = rules["provincial_medical_subsidy"]
+    assert medical["kind"] == "changed" and "one_time_medical_subsidy" in medical["items"]
+    assert {"instrument": "JS", "version": "2015", "article": 27, "paragraph": 1} in medical["citations_new"]
+    assert "one_time_employment_subsidy" in rules["provincial_employment_subsidy"]["items"]
+    proration = [r for r in rules.values() if any(c["instrument"] == "JS" and c["article"] == 28 for c in r["citations_new"])]
+    assert proration and all(r["kind"] in ("added", "changed") for r in proration)
+    assert not [r for r in rules if "~" in r]  # kept copies of replaced rules are no rules of their own
+
+
+def test_national_vs_jiangsu_outcome_points_at_js_27(tmp_path: Path):
+    cases = tmp_path / "cases.yaml"
+    cases.write_text("""- id: js-g9
+  date: 2020-06-15
+  facts: {work_injury_recognized: true, employer_insured: true, disability_grade: 9, monthly_wage: 6000,
+          regional_avg_monthly_wage: 8000, occupational_disease: false, labor_relation_ended: contract_expired,
+          labor_relation_end_date: 2021-03-01}
+""", encoding="utf-8")
+    out = CliRunner().invoke(main, ["diff", "national", "jiangsu", "--cases", str(cases), "--format", "json"])
+    data = json.loads(out.output)
+    medical = next(o for o in data["outcomes"] if o["item"] == "one_time_medical_subsidy")
+    # national leaves the amount to the province (undetermined); JS 27(1) sets 50,000 for grade 9
+    assert medical["old"]["amount"] is None and medical["new"]["amount"] == "50000.00"
+    causes = {b["id"]: b for b in medical["because"]}
+    assert causes["provincial_medical_subsidy"]["new"] == "50000.00"
+    assert any(c["instrument"] == "JS" and c["article"] == 27 for c in causes["provincial_medical_subsidy"]["citations"])
+    assert "labor_relation_end_date" not in causes  # a fact given in the case is no cause
+    table = next(b for k, b in causes.items() if k.startswith("medical_subsidy_benchmark"))
+    assert table["new"] == {"9": "50000.00"}  # only the entry looked up
