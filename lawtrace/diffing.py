@@ -89,6 +89,42 @@ def _evaluate(case: Case, regime: str, rules: tuple[Path, ...], on: date | None)
     return evaluate(evaluator(regime, rules), facts, on or case_date(case, None))
 
 
+MAX_POPULATION_CASES = 100_000  # each case is evaluated twice with its full trace: a bound on the time it takes
+
+
+def _population_cases(path: Path, source: SourceFile) -> list[tuple[str, Case]]:
+    """The rows of a CSV or Parquet population (the encoding of `lawtrace simulate`) as cases."""
+    from engine.population import DATE_COLUMN, ID_COLUMN, read_batches
+
+    out: list[tuple[str, Case]] = []
+    for batch in read_batches(path):
+        for row in batch.to_pylist():
+            number = len(out) + 1
+            if number > MAX_POPULATION_CASES:
+                raise LawtraceError(f"{path}: more than {MAX_POPULATION_CASES} rows; compare outcomes of a sample, "
+                                    "or cost the whole population with `lawtrace simulate --baseline`")
+            facts = {k: _cell(v) for k, v in row.items() if k not in (DATE_COLUMN, ID_COLUMN) and _cell(v) is not None}
+            data: dict[str, object] = {"facts": facts}
+            if row.get(DATE_COLUMN) not in (None, ""):
+                data["date"] = str(row[DATE_COLUMN])
+            case_id = str(row[ID_COLUMN]) if row.get(ID_COLUMN) not in (None, "") else f"row {number}"
+            out.append((case_id, Case(source, data)))
+    return out
+
+
+def _cell(value: object) -> object:
+    """A population cell as a case file would hold it: empty is absent, text is read as YAML (true, 7, [..])."""
+    if value is None or value == "":
+        return None
+    if isinstance(value, str):
+        try:
+            parsed = yaml.safe_load(value)
+        except yaml.YAMLError:
+            return value
+        return value if isinstance(parsed, dict) else parsed
+    return value
+
+
 def load_cases(path: str) -> list[tuple[str, Case]]:
     """A JSON or YAML list of cases, each as in a case file."""
     try:
@@ -96,8 +132,7 @@ def load_cases(path: str) -> list[tuple[str, Case]]:
     except FileNotFoundError:
         raise LawtraceError(f"{path}: no such cases file") from None
     if path.endswith((".csv", ".parquet")):
-        raise LawtraceError(f"{path}: populations in CSV or Parquet are read by `lawtrace simulate`; "
-                            "for `diff --cases` give a JSON or YAML list of cases")
+        return _population_cases(Path(path), source)
     try:
         data = yaml.safe_load(source.text)
     except yaml.YAMLError as e:

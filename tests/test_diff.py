@@ -194,3 +194,18 @@ def test_national_vs_jiangsu_outcome_points_at_js_27(tmp_path: Path):
     assert "labor_relation_end_date" not in causes  # a fact given in the case is no cause
     table = next(b for k, b in causes.items() if k.startswith("medical_subsidy_benchmark"))
     assert table["new"] == {"9": "50000.00"}  # only the entry looked up
+
+
+def test_outcome_diff_reads_a_csv_population(tmp_path: Path):
+    pop = tmp_path / "pop.csv"
+    pop.write_text("id,date,work_injury_recognized,employer_insured,disability_grade,monthly_wage,regional_avg_monthly_wage\n"
+                   "r1,2020-06-15,true,true,7,6000,8000\n"
+                   "r2,2020-06-15,false,,,,\n", encoding="utf-8")
+    out = CliRunner().invoke(main, ["diff", "national@2010-06-01", "national@2012-06-01", "--cases", str(pop),
+                                    "--format", "json"])
+    assert out.exit_code == 0, out.output
+    data = json.loads(out.output)
+    r1 = next(o for o in data["outcomes"] if o["case"] == "r1" and o["item"] == "one_time_disability_subsidy")
+    assert (r1["old"]["amount"], r1["new"]["amount"]) == ("72000.00", "78000.00")  # 6000 × 12 → 6000 × 13
+    assert not [o for o in data["outcomes"] if o["case"] == "r2"]  # not recognized: nothing under either text
+    assert data["summary"]["cases"] == 2
