@@ -111,11 +111,10 @@ def test_a_bad_fact_is_refused_naming_the_field_with_the_engines_message(client)
 
 
 def test_a_bad_entry_of_a_list_is_named_down_to_its_field(client):
-    list_fact = next(f for f in api.load_program().facts() if str(f.type).startswith("list"))
-    sub = list_fact.type.fields[0].name  # type: ignore[attr-defined]
-    case = {"facts": {list_fact.id: [{sub: "not-a-member-of-anything"}]}}
+    fact, sub, _ = _list_fact()
+    case = {"facts": {fact: [{sub: "not-a-member-of-anything"}]}}
     errors = errors_of(post(client, "/v1/evaluate", case), 422)
-    assert [e["field"] for e in errors] == [f"facts.{list_fact.id}[0].{sub}"]
+    assert [e["field"] for e in errors] == [f"facts.{fact}[0].{sub}"]
 
 
 @pytest.mark.parametrize(("body", "status", "field", "words"), [
@@ -382,9 +381,12 @@ def test_the_web_code_names_no_fact_and_no_item_of_the_law():
 
 
 def _list_fact():
-    node = next(f for f in api.load_program().facts() if str(f.type).startswith("list"))
-    enum_field = next(f for f in node.type.fields if hasattr(f.type, "values"))  # type: ignore[attr-defined]
-    return node.id, enum_field.name, enum_field.type.values[0]  # type: ignore[attr-defined]
+    """A list fact with a field that takes members: its name, that field, and a member."""
+    for node in api.load_program().facts():
+        for f in getattr(node.type, "fields", ()):
+            if hasattr(f.type, "values"):
+                return node.id, f.name, f.type.values[0]
+    raise AssertionError("the regime declares no list fact with an enum field")
 
 
 def test_list_entries_from_the_form_rows(client):
