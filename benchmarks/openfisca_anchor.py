@@ -77,7 +77,34 @@ class LawtraceEngine:
         ev = self.single.evaluate(facts, period_date(period))
         values = [ev.get(name) for name in OUTPUTS]
         fund, employer = (np.array([float(v.value)]) for v in values)
-        return fund, employer, {"schema": TRACE_SCHEMA, "nodes": ev.trace}
+        return fund, employer, Trace(self.program, ev)
+
+
+class Trace:
+    """The trace of one evaluation; the harness's "+serialize" row calls the two methods OpenFisca's tracer has."""
+
+    def __init__(self, program: ir.Program, evaluation: object):
+        self.program = program
+        self.nodes = evaluation.trace  # type: ignore[attr-defined]
+        self.computation_log = self
+
+    def get_serialized_flat_trace(self) -> dict[str, object]:
+        """Every node as JSON data: value, whether known, citations, inputs, rule and version (as result JSON's trace)."""
+        from engine.values import to_json
+
+        out: dict[str, object] = {"schema": TRACE_SCHEMA}
+        for t in self.nodes.values():
+            node = self.program.nodes.get(t.id.split("@")[0])
+            out[t.id] = {"value": to_json(t.value.value, node.type) if node is not None else None,
+                         "known": t.value.known, "citations": [c.as_json() for c in t.citations],
+                         "inputs": list(t.inputs), "rule": t.rule_span,
+                         "from": t.rule_from.isoformat() if t.rule_from else None}
+        return out
+
+    def lines(self) -> list[str]:
+        """The trace as indented text, one line per node."""
+        return [f"{t.id} = {t.value.value!r}  [{'; '.join(c.en() for c in t.citations)}]  <- {', '.join(t.inputs)}"
+                for t in self.nodes.values()]
 
 
 def _fact(x: np.generic, t: object) -> object:
