@@ -254,6 +254,9 @@ class Part:
     span: Span
 
 
+CASE_KINDS = ("worker", "employer")  # the kinds of case (`kind:` in a case file); worker is the default
+
+
 @dataclass(frozen=True)
 class Benefit:
     name: str
@@ -262,6 +265,37 @@ class Benefit:
     cites: tuple[Citation, ...]
     clauses: tuple[Clause, ...]
     parts: tuple[Part, ...]
+    span: Span
+    kind: str = "worker"  # the kind of case that lists the item
+    set_by: Labels | None = None  # a range item (`amount_min`, `amount_max`): who fixes the figure within it
+    set_by_cites: tuple[Citation, ...] = ()
+
+
+@dataclass(frozen=True)
+class Deadline:
+    """`deadline NAME "..." ...`: a time limit, with its due date, the act that meets it, and the consequence of missing it.
+
+    `clauses` are `applies`, `due`, `latest`, `done`, `outstanding` and `party` (each a Clause).
+    """
+
+    name: str
+    labels: Labels
+    cites: tuple[Citation, ...]
+    clauses: tuple[Clause, ...]
+    consequence: Labels | None
+    consequence_cites: tuple[Citation, ...]
+    span: Span
+    kind: str = "worker"
+
+
+@dataclass(frozen=True)
+class Require:
+    """`require COND about FACT "..."`: a case whose facts make COND false is refused, at FACT, with the message."""
+
+    expr: Expr
+    fact: str
+    cites: tuple[Citation, ...]
+    message: Labels
     span: Span
 
 
@@ -303,7 +337,7 @@ class AddPart:
 
 
 Patch = Fill | Override | AddPart
-Decl = Fact | Parameter | Value | Presume | Benefit | Fill | Override | AddPart
+Decl = Fact | Parameter | Value | Presume | Benefit | Deadline | Require | Fill | Override | AddPart
 
 
 @dataclass(frozen=True)

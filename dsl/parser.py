@@ -400,7 +400,52 @@ class _Builder(Transformer):
         cites, _, _ = _opts(c[3:])
         clauses = tuple(x for x in c[3:] if isinstance(x, ast.Clause))
         parts = tuple(x for x in c[3:] if isinstance(x, ast.Part))
-        return ast.Benefit(name, labels, period, cites, clauses, parts, self._s(meta))
+        kind = next((x.kind for x in c[3:] if isinstance(x, _Kind)), "worker")
+        set_by = [x for x in c[3:] if isinstance(x, _SetBy)]
+        if len(set_by) > 1:
+            raise SourceError(f"benefit {name} says twice who sets the figure", self._s(meta))
+        return ast.Benefit(name, labels, period, cites, clauses, parts, self._s(meta), kind,
+                           set_by[0].labels if set_by else None, set_by[0].cites if set_by else ())
+
+    def case_kind(self, meta, c):
+        kind = str(c[0])
+        if kind not in ast.CASE_KINDS:
+            hint = did_you_mean(kind, ast.CASE_KINDS) or "kinds of case: " + ", ".join(ast.CASE_KINDS)
+            raise SourceError(f"unknown kind of case '{kind}'", self._s(meta), hint=hint)
+        return _Kind(kind)
+
+    def set_by_clause(self, meta, c):
+        cites, _, _ = _opts(c[1:])
+        return _SetBy(c[0], cites)
+
+    def deadline(self, meta, c):
+        name, labels = str(c[0]), c[1]
+        rest = c[2:]
+        cites, _, _ = _opts(rest)
+        kind = next((x.kind for x in rest if isinstance(x, _Kind)), "worker")
+        clauses = tuple(x for x in rest if isinstance(x, ast.Clause))
+        consequences = [x for x in rest if isinstance(x, _Consequence)]
+        if len(consequences) > 1:
+            raise SourceError(f"deadline {name} states its consequence twice", self._s(meta))
+        consequence = consequences[0] if consequences else None
+        return ast.Deadline(name, labels, cites, clauses, consequence.labels if consequence else None,
+                            consequence.cites if consequence else (), self._s(meta), kind)
+
+    def applies_clause(self, meta, c):
+        cites, note, _ = _opts(c[1:])
+        return ast.Clause("applies", c[0], cites, note, self._s(meta))
+
+    def deadline_field(self, meta, c):
+        cites, note, _ = _opts(c[2:])
+        return ast.Clause(str(c[0]), c[1], cites, note, self._s(meta))
+
+    def consequence_clause(self, meta, c):
+        cites, _, _ = _opts(c[1:])
+        return _Consequence(c[0], cites)
+
+    def require(self, meta, c):
+        cites, _, _ = _opts(c[2:])
+        return ast.Require(c[0], str(c[1]), cites, c[-1], self._s(meta))
 
     def payable_clause(self, meta, c):
         cites, note, _ = _opts(c[1:])
@@ -566,6 +611,23 @@ class _Builder(Transformer):
 class _En:
     def __init__(self, text: str):
         self.text = text
+
+
+class _Kind:
+    def __init__(self, kind: str):
+        self.kind = kind
+
+
+class _SetBy:
+    def __init__(self, labels: ast.Labels, cites: tuple[ast.Citation, ...]):
+        self.labels = labels
+        self.cites = cites
+
+
+class _Consequence:
+    def __init__(self, labels: ast.Labels, cites: tuple[ast.Citation, ...]):
+        self.labels = labels
+        self.cites = cites
 
 
 class _Under:

@@ -2,7 +2,10 @@
 
 Guarantees: a fact the statutes do not declare, or a value of the wrong type
 or out of range, is an error naming the field (and its line where the file
-has one); a fact given as null is absent, i.e. unknown.
+has one); a fact given as null is absent, i.e. unknown. A case is of a kind
+(`kind: worker`, the default, or `employer`), and may give the date its answer
+is for (`as_of`, the evaluation date of deadlines and late fees). Facts that
+break a statute's `require` are refused at the fact, with the statute's message.
 """
 
 from __future__ import annotations
@@ -17,11 +20,12 @@ from pathlib import Path
 import yaml
 
 from dsl import types as T
+from dsl.ast import CASE_KINDS
 from dsl.errors import LawtraceError, SourceError, did_you_mean, raise_collected
 from dsl.source import SourceFile, Span
 from engine import ir
 
-TOP_LEVEL = ("id", "name", "notes", "regime", "date", "facts", "kind")
+TOP_LEVEL = ("id", "name", "notes", "regime", "date", "facts", "kind", "as_of")
 
 
 @dataclass(frozen=True)
@@ -112,6 +116,45 @@ def case_date(case: Case, override: str | None) -> date | None:
             raise LawtraceError(f"--date {override}: expected a date written YYYY-MM-DD")
         raise case.error("date", f"expected a date written YYYY-MM-DD, found {raw!r}")
     return parsed
+
+
+def case_kind(case: Case) -> str:
+    """The kind of case: `worker` (the default: a worker's benefits) or `employer` (what an employer owes)."""
+    raw = case.data.get("kind")
+    if raw is None:
+        return "worker"
+    if raw not in CASE_KINDS:
+        hint = did_you_mean(str(raw), CASE_KINDS)
+        raise case.error("kind", f"expected one of {', '.join(CASE_KINDS)}, found {raw!r}", hint)
+    return str(raw)
+
+
+def case_as_of(case: Case, override: str | None = None) -> date | None:
+    """The evaluation date: the day the answer is given for (deadlines passed, late fees run to it); None: unknown."""
+    raw = override if override is not None else case.data.get("as_of")
+    if raw is None:
+        return None
+    parsed = _as_date(raw)
+    if parsed is None:
+        if override is not None:
+            raise LawtraceError(f"--as-of {override}: expected a date written YYYY-MM-DD")
+        raise case.error("as_of", f"expected a date written YYYY-MM-DD, found {raw!r}")
+    return parsed
+
+
+def check_requirements(evaluator: object, case: Case, facts: dict[str, object], on: date | None,
+                       as_of: date | None = None) -> None:
+    """Refuse facts that break a statute's `require` (false, not merely unknown), at the fact, with its message."""
+    program = evaluator.program  # type: ignore[attr-defined]
+    if not program.requirements:
+        return
+    ev = evaluator.evaluate(facts, on, as_of)  # type: ignore[attr-defined]
+    errors = []
+    for r in program.requirements:
+        if r.fact in facts and ev.get(r.node).value is False:
+            basis = "; ".join(c.en() for c in r.cites)
+            errors.append(case.error(f"facts.{r.fact}", f"{r.message.en} ({basis})", r.message.zh or None))
+    raise_collected(errors)
 
 
 def check_top_level(case: Case) -> None:

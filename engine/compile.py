@@ -22,15 +22,15 @@ from dsl import ast
 from dsl import types as T
 from dsl.errors import LawtraceError, SourceError, did_you_mean, raise_collected
 from dsl.source import Span
-from engine import ir, layering
+from engine import deadlines, ir, layering
 from engine.catalog import Catalog
 from engine.citations import Citation
 from engine.diagnostics import Diagnostic
 from engine.graph import build_graph
 from engine.layering import compose
-from engine.typecheck import FUNCTIONS, Checker
+from engine.typecheck import BUILTIN_NAMES, FUNCTIONS, Checker
 
-RESERVED = set(T.PARTIES) | set(FUNCTIONS) | {"date", "case_date"}
+RESERVED = set(T.PARTIES) | set(FUNCTIONS) | set(BUILTIN_NAMES) | {"date"}
 
 
 @dataclass
@@ -61,7 +61,8 @@ def compile_modules(catalog: Catalog, name: str, labels: ir.Labels, modules: lis
     graph = build_graph(c.nodes, c.benefits, c.edges, catalog.sources)
     infos = tuple(c.instrument_info(m) for m in modules if m.instrument is not None)
     return ir.Program(name, labels, infos, c.nodes, tuple(c.benefits), c.articles, graph, tuple(c.warnings),
-                      changes=c.changes, conflicts=c.conflicts)
+                      changes=c.changes, conflicts=c.conflicts, deadlines=tuple(c.deadlines),
+                      requirements=tuple(c.requirements))
 
 
 def _here(o: layering.Origin) -> tuple[Citation, ...]:
@@ -95,6 +96,8 @@ class _Compiler:
         self.warnings: list[Diagnostic] = []
         self.nodes: dict[str, ir.Node] = {}
         self.benefits: list[ir.Benefit] = []
+        self.deadlines: list[ir.Deadline] = []
+        self.requirements: list[ir.Requirement] = []
         self.articles: dict[tuple[str, str | None, int], ir.ArticleText] = {}
         self.edges: list[tuple[str, str, Span]] = []
         self.pending: list[_Pending] = []
@@ -238,6 +241,9 @@ class _Compiler:
         if isinstance(d, ast.Presume):
             self.presumptions.append((d, self._cites(d.cites, inst, version, here)))
             return
+        if isinstance(d, ast.Require):
+            self._require(d, inst, version, here)
+            return
         if not self._define(d.name, d.span):
             return
         cites = self._cites(d.cites, inst, version, here)
@@ -264,6 +270,8 @@ class _Compiler:
                 self._pend_version(d.name, i, v.expr, d.type, v.cites or d.cites)
         elif isinstance(d, ast.Benefit):
             self._benefit(d, inst, version, labels, cites, placed)
+        elif isinstance(d, ast.Deadline):
+            self._deadline(d, inst, version, labels, cites)
 
     def _parameter(self, d: ast.Parameter, inst: ast.Instrument, version: str, labels: ir.Labels,
                    cites: tuple[Citation, ...]) -> ir.ParamNode:
@@ -320,7 +328,7 @@ class _Compiler:
             return
         fields: dict[str, str] = {}
         types = {"payable": T.BOOL, "amount": T.MONEY, "payer": T.PARTY,
-                 "advance_payer": T.PARTY, "recover_from": T.PARTY}
+                 "advance_payer": T.PARTY, "recover_from": T.PARTY, "amount_min": T.MONEY, "amount_max": T.MONEY}
         for clause in d.clauses:
             node_id = f"{d.name}.{clause.field}"
             if clause.field in fields:
@@ -338,7 +346,13 @@ class _Compiler:
                                                clause.note, clause.span, c_inst.code,
                                                versions=(ir.ValueVersion(None, clause.expr, c, clause.note, clause.span),))  # type: ignore[arg-type]
             self._pend_version(node_id, 0, clause.expr, types[clause.field], own)
-        if "amount" not in fields:
+        ranged = [f for f in ir.RANGE_FIELDS if f in fields]
+        if ranged and ("amount" in fields or len(ranged) != 2 or d.set_by is None or d.parts):
+            self._err(f"benefit {d.name}: an item the law gives only as a range has `amount_min = ...`, "
+                      "`amount_max = ...` and `set_by \"...\"` (who fixes the figure), and no `amount` or parts", d.span)
+        elif d.set_by is not None and not ranged:
+            self._err(f"benefit {d.name}: `set_by` goes with `amount_min` and `amount_max`", d.span)
+        if "amount" not in fields and not ranged:
             self._err(f"benefit {d.name} needs an `amount = ...` clause", d.span)
         if "payer" not in fields:
             self._err(f"benefit {d.name} needs a `payer = ...` clause", d.span)
@@ -357,7 +371,46 @@ class _Compiler:
                                                    versions=(ir.ValueVersion(None, expr, c, p.note, p.span),))  # type: ignore[arg-type]
                 self._pend_version(node_id, 0, expr, t, p.cites)
             parts.append(ir.PartDef(p.name, amount_id, payer_id, c))
-        self.benefits.append(ir.Benefit(d.name, labels, d.period, cites, fields, tuple(parts), d.span, inst.code))
+        set_by = ir.Labels(d.set_by.zh or "", d.set_by.en or d.set_by.zh or "") if d.set_by is not None else None
+        self.benefits.append(ir.Benefit(d.name, labels, d.period, cites, fields, tuple(parts), d.span, inst.code,
+                                        d.kind, set_by, self._cites(d.set_by_cites, inst, version, cites)))
+
+    def _deadline(self, d: ast.Deadline, inst: ast.Instrument, version: str, labels: ir.Labels,
+                  cites: tuple[Citation, ...]) -> None:
+        problems = deadlines.check_clauses(d)
+        for message, span in problems:
+            self._err(message, span)
+        if problems:
+            return
+        types = {"applies": T.BOOL, "due": T.DATE, "latest": T.DATE, "done": T.DATE, "outstanding": T.BOOL,
+                 "party": T.PARTY, "passed": T.BOOL, "missed": T.BOOL}
+        # `applies` cites only what it says itself: where a limit does not run, its article is not passed through
+        formulas = [(c.field, c.expr, self._cites(c.cites, inst, version, () if c.field == "applies" else cites),
+                     c.cites or (() if c.field == "applies" else d.cites), c.note, c.span) for c in d.clauses]
+        formulas += [(name, expr, cites, d.cites, None, d.span) for name, expr in deadlines.derived(d).items()]
+        fields: dict[str, str] = {}
+        for name, expr, c, own, note, span in formulas:
+            node_id = f"{d.name}.{name}"
+            fields[name] = node_id
+            field_labels = ir.Labels(labels.zh, f"{labels.en}: {name}")
+            self.nodes[node_id] = ir.ValueNode(node_id, "item_field", types[name], field_labels, c, note, span,
+                                               inst.code, versions=(ir.ValueVersion(None, expr, c, note, span),))  # type: ignore[arg-type]
+            self._pend_version(node_id, 0, expr, types[name], own)
+        consequence = ir.Labels(d.consequence.zh or "", d.consequence.en or d.consequence.zh or "") \
+            if d.consequence is not None else None
+        self.deadlines.append(ir.Deadline(d.name, labels, cites, fields, consequence,
+                                          self._cites(d.consequence_cites, inst, version, cites), d.span, inst.code,
+                                          d.kind))
+
+    def _require(self, d: ast.Require, inst: ast.Instrument, version: str, here: tuple[Citation, ...]) -> None:
+        cites = self._cites(d.cites, inst, version, here)
+        node_id = f"{d.fact}~require{len(self.requirements) + 1}"
+        message = ir.Labels(d.message.zh or "", d.message.en or d.message.zh or "")
+        labels = ir.Labels(message.zh, message.en)
+        self.nodes[node_id] = ir.ValueNode(node_id, "value", T.BOOL, labels, cites, None, d.span, inst.code,
+                                           versions=(ir.ValueVersion(None, d.expr, cites, None, d.span),))  # type: ignore[arg-type]
+        self._pend_version(node_id, 0, d.expr, T.BOOL, d.cites)
+        self.requirements.append(ir.Requirement(d.fact, node_id, cites, message, d.span))
 
     def _attach_presumption(self, p: ast.Presume, cites: tuple[Citation, ...]) -> None:
         fact = self.nodes.get(p.fact)
@@ -392,3 +445,8 @@ class _Compiler:
             if typed is not None:
                 p.put(typed)
         self.errors.extend(checker.errors)
+        for r in self.requirements:
+            if not isinstance(self.nodes.get(r.fact), ir.FactNode):
+                facts = [n for n, x in self.nodes.items() if isinstance(x, ir.FactNode)]
+                self._err(f"a requirement is about a fact of the case; '{r.fact}' is not one", r.span,
+                          did_you_mean(r.fact, facts))

@@ -11,7 +11,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass, field
-from datetime import date
+from datetime import date, timedelta
 from decimal import ROUND_HALF_UP, Decimal, InvalidOperation
 
 from dsl import types as T
@@ -19,6 +19,7 @@ from engine import ir
 from engine.citations import Citation
 from engine.conflicts import check_conflicts
 from engine.dates import add_years_decimal, months_between, years_between
+from engine.workdays import MissingYear, calendar
 from engine.diagnostics import Diagnostic
 from engine.trace_terms import structured as _structured
 from engine.values import NOTHING, UNKNOWN, V, to_fen, unknown
@@ -75,8 +76,8 @@ class Evaluator:
             elif isinstance(node, ir.FactNode) and node.presumption is not None:
                 self._compile(node.presumption.expr)
 
-    def evaluate(self, facts: dict[str, object], on: date | None) -> Evaluation:
-        return Evaluation(self, facts, on)
+    def evaluate(self, facts: dict[str, object], on: date | None, as_of: date | None = None) -> Evaluation:
+        return Evaluation(self, facts, on, as_of)
 
     def _compile(self, e: ir.Expr) -> Fn:
         fn = self.compiled.get(id(e))
@@ -96,11 +97,12 @@ class Evaluator:
 class Evaluation:
     """The lazy evaluation of one case; `get(node)` evaluates a node once and records it in the trace."""
 
-    def __init__(self, evaluator: Evaluator, facts: dict[str, object], on: date | None):
+    def __init__(self, evaluator: Evaluator, facts: dict[str, object], on: date | None, as_of: date | None = None):
         self.evaluator = evaluator
         self.program = evaluator.program
         self.facts = facts
         self.date = on
+        self.evaluated_on = as_of  # the date the answer is given for (`evaluation_date`): deadlines, late fees
         self.cache: dict[str, V] = {}
         self.trace: dict[str, TraceNode] = {}
         self.assumed: dict[str, Assumption] = {}
@@ -228,6 +230,15 @@ class Evaluation:
 
     def error(self, message: str, span: object) -> None:
         d = Diagnostic("error", f"{message} ({span})")
+        if d not in self.diagnostics:
+            self.diagnostics.append(d)
+
+    def warn(self, message: str) -> None:
+        """A warning on the node being evaluated, cited to it (not while both branches of an `if` are tried)."""
+        if self.speculative:
+            return
+        node = self.program.nodes.get(self._frames[-1].id) if self._frames else None
+        d = Diagnostic("warning", message, node.cites if node is not None else ())
         if d not in self.diagnostics:
             self.diagnostics.append(d)
 
@@ -414,7 +425,11 @@ _FUNCTIONS: dict[str, Callable[..., object]] = {
     "years_between": lambda a, b: Decimal(years_between(a, b)),
     "months_between": lambda a, b: Decimal(months_between(a, b)),
     "add_years": add_years_decimal,
+    "add_days": lambda d, n: d + timedelta(int(n)),
     "round_yuan": lambda x: x.quantize(Decimal(1), rounding=ROUND_HALF_UP),
+    "add_working_days": lambda d, n: calendar().add_working_days(d, int(n)),
+    "is_working_day": lambda d: calendar().is_working_day(d),
+    "first_working_day": lambda d: calendar().first_working_day(d),
 }
 
 
@@ -422,16 +437,30 @@ def _case_date(s: Evaluation, env: Env) -> V:
     return V(s.date) if s.date is not None else V(UNKNOWN, frozenset(("date",)))
 
 
+def _evaluation_date(s: Evaluation, env: Env) -> V:
+    return V(s.evaluated_on) if s.evaluated_on is not None else V(UNKNOWN, frozenset(("as_of",)))
+
+
 def _call(ev: Evaluator, e: ir.Call) -> Fn:
     if e.func == "case_date":
         return _case_date
+    if e.func == "evaluation_date":
+        return _evaluation_date
     args = [ev._operand(a) for a in e.args]
     f = _FUNCTIONS[e.func]
+    span = e.span
 
     def call(s: Evaluation, env: Env) -> V:
         values = [a(s, env) for a in args]
         if all(v.known for v in values):
-            return V(f(*(v.value for v in values)))
+            try:
+                return V(f(*(v.value for v in values)))
+            except MissingYear as missing:  # the calendar of a year is not shipped: said, never guessed
+                s.warn(missing.message())
+                return V(UNKNOWN)
+            except ValueError as bad:  # e.g. a negative count of working days
+                s.error(str(bad), span)
+                return V(UNKNOWN)
         return unknown(*(v.missing for v in values))
     return call
 

@@ -192,6 +192,7 @@ class PartDef:
 
 
 ITEM_FIELDS = ("payable", "amount", "payer", "advance_payer", "recover_from")
+RANGE_FIELDS = ("amount_min", "amount_max")  # an item whose amount the law gives only as a range
 
 
 @dataclass(frozen=True)
@@ -204,6 +205,48 @@ class Benefit:
     parts: tuple[PartDef, ...]
     span: Span
     instrument: str
+    kind: str = "worker"  # the kind of case that lists the item: worker | employer
+    set_by: Labels | None = None  # a range item: who fixes the figure within the range
+    set_by_cites: tuple[Citation, ...] = ()
+
+    @property
+    def is_range(self) -> bool:
+        return "amount_min" in self.fields
+
+
+# The fields of a deadline given in the statutes, and the two the compiler derives from them.
+DEADLINE_FIELDS = ("applies", "due", "latest", "done", "outstanding", "party")
+DEADLINE_DERIVED = ("passed", "missed")
+
+
+@dataclass(frozen=True)
+class Deadline:
+    """A time limit: `fields` maps applies, due, latest, done, outstanding, party, passed and missed to node ids.
+
+    `passed`: the evaluation date is after the last day; `missed`: the act was not done in time (as of the
+    evaluation date). Both are derived by the compiler from the others (see `engine.deadlines`).
+    """
+
+    id: str
+    labels: Labels
+    cites: tuple[Citation, ...]
+    fields: dict[str, str]
+    consequence: Labels | None
+    consequence_cites: tuple[Citation, ...]
+    span: Span
+    instrument: str
+    kind: str = "worker"
+
+
+@dataclass(frozen=True)
+class Requirement:
+    """A condition the facts of a case must meet; a case that breaks it is refused at `fact` with `message`."""
+
+    fact: str
+    node: str  # the node holding the condition
+    cites: tuple[Citation, ...]
+    message: Labels
+    span: Span
 
 
 @dataclass(frozen=True)
@@ -297,9 +340,18 @@ class Program:
     warnings: tuple[object, ...] = ()
     changes: tuple[LayerChange, ...] = ()  # every fill, override and added part, in the order applied
     conflicts: dict[str, tuple[Conflict, ...]] = field(default_factory=dict)  # node id → refused lower rules
+    deadlines: tuple[Deadline, ...] = ()
+    requirements: tuple[Requirement, ...] = ()
 
     def instrument(self, code: str) -> InstrumentInfo | None:
         return next((i for i in self.instruments if i.code == code), None)
 
     def facts(self) -> list[FactNode]:
         return [n for n in self.nodes.values() if isinstance(n, FactNode)]
+
+    def benefits_of(self, kind: str) -> tuple[Benefit, ...]:
+        """The items a case of this kind lists (worker cases: the benefits; employer cases: what the employer owes)."""
+        return tuple(b for b in self.benefits if b.kind == kind)
+
+    def deadlines_of(self, kind: str) -> tuple[Deadline, ...]:
+        return tuple(d for d in self.deadlines if d.kind == kind)

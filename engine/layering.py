@@ -65,7 +65,7 @@ class Origin:
 class Placed:
     """A declaration that holds in the composed regime, with the origin of the rule (and of each benefit field or part set later)."""
 
-    decl: ast.Fact | ast.Parameter | ast.Value | ast.Benefit | ast.Presume
+    decl: ast.Fact | ast.Parameter | ast.Value | ast.Benefit | ast.Deadline | ast.Presume | ast.Require
     origin: Origin
     clause_origins: tuple[tuple[str, Origin], ...] = ()
     part_origins: tuple[tuple[str, Origin], ...] = ()
@@ -174,7 +174,7 @@ class _Composer:
                 _forbid_overridden(d, self._err)
             if isinstance(d, (ast.Fill, ast.Override, ast.AddPart)):
                 self.patches.append((origin, d))
-            elif isinstance(d, ast.Presume):
+            elif isinstance(d, (ast.Presume, ast.Require)):
                 self.presumptions.append(Placed(d, origin))
             else:
                 self._define(d, origin)
@@ -211,7 +211,7 @@ class _Composer:
 
     # ------------------------------------------------------------ definitions
 
-    def _define(self, d: ast.Fact | ast.Parameter | ast.Value | ast.Benefit, origin: Origin) -> None:
+    def _define(self, d: ast.Fact | ast.Parameter | ast.Value | ast.Benefit | ast.Deadline, origin: Origin) -> None:
         first = self.placed.get(d.name)
         if first is not None:
             self._err(f"'{d.name}' is defined twice with no override between them", d.span,
@@ -250,6 +250,10 @@ class _Composer:
                           did_you_mean(field, ITEM_FIELDS))
                 return None
             return placed, field
+        if isinstance(placed.decl, ast.Deadline):
+            self._err(f"'{name}' is a deadline: a lower instrument changes it through the values it reads "
+                      "(override those)", span)
+            return None
         if isinstance(placed.decl, ast.Benefit):
             self._err(f"'{name}' is a benefit item: override one of its fields ({', '.join(ITEM_FIELDS)})", span,
                       hint=f"e.g. `overrides {name}.advance_payer because \"...\" = ...`")
@@ -627,8 +631,10 @@ def _mention_span(e: object, name: str) -> Span | None:
 def _decl_exprs(d: ast.Decl) -> list[ast.Expr]:
     if isinstance(d, (ast.Value, ast.Fill, ast.Override)):
         return [v.expr for v in d.versions if isinstance(v, ast.ValueVersion)]
-    if isinstance(d, ast.Presume):
+    if isinstance(d, (ast.Presume, ast.Require)):
         return [d.expr]
+    if isinstance(d, ast.Deadline):
+        return [c.expr for c in d.clauses]
     if isinstance(d, ast.Benefit):
         return [c.expr for c in d.clauses] + [x for p in d.parts for x in (p.amount, p.payer)]
     if isinstance(d, ast.AddPart):

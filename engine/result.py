@@ -1,4 +1,8 @@
-"""A case evaluated item by item into the result of CONTRACT.md: payable, amount, payers, basis, missing, trace."""
+"""A case evaluated item by item into the result of CONTRACT.md: payable, amount, payers, basis, missing, trace.
+
+A case lists the items of its kind (`worker`, the default, or `employer`) and the deadlines that run in it;
+an item the law gives only as a range has `amount: null` and `amount_range` with who sets the figure.
+"""
 
 from __future__ import annotations
 
@@ -36,6 +40,20 @@ class ItemResult:
     basis: tuple[Citation, ...]
     missing: tuple[str, ...]
     undetermined: tuple[str, ...]
+    amount_min: V | None = None  # a range item: the lowest and highest figure the law allows
+    amount_max: V | None = None
+
+
+@dataclass(frozen=True)
+class DeadlineResult:
+    deadline: ir.Deadline
+    values: dict[str, V]  # field name → value (applies, due, latest, done, outstanding, party, passed, missed)
+    basis: tuple[Citation, ...]
+    consequence_basis: tuple[Citation, ...]
+    missing: tuple[str, ...]
+    undetermined: tuple[str, ...]
+    assumed: tuple[str, ...] = ()  # the presumptions this deadline rests on (facts)
+    diagnostics: tuple[object, ...] = ()  # warnings that arose in deciding it
 
 
 @dataclass(frozen=True)
@@ -44,6 +62,10 @@ class Result:
     date: date | None
     items: tuple[ItemResult, ...]
     evaluation: Evaluation
+    kind: str = "worker"
+    deadlines: tuple[DeadlineResult, ...] = ()
+    item_assumed: tuple[str, ...] | None = None  # the presumptions the items rest on (None: all of them)
+    item_diagnostics: int | None = None  # how many of the evaluation's diagnostics arose for the items
 
     def item(self, item_id: str) -> ItemResult:
         return next(i for i in self.items if i.benefit.id == item_id)
@@ -56,10 +78,15 @@ class Result:
 NONE_PARTY = V(None)
 
 
-def evaluate(evaluator: Evaluator, facts: dict[str, object], on: date | None) -> Result:
-    ev = evaluator.evaluate(facts, on)
-    items = tuple(_item(ev, b) for b in evaluator.program.benefits)
-    return Result(evaluator.program, on, items, ev)
+def evaluate(evaluator: Evaluator, facts: dict[str, object], on: date | None, kind: str = "worker",
+             as_of: date | None = None) -> Result:
+    """The items (and deadlines) of a case of `kind`, on the case date `on`, as of the evaluation date `as_of`."""
+    ev = evaluator.evaluate(facts, on) if as_of is None else evaluator.evaluate(facts, on, as_of)
+    program = evaluator.program
+    items = tuple(_item(ev, b) for b in program.benefits_of(kind))
+    item_assumed, item_diagnostics = tuple(ev.assumed), len(ev.diagnostics)
+    deadlines = tuple(_deadline(ev, d) for d in program.deadlines_of(kind))  # their presumptions stay with them
+    return Result(program, on, items, ev, kind, deadlines, item_assumed, item_diagnostics)
 
 
 def _party(v: V) -> V:
@@ -72,6 +99,8 @@ def _item(ev: Evaluation, b: ir.Benefit) -> ItemResult:
     if payable.value is False:
         return ItemResult(b, payable, NONE_PARTY, NONE_PARTY, NONE_PARTY, NONE_PARTY, (),
                           _basis(ev, [f["payable"]] if "payable" in f else []), (), ())
+    if b.is_range:
+        return _range_item(ev, b, payable)
     amount = ev.get(f["amount"])
     payer = _party(ev.get(f["payer"]))
     advance = _party(ev.get(f["advance_payer"])) if "advance_payer" in f else NONE_PARTY
@@ -85,6 +114,62 @@ def _item(ev: Evaluation, b: ir.Benefit) -> ItemResult:
     basis = _basis(ev, [f[k] for k in ("payable", "amount", "payer", "advance_payer", "recover_from") if k in f]
                    + [x for p in b.parts for x in (p.amount, p.payer)])
     return ItemResult(b, payable, amount, payer, advance, recover, tuple(parts), basis, tuple(missing), undetermined)
+
+
+def _range_item(ev: Evaluation, b: ir.Benefit, payable: V) -> ItemResult:
+    """An item the law gives only as a range: no amount (the authority named by `set_by` fixes it), its bounds."""
+    f = b.fields
+    low, high = ev.get(f["amount_min"]), ev.get(f["amount_max"])
+    payer = _party(ev.get(f["payer"]))
+    advance = _party(ev.get(f["advance_payer"])) if "advance_payer" in f else NONE_PARTY
+    recover = _party(ev.get(f["recover_from"])) if "recover_from" in f else NONE_PARTY
+    fields = {"payable": payable, "amount_min": low, "amount_max": high, "payer": payer, "advance_payer": advance,
+              "recover_from": recover}
+    undetermined = tuple(name for name, v in fields.items() if not v.known)
+    missing = sorted(set().union(*(v.missing for v in fields.values() if not v.known)))
+    basis = _basis(ev, [f[k] for k in ("payable", "amount_min", "amount_max", "payer", "advance_payer", "recover_from")
+                        if k in f])
+    basis += tuple(c for c in b.set_by_cites if c not in basis)
+    return ItemResult(b, payable, V(UNKNOWN), payer, advance, recover, (), basis, tuple(missing), undetermined,
+                      low, high)
+
+
+def _deadline(ev: Evaluation, d: ir.Deadline) -> DeadlineResult:
+    before = len(ev.diagnostics)
+    applies = ev.get(d.fields["applies"]) if "applies" in d.fields else V(True)
+    if applies.value is False:  # a limit that does not run in the case: nothing else about it is asked
+        return DeadlineResult(d, {"applies": applies}, tuple(d.cites) + _basis(ev, [d.fields["applies"]]), (), (), (),
+                              _assumed_below(ev, [d.fields["applies"]]), tuple(ev.diagnostics[before:]))
+    values = {name: ev.get(node) for name, node in d.fields.items()}
+    if "party" in values:
+        values["party"] = _party(values["party"])
+    # `done` is an input: unknown when the act is not done, which `missed` already weighs
+    shown = [n for n in ("applies", "due", "latest", "party", "passed", "missed") if n in values]
+    undetermined = tuple(n for n in shown if not values[n].known)
+    missing = sorted(set().union(*(values[n].missing for n in undetermined)))
+    basis = _basis(ev, [d.fields[n] for n in ("applies", "due", "latest", "done", "outstanding", "party") if n in d.fields])
+    basis = tuple(d.cites) + tuple(c for c in basis if c not in d.cites)
+    return DeadlineResult(d, values, basis, d.consequence_cites, tuple(missing), undetermined,
+                          _assumed_below(ev, list(d.fields.values())), tuple(ev.diagnostics[before:]))
+
+
+def _assumed_below(ev: Evaluation, roots: list[str]) -> tuple[str, ...]:
+    """The presumed facts among the nodes the roots read, in the order met."""
+    seen: set[str] = set()
+    out: list[str] = []
+    stack = list(reversed(roots))
+    while stack:
+        node_id = stack.pop()
+        if node_id in seen:
+            continue
+        seen.add(node_id)
+        t = ev.trace.get(node_id)
+        if t is None:
+            continue
+        if t.assumed and node_id in ev.assumed:
+            out.append(node_id)
+        stack.extend(reversed(t.inputs))
+    return tuple(out)
 
 
 def _basis(ev: Evaluation, roots: list[str]) -> tuple[Citation, ...]:
@@ -125,18 +210,25 @@ def result_json(result: Result, include_trace: bool = True) -> dict[str, object]
             for i in result.program.instruments
         },
         "date": result.date.isoformat() if result.date else None,
+        "kind": result.kind,
+        "as_of": ev.evaluated_on.isoformat() if ev.evaluated_on else None,
         "items": [item_json(i) for i in result.items],
+        "deadlines": [deadline_json(d, ev.evaluated_on) | {
+            "assumed": [assumption_json(result, ev.assumed[f]) for f in d.assumed],
+            "diagnostics": [x.as_json() for x in d.diagnostics]} for d in result.deadlines],  # type: ignore[attr-defined]
         "missing_facts": list(result.missing_facts),
-        "assumed": [
-            {"fact": a.fact, "value": to_json(a.value, result.program.nodes[a.fact].type),
-             "basis": [c.as_json() for c in a.basis], "kind": a.kind, "reason": a.reason}
-            for a in ev.assumed.values()
-        ],
-        "diagnostics": [d.as_json() for d in list(result.program.warnings) + ev.diagnostics],
+        "assumed": [assumption_json(result, ev.assumed[f])
+                    for f in (result.item_assumed if result.item_assumed is not None else ev.assumed)],
+        "diagnostics": [d.as_json() for d in list(result.program.warnings) + ev.diagnostics[:result.item_diagnostics]],
     }
     if include_trace:
         out["trace"] = trace_json(result)
     return out
+
+
+def assumption_json(result: Result, a: object) -> dict[str, object]:
+    return {"fact": a.fact, "value": to_json(a.value, result.program.nodes[a.fact].type),  # type: ignore[attr-defined]
+            "basis": [c.as_json() for c in a.basis], "kind": a.kind, "reason": a.reason}  # type: ignore[attr-defined]
 
 
 def item_json(i: ItemResult) -> dict[str, object]:
@@ -168,7 +260,65 @@ def item_json(i: ItemResult) -> dict[str, object]:
     }
     if payable is None and i.amount.known:
         out["amount_if_payable"] = to_json(i.amount.value, T.MONEY)
+    if i.benefit.is_range:
+        set_by = i.benefit.set_by
+        out["amount_range"] = None if payable is False else {
+            "min": to_json(i.amount_min.value, T.MONEY) if i.amount_min is not None else None,
+            "max": to_json(i.amount_max.value, T.MONEY) if i.amount_max is not None else None,
+        }
+        out["amount_set_by"] = {"zh": set_by.zh, "en": set_by.en,
+                                "basis": [c.as_json() for c in i.benefit.set_by_cites]} if set_by else None
     return out
+
+
+def deadline_json(d: DeadlineResult, as_of: date | None) -> dict[str, object]:
+    """One deadline: its due date, whether it has passed on the evaluation date, whether it was missed, and what follows."""
+    v = d.values
+    if v.get("applies") is not None and v["applies"].value is False:
+        return {"id": d.deadline.id, "label": {"zh": d.deadline.labels.zh, "en": d.deadline.labels.en},
+                "party": None, "applies": False, "due": None, "latest": None, "done_on": None,
+                "as_of": as_of.isoformat() if as_of else None, "passed": None, "missed": False,
+                "status": "not_applicable", "consequence": None, "basis": [x.as_json() for x in d.basis],
+                "undetermined": [], "missing": []}
+
+    def date_of(name: str) -> object:
+        return to_json(v[name].value, T.DATE) if name in v else None
+
+    def flag(name: str) -> object:
+        return v[name].value if name in v and v[name].known else None
+
+    applies, passed, missed = (flag("applies") if "applies" in v else True), flag("passed"), flag("missed")
+    if applies is False:
+        status = "not_applicable"
+    elif missed is True:
+        status = "missed"
+    elif missed is False and "done" in v and v["done"].known:
+        status = "met"
+    elif missed is False and passed is False:
+        status = "running"
+    elif missed is False:
+        status = "met"
+    else:
+        status = "undetermined"
+    c = d.deadline.consequence
+    return {
+        "id": d.deadline.id,
+        "label": {"zh": d.deadline.labels.zh, "en": d.deadline.labels.en},
+        "party": _party_json(v["party"]) if "party" in v else None,
+        "applies": applies,
+        "due": date_of("due"),
+        "latest": date_of("latest"),
+        "done_on": date_of("done"),
+        "as_of": as_of.isoformat() if as_of else None,
+        "passed": passed,
+        "missed": missed,
+        "status": status,
+        "consequence": None if c is None else {
+            "zh": c.zh, "en": c.en, "applies": missed, "basis": [x.as_json() for x in d.consequence_basis]},
+        "basis": [x.as_json() for x in d.basis],
+        "undetermined": list(d.undetermined),
+        "missing": list(d.missing),
+    }
 
 
 def _split(i: ItemResult) -> list[Part]:
@@ -191,6 +341,8 @@ def trace_json(result: Result) -> dict[str, object]:
     cited = [c for t in trace_nodes for c in t.citations]
     cited += [c for i in result.items for c in i.basis + tuple(x for p in i.parts for x in p.basis)]
     cited += [c for a in result.evaluation.assumed.values() for c in a.basis]
+    cited += [c for d in result.deadlines for c in d.basis + d.consequence_basis]
+    cited += [c for i in result.items for c in i.benefit.set_by_cites]
     cited += [c for d in list(result.program.warnings) + result.evaluation.diagnostics for c in getattr(d, "citations", ())]
     return {
         "schema": TRACE_SCHEMA,
@@ -198,8 +350,9 @@ def trace_json(result: Result) -> dict[str, object]:
         "items": [
             {"id": b.id, "fields": dict(b.fields),
              "parts": [{"name": p.name, "amount": p.amount, "payer": p.payer} for p in b.parts]}
-            for b in result.program.benefits
+            for b in result.program.benefits_of(result.kind)
         ],
+        "deadlines": [{"id": d.deadline.id, "fields": dict(d.deadline.fields)} for d in result.deadlines],
         "articles": cited_articles(result.program, cited),
     }
 

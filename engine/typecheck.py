@@ -17,7 +17,10 @@ from dsl.errors import SourceError, did_you_mean
 from dsl.source import SourceFile
 from engine import ir
 
-FUNCTIONS = ("min", "max", "clamp", "abs", "year", "days_between", "as_of", "round_yuan", "years_between", "months_between", "add_years")
+FUNCTIONS = ("min", "max", "clamp", "abs", "year", "days_between", "as_of", "round_yuan", "years_between", "months_between",
+             "add_years", "add_days", "add_working_days", "is_working_day", "first_working_day")
+# Names with a value in every case: the case's date, and the date the answer is given for (the case's `as_of`).
+BUILTIN_NAMES = ("case_date", "evaluation_date")
 
 
 class _Fail(Exception):
@@ -79,8 +82,8 @@ class Checker:
     def _name(self, e: ast.Name, expected, scope) -> ir.Expr:
         if e.name in scope:
             return ir.Local(scope[e.name], e.span, e.name)
-        if e.name == "case_date":
-            return ir.Call(T.DATE, e.span, "case_date", ())
+        if e.name in BUILTIN_NAMES:
+            return ir.Call(T.DATE, e.span, e.name, ())
         if e.name in self.node_types:
             self.references.append((e.name, e.span))
             return ir.Ref(self.node_types[e.name], e.span, e.name)
@@ -238,15 +241,22 @@ class Checker:
             self.references.append((args[0].name, args[0].span))
             return ir.AsOf(self.node_types[args[0].name], e.span, args[0].name, when)
         arity = {"min": None, "max": None, "clamp": 3, "abs": 1, "year": 1, "days_between": 2, "round_yuan": 1,
-                 "years_between": 2, "months_between": 2, "add_years": 2}[f]
+                 "years_between": 2, "months_between": 2, "add_years": 2, "add_days": 2, "add_working_days": 2,
+                 "is_working_day": 1, "first_working_day": 1}[f]
         if arity is None and len(args) < 2 or arity is not None and len(args) != arity:
             want = "at least 2" if arity is None else str(arity)
             raise self._fail(e, f"{f}() takes {want} argument{'s' if want != '1' else ''}, not {len(args)}")
-        if f == "add_years":  # add_years(date, whole years) → date
-            when, years = self._expr(args[0], T.DATE, scope), self._expr(args[1], T.INT, scope)
-            if not isinstance(when.type, T.DateType) or not isinstance(years.type, T.IntType):
-                raise self._fail(e, "add_years(date, years) takes a date and a whole number of years")
-            return ir.Call(T.DATE, e.span, f, (when, years))
+        if f in ("add_years", "add_days", "add_working_days"):  # (date, whole number) → date
+            unit = {"add_years": "years", "add_days": "days", "add_working_days": "working days"}[f]
+            when, count = self._expr(args[0], T.DATE, scope), self._expr(args[1], T.INT, scope)
+            if not isinstance(when.type, T.DateType) or not isinstance(count.type, T.IntType):
+                raise self._fail(e, f"{f}(date, {unit}) takes a date and a whole number of {unit}")
+            return ir.Call(T.DATE, e.span, f, (when, count))
+        if f in ("is_working_day", "first_working_day"):  # working days: the official calendar in statutes/calendar
+            when = self._expr(args[0], T.DATE, scope)
+            if not isinstance(when.type, T.DateType):
+                raise self._fail(args[0], f"{f}() needs a date, not {_describe(when.type)}")
+            return ir.Call(T.BOOL if f == "is_working_day" else T.DATE, e.span, f, (when,))
         if f in ("year", "days_between", "years_between", "months_between"):
             typed = [self._expr(a, T.DATE, scope) for a in args]
             for a, t in zip(args, typed):

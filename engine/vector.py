@@ -24,6 +24,7 @@ import numpy as np
 
 from dsl import types as T
 from engine import columns as C
+from engine import vector_workdays as W
 from engine import ir
 from engine.columns import Bool, Codes, Col, Date, Num, Records, VectorUnsupported
 
@@ -42,6 +43,7 @@ class Chunk:
     facts: dict[str, Col]
     date: Date
     first_row: int = 0  # the index of row 0 in the whole population, for messages
+    as_of: Date | None = None  # the evaluation date (`evaluation_date`); None: unknown in every row
 
 
 @dataclass(frozen=True)
@@ -152,8 +154,9 @@ def _over(x: object, den: int) -> int:
 class VectorProgram:
     """A program compiled to column operations; `items(chunk)` evaluates every benefit item over a chunk."""
 
-    def __init__(self, program: ir.Program):
+    def __init__(self, program: ir.Program, kind: str = "worker"):
         self.program = program
+        self.benefits = program.benefits_of(kind)  # the items of the population's kind of case
         self.params: dict[str, _Param] = {}
         self.compiled: dict[int, Fn] = {}
         # per dated value node: version starts (ascending ordinals) and their compiled formulas, oldest first
@@ -190,7 +193,7 @@ class VectorProgram:
 
     def items(self, chunk: Chunk) -> tuple[ItemColumns, ...]:
         run = Run(self, chunk)
-        return tuple(_item(run, b) for b in self.program.benefits)
+        return tuple(_item(run, b) for b in self.benefits)
 
     # ------------------------------------------------------------ compilation
 
@@ -410,7 +413,9 @@ def _item(run: Run, b: ir.Benefit) -> ItemColumns:
         return run.get(f[name]) if name in f else none  # type: ignore[return-value]
 
     parts = tuple((p.name, run.get(p.amount), run.get(p.payer)) for p in b.parts)
-    return ItemColumns(b, payable, run.get(f["amount"]), party("payer"), party("advance_payer"),  # type: ignore[arg-type]
+    # a range item has no amount (an authority fixes it within amount_min..amount_max): unknown in every row
+    amount = run.get(f["amount"]) if "amount" in f else unknown_column(T.MONEY, run.n)
+    return ItemColumns(b, payable, amount, party("payer"), party("advance_payer"),  # type: ignore[arg-type]
                        party("recover_from"), parts)  # type: ignore[arg-type]
 
 
@@ -743,6 +748,11 @@ def _call(vp: VectorProgram, e: ir.Call, scope: tuple[str, ...]) -> Fn:
             d = run.chunk.date
             return d if space is None else d.gather(space.records.row_of)
         return case_date
+    if e.func == "evaluation_date":
+        def evaluation_date(run: Run, space: Space | None) -> Col:
+            d = run.chunk.as_of if run.chunk.as_of is not None else unknown_column(T.DATE, run.n)
+            return d if space is None else d.gather(space.records.row_of)  # type: ignore[union-attr]
+        return evaluation_date
     args = [vp._compile(a, scope) for a in e.args]
     f = e.func
     if f == "min":
@@ -765,6 +775,13 @@ def _call(vp: VectorProgram, e: ir.Call, scope: tuple[str, ...]) -> Fn:
         return lambda run, space: C.months_between(args[0](run, space), args[1](run, space), _rows(run, space))  # type: ignore[arg-type]
     if f == "add_years":
         return lambda run, space: C.add_years(args[0](run, space), args[1](run, space), _rows(run, space))  # type: ignore[arg-type]
+    if f in ("add_days", "add_working_days"):
+        add = W.add_days if f == "add_days" else W.add_working_days
+        return lambda run, space: add(args[0](run, space), args[1](run, space), _rows(run, space))  # type: ignore[arg-type]
+    if f == "is_working_day":
+        return lambda run, space: W.is_working_day(args[0](run, space), _rows(run, space))  # type: ignore[arg-type]
+    if f == "first_working_day":
+        return lambda run, space: W.first_working_day(args[0](run, space), _rows(run, space))  # type: ignore[arg-type]
     raise VectorUnsupported(f"{e.span}: the function {f}() is not vectorized yet")
 
 

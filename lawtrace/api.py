@@ -11,7 +11,7 @@ from dsl.errors import LawtraceError
 from dsl.parser import parse_file
 from dsl.source import SourceFile
 from engine import ir
-from engine.case import Case, case_date, parse_case, read_case, validate_facts
+from engine.case import Case, case_as_of, case_date, case_kind, check_requirements, parse_case, read_case, validate_facts
 from engine.catalog import Catalog, display_name, index, load_catalog
 from engine.compile import compile_regime
 from engine.evaluate import Evaluator
@@ -66,8 +66,8 @@ def evaluator(regime: str = DEFAULT_REGIME, rules: tuple[Path, ...] = ()) -> Eva
 
 
 def evaluate_case(case: str | Case | dict, regime: str | None = None, on: str | None = None,
-                  rules: tuple[Path, ...] = ()) -> Result:
-    """Evaluate a case (a path, `-`, a parsed Case, or a dict as in a case file)."""
+                  rules: tuple[Path, ...] = (), as_of: str | None = None) -> Result:
+    """Evaluate a case (a path, `-`, a parsed Case, or a dict as in a case file); `as_of` overrides the case's."""
     if isinstance(case, dict):
         import json
 
@@ -80,7 +80,9 @@ def evaluate_case(case: str | Case | dict, regime: str | None = None, on: str | 
     program, ev = _compiled(name, tuple(rules))
     facts = validate_facts(program, case)
     when: date | None = case_date(case, on)
-    return evaluate(ev, facts, when)
+    kind, evaluated_on = case_kind(case), case_as_of(case, as_of)
+    check_requirements(ev, case, facts, when, evaluated_on)
+    return evaluate(ev, facts, when, kind, evaluated_on)
 
 
 def regimes() -> list[dict[str, object]]:

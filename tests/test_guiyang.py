@@ -168,18 +168,30 @@ def test_gy_19_yields_to_wiir_12_where_it_would_take_the_fee_off_the_fund():
 # ---------------------------------------------------------------- GY 10, 11, 25, 26
 
 
+def employer_case(facts: dict, as_of: str | None = None) -> dict:
+    case = {"kind": "employer", "regime": GY, "date": "2020-06-01", "facts": facts}
+    if as_of:
+        case["as_of"] = as_of
+    from engine.result import result_json
+    from lawtrace.api import evaluate_case
+
+    return result_json(evaluate_case(case), include_trace=False)
+
+
 def test_gy_26_late_fee_is_half_a_permille_a_day():
-    base = {**GRADE7, "employer_insured": False, "employer_in_arrears": True}
-    cases = {(10000, 30): "150.00",  # 10,000 × 0.05 % × 30
-             (10000, 1): "5.00",  # 10,000 × 0.05 %
-             (10000, 0): "0.00",
-             (3333.33, 7): "11.67"}  # 3,333.33 × 0.0005 × 7 = 11.666655 → 11.67 (half up)
-    for (arrears, days), fee in cases.items():
-        late = item(run({**base, "premium_arrears": arrears, "days_in_arrears": days}, "2020-06-15", GY), "late_fee")
-        assert (late["payable"], late["amount"], late["payer"]) == (True, fee, "employer"), (arrears, days)
-    assert item(run(GRADE7, "2020-06-15", GY), "late_fee")["payable"] is False  # insured: no arrears
-    late = item(run({**base, "premium_arrears": 10000}, "2020-06-15", GY), "late_fee")
-    assert late["amount"] is None and "days_in_arrears" in late["missing"]
+    # GY 26 restates SIL 86: the employer item late_fee (employer cases), days from the day after the due date
+    base = {"registered": True, "payment_due_date": "2020-06-15"}
+    cases = {(10000, "2020-07-15"): "150.00",  # 30 days: 10,000 × 0.05 % × 30
+             (10000, "2020-06-16"): "5.00",  # 1 day: 10,000 × 0.05 %
+             (3333.33, "2020-06-22"): "11.67"}  # 7 days: 3,333.33 × 0.0005 × 7 = 11.666655 → 11.67 (half up)
+    for (arrears, paid), fee in cases.items():
+        late = item(employer_case({**base, "arrears": arrears, "payment_date": paid}), "late_fee")
+        assert (late["payable"], late["amount"], late["payer"]) == (True, fee, "employer"), (arrears, paid)
+    paid_on_time = item(employer_case({**base, "arrears": 10000, "payment_date": "2020-06-15"}), "late_fee")
+    assert paid_on_time["payable"] is False  # paid on the due date: no day of arrears
+    assert "late_fee" not in {i["id"] for i in run(GRADE7, "2020-06-15", GY)["items"]}  # an employer's item
+    late = item(employer_case({**base, "arrears": 10000}), "late_fee")  # unpaid, and no evaluation date
+    assert late["amount"] is None and "as_of" in late["missing"]
 
 
 def values(facts: dict, *names: str) -> dict:
@@ -200,7 +212,8 @@ def test_gy_10_the_contribution_wage_is_held_between_60_and_300_percent_of_the_p
 def test_gy_25_26_fines_are_one_to_three_times_the_premiums():
     from decimal import Decimal
 
-    got = values({"premiums_due": 12000, "premium_arrears": 5000}, "registration_fine_min", "registration_fine_max",
+    # GY 25-26 restate SIL 84 and 86: the values of the national employer items registration_fine and fine
+    got = values({"premiums_due": 12000, "arrears": 5000}, "registration_fine_min", "registration_fine_max",
                  "arrears_fine_min", "arrears_fine_max", "manager_fine_min", "manager_fine_max")
     assert got == {"registration_fine_min": Decimal("12000.00"), "registration_fine_max": Decimal("36000.00"),
                    "arrears_fine_min": Decimal("5000.00"), "arrears_fine_max": Decimal("15000.00"),

@@ -13,11 +13,13 @@ from lawtrace.cli_support import FORMATS_REPORT, LANGS, emit_json, user_errors
 @click.argument("case")
 @click.option("--regime", help="Regime to apply (overrides the case file's).")
 @click.option("--date", "on", help="Date of the accident, YYYY-MM-DD (overrides the case file's).")
+@click.option("--as-of", "as_of", help="Evaluation date of deadlines and late fees, YYYY-MM-DD (overrides the case file's).")
 @click.option("--rules", "rules", multiple=True, type=click.Path(path_type=Path), help="A DSL overlay file.")
 @click.option("--format", "fmt", type=FORMATS_REPORT, default="text", show_default=True)
 @click.option("--lang", type=LANGS, default="zh", show_default=True)
 @user_errors
-def eval_(case: str, regime: str | None, on: str | None, rules: tuple[Path, ...], fmt: str, lang: str) -> None:
+def eval_(case: str, regime: str | None, on: str | None, as_of: str | None, rules: tuple[Path, ...], fmt: str,
+          lang: str) -> None:
     """Evaluate one case file (YAML or JSON; `-` reads standard input)."""
     from engine.case import read_case
     from engine.result import result_json
@@ -25,7 +27,7 @@ def eval_(case: str, regime: str | None, on: str | None, rules: tuple[Path, ...]
     from lawtrace.api import evaluate_case
 
     parsed = read_case(case)
-    result = evaluate_case(parsed, regime, on, rules)
+    result = evaluate_case(parsed, regime, on, rules, as_of)
     data = result_json(result)
     data["case"] = {k: parsed.data[k] for k in ("id", "name", "notes") if parsed.data.get(k) is not None}
     if fmt == "json":
