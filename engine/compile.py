@@ -431,6 +431,13 @@ class _Compiler:
 
         self.pending.append(_Pending(p.fact, p.expr, fact.type, put))
 
+        def put_conditions(conds: tuple[ir.Expr | None, ...]) -> None:
+            node = self.nodes[p.fact]
+            assert isinstance(node, ir.FactNode) and node.presumption is not None
+            self.nodes[p.fact] = replace(node, presumption=replace(node.presumption, cite_when=conds))
+
+        self._pend_cite_conditions(p.fact, p.cites, put_conditions)
+
     # ------------------------------------------------------------ stage 3: check
 
     def check(self) -> None:

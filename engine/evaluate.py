@@ -75,6 +75,9 @@ class Evaluator:
                             self._compile(w)
             elif isinstance(node, ir.FactNode) and node.presumption is not None:
                 self._compile(node.presumption.expr)
+                for w in node.presumption.cite_when:
+                    if w is not None:
+                        self._compile(w)
 
     def evaluate(self, facts: dict[str, object], on: date | None, as_of: date | None = None) -> Evaluation:
         return Evaluation(self, facts, on, as_of)
@@ -155,10 +158,10 @@ class Evaluation:
         if not result.known:
             return V(UNKNOWN, result.missing | {node.id})
         frame.assumed = True
-        frame.citations = p.cites
+        frame.citations = self._applicable(p.cites, p.cite_when)
         frame.rule_span = str(p.span)
         frame.expr = p.expr
-        self.assumed.setdefault(node.id, Assumption(node.id, result.value, p.kind, p.reason, p.cites))
+        self.assumed.setdefault(node.id, Assumption(node.id, result.value, p.kind, p.reason, frame.citations))
         return V(result.value)
 
     def _param(self, node: ir.ParamNode, frame: TraceNode, on: date | None, label: str) -> V:

@@ -145,6 +145,7 @@ class Presumption:
     cites: tuple[Citation, ...]
     reason: str
     span: Span
+    cite_when: tuple[Expr | None, ...] = ()  # parallel to cites: the condition under which each applies
 
 
 @dataclass(frozen=True)

@@ -53,6 +53,13 @@ WORDS: dict[str, dict[str, str]] = {
         "ask_expected_choice": "请输入 1 到 {n} 的编号或选项名称", "ask_expected_number": "请输入数字",
         "ask_saved": "案件已保存到 {path}", "ask_quit_words": "q quit exit 退出 结束",
         "explanations": "各项说明",
+        # employer cases, ranges and deadlines
+        "date_employer": "缴费期间（日期）", "as_of": "评估日", "field_amount_min": "金额下限", "field_amount_max": "金额上限",
+        "amount_range": "金额幅度", "set_by": "具体数额由{who}确定", "range_text": "{min} 至 {max} 元",
+        "concl_payable_range": "应支付{label}（{period}），金额在 {min} 元至 {max} 元之间，具体数额由{who}确定；支付方：{payer}。",
+        "deadlines": "期限", "due": "届满日", "latest": "如顺延则至", "done_on": "完成日", "consequence": "逾期后果",
+        "status_met": "已按期完成", "status_missed": "已逾期", "status_running": "期限未届满",
+        "status_not_applicable": "不适用", "status_undetermined": "尚不能确定",
     },
     "en": {
         "case": "Case", "regime": "Regime", "date": "Date of accident (diagnosis)", "payable": "payable",
@@ -104,6 +111,14 @@ WORDS: dict[str, dict[str, str]] = {
         "ask_expected_bool": "answer yes or no", "ask_expected_choice": "enter a number from 1 to {n} or the name of a choice",
         "ask_expected_number": "enter a number", "ask_saved": "case saved to {path}", "ask_quit_words": "q quit exit",
         "explanations": "Explanations",
+        # employer cases, ranges and deadlines
+        "date_employer": "Premium period (date)", "as_of": "Evaluated as of", "field_amount_min": "lowest amount",
+        "field_amount_max": "highest amount", "amount_range": "Range", "set_by": "the figure is set by {who}",
+        "range_text": "{min} to {max} yuan",
+        "concl_payable_range": "Payable: {label} ({period}), between {min} and {max} yuan, the figure set by {who}; paid by {payer}.",
+        "deadlines": "Time limits", "due": "last day", "latest": "or, if the period runs on,", "done_on": "done on",
+        "consequence": "if missed", "status_met": "met", "status_missed": "missed", "status_running": "running",
+        "status_not_applicable": "does not apply", "status_undetermined": "undetermined",
     },
 }
 

@@ -15,7 +15,7 @@ import jinja2
 from explain.articles import excerpt_of
 from explain.i18n import WORDS, cite_text
 from explain.values import show_value
-from explain.why import explain_all, explain_item, header
+from explain.why import _range, explain_all, explain_item, header
 
 TEMPLATES = Path(__file__).with_name("templates")
 FORMATS = {"text": "txt", "md": "md", "html": "html"}
@@ -116,6 +116,7 @@ def result_view(result: dict[str, object], lang: str, case: dict[str, object]) -
             "recover_from": party(item["recover_from"]) if item["recover_from"] else None,
             "parts": [{"amount": p["amount"], "payer": party(p["payer"]), "basis": cites(p["basis"])} for p in item["parts"]],
             "basis": cites(item["basis"]), "missing": item["missing"],
+            "range": _range(item, lang),
         })
     return {
         "case_id": case.get("id"), "regime": result["regime"], "date": result["date"] or "?",
@@ -125,4 +126,21 @@ def result_view(result: dict[str, object], lang: str, case: dict[str, object]) -
         "diagnostics": [{"severity": d["severity"], "message": d["message"], "basis": cites(d.get("citations", []))}
                         for d in result["diagnostics"]],  # type: ignore[attr-defined]
         "missing_facts": result["missing_facts"],
+        "date_label": words["date_employer" if result.get("kind") == "employer" else "date"],
+        "as_of": result.get("as_of"),
+        "deadlines": [deadline_view(d, lang, titles) for d in result.get("deadlines", [])],  # type: ignore[union-attr]
+    }
+
+
+def deadline_view(d: dict[str, object], lang: str, titles: object) -> dict[str, object]:
+    """A time limit in words: its last day, where it stands on the evaluation date, and what follows if missed."""
+    words = WORDS[lang]
+    c = d.get("consequence") or None
+    return {
+        "label": d["label"][lang], "status": words[f"status_{d['status']}"], "status_code": d["status"],  # type: ignore[index]
+        "due": d.get("due"), "latest": d.get("latest") if d.get("latest") != d.get("due") else None,
+        "done_on": d.get("done_on"),
+        "consequence": c[lang] if c and c.get("applies") is not False else None,  # type: ignore[union-attr]
+        "basis": [cite_text(x, lang, titles) for x in d.get("basis", [])],  # type: ignore[arg-type, attr-defined]
+        "missing": d.get("missing", []),
     }

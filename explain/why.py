@@ -20,7 +20,7 @@ from explain.articles import article_index, quote
 from explain.i18n import WORDS, cite_text
 from explain.values import show_value
 
-FIELDS = ("payable", "amount", "payer", "advance_payer", "recover_from")
+FIELDS = ("payable", "amount", "amount_min", "amount_max", "payer", "advance_payer", "recover_from")
 MARKS = {True: "✓", False: "✗", None: "?"}
 NOT_EVALUATED = "–"
 Json = dict[str, Any]
@@ -50,7 +50,19 @@ def header(result: Json, lang: str, case: Json | None) -> Json:
         "case_notes": _text_or_none(case.get("notes")),
         "regime": f"{label[lang]} ({regime})" if isinstance(label, dict) and label.get(lang, regime) != regime else regime,
         "date": result.get("date") or WORDS[lang]["unknown"],
+        "date_label": WORDS[lang]["date_employer" if result.get("kind") == "employer" else "date"],
+        "as_of": result.get("as_of"),
     }
+
+
+def _range(item: Json, lang: str) -> Json | None:
+    """An item the law gives only as a range: its bounds and who sets the figure, in words (None otherwise)."""
+    bounds, by = item.get("amount_range"), item.get("amount_set_by")
+    if not bounds or not by:
+        return None
+    unknown = WORDS[lang]["unknown"]
+    low, high = bounds.get("min") or unknown, bounds.get("max") or unknown
+    return {"min": low, "max": high, "who": by[lang], "text": WORDS[lang]["range_text"].format(min=low, max=high)}
 
 
 def _text_or_none(x: object) -> str | None:
@@ -105,6 +117,7 @@ class _Explainer:
                        "basis": self._cites(p["basis"])} for p in item["parts"]],
             "basis": self._cites(item["basis"]),
             "undetermined": [self.w[f"field_{f}"] for f in item["undetermined"] if f"field_{f}" in self.w],
+            "range": _range(item, self.lang),
             "why_not": [], "open": [], "deciding": [],
             "assumed": self._assumed(chain),
         }
