@@ -86,6 +86,15 @@ def where(cond: object, a: object, b: object) -> object:
     return d
 
 
+def where_wide(cond: object, a: object, b: object) -> object:
+    """`where` for dates (ordinals, beyond int16): np.where, keeping scalars scalar."""
+    if is_scalar(cond):
+        return a if bool(cond) else b
+    if a is b:
+        return a
+    return np.where(cond, a, b)
+
+
 def blend(cond: object, a: object, b: object, lo: int, hi: int) -> object:
     """where(cond, a, b) for integers by arithmetic: b + cond * (a - b).
 
@@ -426,6 +435,8 @@ def select(cond: Bool, a: Col, b: Col) -> Col:
         a, b = common(a, b)
         out_lo, out_hi = min(a.lo, b.lo), max(a.hi, b.hi)
         v = blend(cond.v, a.v, b.v, out_lo, out_hi)
+    elif isinstance(a, Date):
+        v = where_wide(cond.v, a.v, b.v)
     else:
         v = where(cond.v, a.v, b.v)  # type: ignore[union-attr]
     known = where_known(cond.v, a.known, b.known)  # type: ignore[union-attr]
@@ -455,7 +466,7 @@ def otherwise(a: Col, b: Col) -> Col:
         lo, hi = min(a.lo, b.lo), max(a.hi, b.hi)
         v = blend(a.known, a.v, b.v, lo, hi)
         return Num(v, a.den, lo, hi, None if b.known is None else a.known | b.known)
-    v = where(a.known, a.v, b.v)  # type: ignore[union-attr]
+    v = where_wide(a.known, a.v, b.v) if isinstance(a, Date) else where(a.known, a.v, b.v)  # type: ignore[union-attr]
     known = None if b.known is None else a.known | b.known  # type: ignore[union-attr, operator]
     if isinstance(a, Codes):
         return Codes(v, a.vocab, known)

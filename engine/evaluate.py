@@ -529,6 +529,7 @@ def _aggregate(ev: Evaluator, e: ir.Aggregate) -> Fn:
             return items
         total = zero
         missing: frozenset[str] = NOTHING
+        undecided = False  # an element unknown, whether or not a fact would decide it (a rule not in force)
         for record in items.value:  # type: ignore[attr-defined]
             inner = dict(env)
             inner[var] = (record, origin)
@@ -537,7 +538,7 @@ def _aggregate(ev: Evaluator, e: ir.Aggregate) -> Fn:
                 if w.value is False:
                     continue
                 if not w.known:
-                    missing = missing | w.missing
+                    missing, undecided = missing | w.missing, True
                     continue
             if body is None:
                 total += 1
@@ -546,8 +547,8 @@ def _aggregate(ev: Evaluator, e: ir.Aggregate) -> Fn:
             if b.known:
                 total += b.value  # type: ignore[operator]
             else:
-                missing = missing | b.missing
-        return V(total) if not missing else V(UNKNOWN, missing)
+                missing, undecided = missing | b.missing, True
+        return V(total) if not undecided else V(UNKNOWN, missing)
     return aggregate
 
 
