@@ -21,9 +21,15 @@ from lawtrace.cli_support import emit_json, user_errors
 @click.option("--chunk-rows", type=click.IntRange(1, None), default=262_144, show_default=True,
               help="Rows read and evaluated at a time (memory stays bounded by it).")
 @click.option("--progress/--no-progress", default=None, help="Progress bar on standard error (default: when it is a terminal).")
+@click.option("--employers", type=click.Path(path_type=Path),
+              help="A population of employers (kind: employer): premiums, late fees and fines beside the fund's outlays.")
+@click.option("--employers-by", "employers_by", default="industry_risk_class", show_default=True,
+              help="The employers' fact to give their totals by.")
+@click.option("--as-of", "as_of", help="Evaluation date of the employers' late fees and fines, YYYY-MM-DD.")
 @user_errors
 def simulate(population: Path, regime: str, baseline: str | None, rules: tuple[Path, ...], on: str | None,
-             out: Path | None, fmt: str, chunk_rows: int, progress: bool | None) -> None:
+             out: Path | None, fmt: str, chunk_rows: int, progress: bool | None, employers: Path | None = None,
+             employers_by: str | None = None, as_of: str | None = None) -> None:
     """Evaluate every row of a population (CSV or Parquet): totals by item and payer, reform against baseline.
 
     One row per case, a column per fact named as the fact, `date` for the
@@ -72,11 +78,19 @@ def simulate(population: Path, regime: str, baseline: str | None, rules: tuple[P
             bar.update((total or size) - bar.pos)
     else:
         sim = run(program, population, base, when, out, chunk_rows, None, frozenset(others))
+    accounts = None
+    if employers is not None:
+        from lawtrace.fund_report import fund_accounts
+
+        accounts = fund_accounts(sim, employers, program, base, when, as_of, employers_by, chunk_rows, frozenset(others))
     if fmt == "json":
-        emit_json(sim.as_json())
+        emit_json(sim.as_json() | ({"fund_accounts": accounts.as_json()} if accounts is not None else {}))
     else:
         for line in summary_lines(sim):
             click.echo(line)
+        if accounts is not None:
+            for line in accounts.lines():
+                click.echo(line)
         if out is not None:
             click.echo(f"per-row results: {out}")
 
