@@ -292,7 +292,7 @@ class _Explainer:
             return rows
         for r in term.get("refs", []):
             node = self.nodes.get(r)
-            if node is None or node["known"] or term["expr"] == r and node["kind"] == "fact":
+            if node is None or node["known"] or term["expr"] == r:  # a leaf for r itself: nothing below it to open
                 continue
             leaf = {"expr": r, "type": node["type"], "value": None, "known": False, "refs": [r], "missing": node["missing"]}
             if node["kind"] == "fact" or not node.get("formula"):

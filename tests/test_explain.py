@@ -283,3 +283,15 @@ def test_explain_cli_errors_are_clear_and_exit_1(tmp_path: Path):
     bad.write_text("facts:\n  disability_grade: 11\n", encoding="utf-8")
     out = CliRunner().invoke(main, ["explain", str(bad), "funeral_grant"])
     assert out.exit_code == 1 and "bad.yaml:2:3" in out.output and "Traceback" not in out.output
+
+
+def test_an_empty_case_without_a_date_explains_every_item_in_both_languages():
+    from explain import render_explanation
+    from engine.result import result_json
+    from lawtrace.api import evaluate_case
+
+    data = result_json(evaluate_case({"facts": {}}))
+    for item in data["items"]:
+        for lang in ("zh", "en"):
+            text = render_explanation(data, item["id"], lang, "text", {})
+            assert item["label"][lang] in text  # a node with no formula (no version in force) is no endless descent
