@@ -75,6 +75,7 @@ def check_clauses(d: ast.Deadline) -> list[tuple[str, Span]]:
     if "due" not in seen:
         problems.append((f"deadline {d.name} needs a `due = ...` clause (the last day of the time limit)", d.span))
     if "done" not in seen and "outstanding" not in seen:
-        problems.append((f"deadline {d.name} needs `done = ...` (the day the act was done) or `outstanding = ...` "
-                         "(it is not done by the evaluation date), or both", d.span))
+        message = (f"deadline {d.name} needs `done = ...` (the day the act was done) or `outstanding = ...` "
+                   "(it is not done by the evaluation date), or both")
+        problems.append((message, d.span))
     return problems

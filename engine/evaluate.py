@@ -19,10 +19,10 @@ from engine import ir
 from engine.citations import Citation
 from engine.conflicts import check_conflicts
 from engine.dates import add_years_decimal, months_between, years_between
-from engine.workdays import MissingYear, calendar
 from engine.diagnostics import Diagnostic
 from engine.trace_terms import structured as _structured
 from engine.values import NOTHING, UNKNOWN, V, to_fen, unknown
+from engine.workdays import MissingYear, calendar
 
 Env = dict[str, tuple[dict[str, object], str]]
 Fn = Callable[["Evaluation", Env], V]

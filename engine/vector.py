@@ -24,8 +24,8 @@ import numpy as np
 
 from dsl import types as T
 from engine import columns as C
-from engine import vector_workdays as W
 from engine import ir
+from engine import vector_workdays as W
 from engine.columns import Bool, Codes, Col, Date, Num, Records, VectorUnsupported
 
 FEN = 100

@@ -194,3 +194,27 @@ def test_worker_results_keep_their_items_assumptions_and_diagnostics_apart_from_
     r = deadlines({"employer_applied": False}, "2024-03-01", as_of="2024-04-15")["_result"]
     assert "application_time_limit_extended" not in {a["fact"] for a in r["assumed"]}
     assert r["missing_facts"] == sorted(r["missing_facts"]) and "as_of" not in r["missing_facts"]
+
+
+# ---------------------------------------------------------------- the declarations' own errors
+
+
+@pytest.mark.parametrize("body, message", [
+    ('article 1\n  deadline d "期限" en "limit"\n    done = case_date\n', "needs a `due = ...` clause"),
+    ('article 1\n  deadline d "期限" en "limit"\n    due = case_date\n', "needs `done = ...`"),
+    ('article 1\n  fact x: int "x"\n  require x > 0 about y "须" en "must"\n', "'y' is not one"),
+    ('article 1\n  benefit f "罚款" en "fine" once for employer\n    amount = 1\n    amount_min = 1\n    amount_max = 3\n'
+     '    set_by "部门" en "the department"\n    payer = employer\n', "only as a range"),
+    ('article 1\n  benefit f "罚款" en "fine" once for company\n    amount = 1\n    payer = employer\n',
+     "unknown kind of case 'company'"),
+    ('article 1\n  value v: date = add_working_days(case_date, 1.5)\n', "whole number of working days"),
+])
+def test_a_malformed_declaration_is_a_located_error(body: str, message: str):
+    from conftest import compile_snippet
+
+    from dsl.errors import LawtraceError
+
+    with pytest.raises(LawtraceError) as caught:
+        compile_snippet(body)
+    rendered = caught.value.render()
+    assert message in rendered and "snippet.lt:" in rendered
