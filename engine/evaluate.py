@@ -15,6 +15,7 @@ from datetime import date, timedelta
 from decimal import ROUND_HALF_UP, Decimal, InvalidOperation
 
 from dsl import types as T
+from dsl.source import Span
 from engine import ir
 from engine.citations import Citation
 from engine.conflicts import check_conflicts
@@ -36,7 +37,7 @@ class TraceNode:
     citations: tuple[Citation, ...]
     inputs: list[str]
     rule_from: date | None = None
-    rule_span: str | None = None
+    rule_span: Span | None = None  # formatted as file:line:col only when the trace is written
     source: str | None = None
     lookups: list[tuple[str, object, object]] = field(default_factory=list)
     assumed: bool = False
@@ -147,7 +148,7 @@ class Evaluation:
 
     def _fact(self, node: ir.FactNode, frame: TraceNode) -> V:
         frame.citations = node.cites
-        frame.rule_span = str(node.span)
+        frame.rule_span = node.span
         if node.id in self.facts:
             frame.given = True
             return V(self.facts[node.id])
@@ -159,7 +160,7 @@ class Evaluation:
             return V(UNKNOWN, result.missing | {node.id})
         frame.assumed = True
         frame.citations = self._applicable(p.cites, p.cite_when)
-        frame.rule_span = str(p.span)
+        frame.rule_span = p.span
         frame.expr = p.expr
         self.assumed.setdefault(node.id, Assumption(node.id, result.value, p.kind, p.reason, frame.citations))
         return V(result.value)
@@ -172,7 +173,7 @@ class Evaluation:
             self._not_in_force(label, node.versions[-1].start, on, node.cites)
             return V(UNKNOWN)
         frame.rule_from = version.start
-        frame.rule_span = str(version.span)
+        frame.rule_span = version.span
         frame.source = version.source
         frame.citations = self._applicable(version.cites, version.cite_when)
         return V(version.value)
@@ -190,7 +191,7 @@ class Evaluation:
                 return V(UNKNOWN)
             version = found
         frame.rule_from = version.start
-        frame.rule_span = str(version.span)
+        frame.rule_span = version.span
         frame.expr = version.expr
         frame.note = version.note or node.note
         result = self.evaluator.compiled[id(version.expr)](self, {})

@@ -175,7 +175,7 @@ def _assumed_below(ev: Evaluation, roots: list[str]) -> tuple[str, ...]:
 def _basis(ev: Evaluation, roots: list[str]) -> tuple[Citation, ...]:
     """The citations of every rule the answer passed through, inputs before the rules that read them."""
     seen: set[str] = set()
-    out: list[Citation] = []
+    out: dict[Citation, None] = {}  # ordered, with set membership
 
     def visit(node_id: str) -> None:
         if node_id in seen:
@@ -189,8 +189,7 @@ def _basis(ev: Evaluation, roots: list[str]) -> tuple[Citation, ...]:
         if t.kind == "fact" and not t.assumed:
             return
         for c in t.citations:
-            if c not in out:
-                out.append(c)
+            out.setdefault(c, None)
 
     for r in roots:
         visit(r)
@@ -372,7 +371,7 @@ def _trace_node(t: TraceNode, node: ir.Node | None, nodes: dict[str, ir.Node]) -
     if t.rule_from is not None:
         out["from"] = t.rule_from.isoformat()
     if t.rule_span is not None:
-        out["rule"] = t.rule_span
+        out["rule"] = str(t.rule_span)
     if t.source is not None:
         out["source"] = t.source
     if t.lookups:
