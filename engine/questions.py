@@ -55,10 +55,10 @@ class _Open:
 
 
 def next_questions(evaluator: Evaluator, facts: dict[str, object], on: date | None,
-                   skip: frozenset[str] = frozenset()) -> list[Question]:
-    """The facts still unknown that could change an answer, the most decisive first."""
+                   skip: frozenset[str] = frozenset(), kind: str = "worker") -> list[Question]:
+    """The facts still unknown that could change an answer of a case of `kind`, the most decisive first."""
     program = evaluator.program
-    base = evaluate(evaluator, facts, on)
+    base = evaluate(evaluator, facts, on, kind)
     opened = _open_items(base)
     candidates: dict[str, list[_Open]] = {}
     for item in opened:
@@ -69,7 +69,7 @@ def next_questions(evaluator: Evaluator, facts: dict[str, object], on: date | No
     questions = [_weigh(evaluator, facts, on, fact, items) for fact, items in candidates.items()]
     for a in base.evaluation.assumed.values():
         if a.kind in ASKED_PRESUMPTIONS and a.fact not in skip and a.fact not in candidates:
-            q = _weigh_presumed(evaluator, facts, on, base, a.fact, a.value)
+            q = _weigh_presumed(evaluator, facts, on, base, a.fact, a.value, kind)
             if q.decides:
                 questions.append(q)
     questions.sort(key=lambda q: (-q.score, -(q.at_stake or 0), -len(q.needed_for), order.get(q.fact, -1), q.fact))
@@ -150,14 +150,14 @@ def _probe(t: T.Type, on: date | None) -> object | None:
 
 
 def _weigh_presumed(evaluator: Evaluator, facts: dict[str, object], on: date | None, base: Result, fact: str,
-                    presumed: object) -> Question:
+                    presumed: object, kind: str = "worker") -> Question:
     """A presumed fact: the items another answer would change (every item, since a presumption reaches far)."""
     node = evaluator.program.nodes[fact]
     answers = [a for a in hypotheses(node.type) or () if a != presumed]
     changed: dict[str, float] = {}
     amounts: dict[str, Decimal] = {}
     for answer in answers:
-        other = evaluate(evaluator, {**facts, fact: answer}, on)
+        other = evaluate(evaluator, {**facts, fact: answer}, on, kind)
         for before, after in zip(base.items, other.items):
             if _outcome(before) != _outcome(after):
                 changed[before.benefit.id] = changed.get(before.benefit.id, 0.0) + 1 / len(answers)
@@ -185,5 +185,7 @@ def _decided_share(ev: Evaluation, item: _Open) -> float:
 
 
 def _amount(ev: Evaluation, b: ir.Benefit) -> Decimal | None:
+    if "amount" not in b.fields:  # an item given only as a range (a fine) has no single amount at stake
+        return None
     v = ev.get(b.fields["amount"])
     return v.value if v.known and isinstance(v.value, Decimal) else None

@@ -235,3 +235,14 @@ def test_interview_end_of_input_aborts_cleanly(tmp_path: Path):
     child.close()
     assert child.exitstatus == 1
     assert "Traceback" not in (child.before or "")
+
+
+def test_an_employer_case_is_asked_only_what_decides_its_own_items():
+    out = CliRunner().invoke(main, ["ask", str(ROOT / "examples" / "employer-class5-2020.yaml"), "--next",
+                                    "--format", "json"])
+    assert out.exit_code == 0, out.output
+    questions = json.loads(out.output)["questions"]
+    facts = [q["fact"] for q in questions]
+    assert "work_injury_recognized" not in facts and "disability_grade" not in facts  # worker questions
+    assert all(set(q["decides"]) <= {"premium", "late_fee", "fine", "registration_fine", "reserve_on_closure"}
+               for q in questions)

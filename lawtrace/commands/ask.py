@@ -62,12 +62,13 @@ class _Session:
         self.raw, self.facts, self.on = raw, facts, on
         self.lang, self.w, self.rules = lang, WORDS[lang], rules
         self.skipped: set[str] = set()
+        self.kind = "worker"  # or "employer" (a case file's `kind`)
         self.titles = {i.code: {"zh": i.title_zh, "en": i.title_en, "latest": i.latest} for i in program.instruments}
 
     @classmethod
     def start(cls, case: str | None, regime: str | None, on: str | None, rules: tuple[Path, ...], lang: str) -> _Session:
         from dsl.source import SourceFile
-        from engine.case import case_date, parse_case, read_case, validate_facts
+        from engine.case import case_date, case_kind, parse_case, read_case, validate_facts
         from lawtrace.api import DEFAULT_REGIME, evaluator, load_program
 
         parsed = read_case(case) if case else parse_case(SourceFile("<new case>", "facts: {}\n"))
@@ -78,14 +79,16 @@ class _Session:
         meta = {k: v for k, v in parsed.data.items() if k not in ("facts", "date", "regime")}
         meta["regime"] = name
         raw = {k: v for k, v in parsed.raw_facts.items() if v is not None}
-        return cls(program, evaluator(name, rules), meta, raw, facts, when, lang, rules)
+        session = cls(program, evaluator(name, rules), meta, raw, facts, when, lang, rules)
+        session.kind = case_kind(parsed)
+        return session
 
     # ------------------------------------------------------------ ranking
 
     def questions(self) -> list[Any]:
         from engine.questions import next_questions
 
-        return next_questions(self.evaluator, self.facts, self.on, frozenset(self.skipped))
+        return next_questions(self.evaluator, self.facts, self.on, frozenset(self.skipped), self.kind)
 
     def questions_json(self) -> dict[str, object]:
         from engine.values import to_json
