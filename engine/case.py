@@ -107,15 +107,8 @@ def _collect_marks(node: yaml.Node | None, prefix: str, file: str, out: dict[str
 
 
 def case_date(case: Case, override: str | None) -> date | None:
-    raw = override if override is not None else case.data.get("date")
-    if raw is None:
-        return None
-    parsed = _as_date(raw)
-    if parsed is None:
-        if override is not None:
-            raise LawtraceError(f"--date {override}: expected a date written YYYY-MM-DD")
-        raise case.error("date", f"expected a date written YYYY-MM-DD, found {raw!r}")
-    return parsed
+    """The day of the accident (or diagnosis): `--date`, else the case's `date`; None: unknown."""
+    return _dated_field(case, "date", "--date", override)
 
 
 def case_kind(case: Case) -> str:
@@ -131,14 +124,18 @@ def case_kind(case: Case) -> str:
 
 def case_as_of(case: Case, override: str | None = None) -> date | None:
     """The evaluation date: the day the answer is given for (deadlines passed, late fees run to it); None: unknown."""
-    raw = override if override is not None else case.data.get("as_of")
+    return _dated_field(case, "as_of", "--as-of", override)
+
+
+def _dated_field(case: Case, field: str, option: str, override: str | None) -> date | None:
+    raw = override if override is not None else case.data.get(field)
     if raw is None:
         return None
     parsed = _as_date(raw)
     if parsed is None:
         if override is not None:
-            raise LawtraceError(f"--as-of {override}: expected a date written YYYY-MM-DD")
-        raise case.error("as_of", f"expected a date written YYYY-MM-DD, found {raw!r}")
+            raise LawtraceError(f"{option} {override}: expected a date written YYYY-MM-DD")
+        raise case.error(field, f"expected a date written YYYY-MM-DD, found {raw!r}")
     return parsed
 
 

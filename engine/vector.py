@@ -946,6 +946,5 @@ _COMPILERS: dict[type, Callable[[VectorProgram, ir.Expr, tuple[str, ...]], Fn]] 
     ir.Lookup: _lookup,  # type: ignore[dict-item]
     ir.GetField: _get_field,  # type: ignore[dict-item]
     ir.Aggregate: _aggregate,  # type: ignore[dict-item]
+    ir.Undetermined: _undetermined,  # type: ignore[dict-item]
 }
-if hasattr(ir, "Undetermined"):
-    _COMPILERS[ir.Undetermined] = _undetermined  # type: ignore[attr-defined]
