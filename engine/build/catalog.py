@@ -13,8 +13,7 @@ from dsl import ast
 from dsl.errors import LawtraceError, SourceError, did_you_mean, raise_collected
 from dsl.parser import parse_file
 from dsl.source import SourceFile
-
-STATUTES_DIR = Path(__file__).resolve().parent.parent / "statutes"
+from statutes import STATUTES_DIR
 
 
 @dataclass(frozen=True)

@@ -22,9 +22,9 @@ from datetime import date
 from decimal import Decimal
 
 from dsl import types as T
-from engine import ir
-from engine.evaluate import Evaluation, Evaluator
-from engine.result import ItemResult, Result, evaluate
+from engine.model import ir
+from engine.run.evaluate import Evaluation, Evaluator
+from engine.run.result import ItemResult, Result, evaluate
 
 CASE_DATE = "date"  # what the evaluator reports missing when the case has no date
 MAX_RANGE = 24  # an int range longer than this is weighed like an amount, not answer by answer

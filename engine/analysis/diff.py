@@ -16,11 +16,11 @@ from decimal import Decimal
 import networkx as nx
 
 from dsl import types as T
-from engine import ir
-from engine.citations import Citation
-from engine.printer import show, show_value
-from engine.result import ItemResult, Result
-from engine.values import UNKNOWN, V, to_json
+from engine.model import ir
+from engine.model.citations import Citation
+from engine.model.printer import show, show_value
+from engine.run.result import ItemResult, Result
+from engine.model.values import UNKNOWN, V, to_json
 
 
 @dataclass(frozen=True)
@@ -130,7 +130,7 @@ def _unique(cites: Iterable[Citation]) -> tuple[Citation, ...]:
 
 # ---------------------------------------------------------------- outcome diff
 
-KEPT = "~"  # engine.layering keeps a replaced or refused rule X of instrument CODE as `X~CODE`
+KEPT = "~"  # engine.build.layering keeps a replaced or refused rule X of instrument CODE as `X~CODE`
 
 OUTCOME_FIELDS = ("payable", "amount", "payer", "advance_payer", "recover_from")
 

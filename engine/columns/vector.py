@@ -5,10 +5,10 @@ compiled here generically (no fact or item names in this module); each IR
 expression becomes one array operation over all rows of a chunk, never a
 Python loop over rows. For every row the result equals the single-case
 result: payable true/false/unknown, amount to the fen, payers; unknown facts
-stay unknown (value + known masks, see `engine.columns`); parameters and
+stay unknown (value + known masks, see `engine.columns.arrays`); parameters and
 dated rules are chosen per row by the case date, `as_of` by another date
 column; money is int fen, rounded half up at each money-valued node exactly
-where `engine.evaluate` rounds. A construct this module cannot reproduce
+where `engine.run.evaluate` rounds. A construct this module cannot reproduce
 exactly raises `VectorUnsupported` when the program is compiled, naming it.
 """
 
@@ -23,10 +23,10 @@ from decimal import Decimal
 import numpy as np
 
 from dsl import types as T
-from engine import columns as C
-from engine import ir
-from engine import vector_workdays as W
-from engine.columns import Bool, Codes, Col, Date, Num, Records, VectorUnsupported
+from engine.columns import arrays as C
+from engine.model import ir
+from engine.columns import vector_workdays as W
+from engine.columns.arrays import Bool, Codes, Col, Date, Num, Records, VectorUnsupported
 
 FEN = 100
 Fn = Callable[["Run", "Space | None"], Col]
@@ -48,7 +48,7 @@ class Chunk:
 
 @dataclass(frozen=True)
 class ItemColumns:
-    """One benefit item over a chunk, as `engine.result` reports it per case."""
+    """One benefit item over a chunk, as `engine.run.result` reports it per case."""
 
     benefit: ir.Benefit
     payable: Bool
@@ -422,7 +422,7 @@ def _item(run: Run, b: ir.Benefit) -> ItemColumns:
 def row_item(item: ItemColumns, i: int) -> dict[str, object]:
     """Row i of an item as the single-case result reports it: payable, amount (Decimal) and parties, None when unknown.
 
-    The amount and parties are given only where payable is not false, as in `engine.result`.
+    The amount and parties are given only where payable is not false, as in `engine.run.result`.
     """
     payable = _row_bool(item.payable, i)
     out: dict[str, object] = {"payable": payable}
@@ -682,7 +682,7 @@ def _same_constant(a: Col, b: Col) -> bool:
 def _tabulate(run: Run, p: _Piecewise) -> Col | None:
     """The piecewise constant as one table look-up over x's range, where x is a small whole-number column.
 
-    Where x is unknown every condition is unknown, and (as `engine.evaluate` tries both branches
+    Where x is unknown every condition is unknown, and (as `engine.run.evaluate` tries both branches
     of each) the answer is known only when all the constants agree.
     """
     x = run.get(p.node)

@@ -6,7 +6,7 @@ from datetime import date
 from decimal import Decimal
 
 from dsl import types as T
-from engine import ir
+from engine.model import ir
 
 _PRECEDENCE = {"otherwise": 1, "or": 2, "and": 3, "==": 5, "!=": 5, "<": 5, "<=": 5, ">": 5, ">=": 5,
                "+": 6, "-": 6, "*": 7, "/": 7}

@@ -1,7 +1,7 @@
-"""Calendar arithmetic on date columns: whole days, and working days by the official calendar of `engine.workdays`.
+"""Calendar arithmetic on date columns: whole days, and working days by the official calendar of `engine.law_time.workdays`.
 
 Guarantees: for every row the answer equals the single-case evaluator's
-(`engine.evaluate`): `add_days(d, n)`, `add_working_days(d, n)` (the n-th working
+(`engine.run.evaluate`): `add_days(d, n)`, `add_working_days(d, n)` (the n-th working
 day after d), `is_working_day(d)`, `first_working_day(d)` (d, or the first
 working day after it). A row whose answer needs a day of a year that is not
 shipped, or a negative count of working days, is unknown (the single-case path
@@ -12,8 +12,8 @@ from __future__ import annotations
 
 import numpy as np
 
-from engine.columns import Bool, Date, Num, both
-from engine.workdays import ordinal_tables
+from engine.columns.arrays import Bool, Date, Num, both
+from engine.law_time.workdays import ordinal_tables
 
 
 def _rows(v: object, n: int) -> np.ndarray:

@@ -23,7 +23,7 @@ from dsl import types as T
 from dsl.ast import CASE_KINDS
 from dsl.errors import LawtraceError, SourceError, did_you_mean, raise_collected
 from dsl.source import SourceFile, Span
-from engine import ir
+from engine.model import ir
 
 TOP_LEVEL = ("id", "name", "notes", "regime", "date", "facts", "kind", "as_of")
 

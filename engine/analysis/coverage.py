@@ -17,9 +17,9 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from dsl.errors import LawtraceError
-from engine import ir
-from engine.catalog import Catalog
-from engine.citations import Citation
+from engine.model import ir
+from engine.build.catalog import Catalog
+from engine.model.citations import Citation
 
 RECORDING_SCHEMA = "lawtrace.coverage-recording/1"
 ArticleKey = tuple[str, str, int]  # instrument, version, article

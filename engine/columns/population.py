@@ -1,7 +1,7 @@
 """Populations in and out of the vectorized evaluator: CSV or Parquet files read in chunks, numpy arrays, case lists.
 
 Guarantees: a population is read in chunks of bounded size (never whole), each
-chunk converted into the columns of `engine.columns` with one array operation
+chunk converted into the columns of `engine.columns.arrays` with one array operation
 per column; an empty cell (null) is unknown, never false or zero; a cell that
 does not fit its fact's type, a column that is no fact, or a file that cannot
 be read is a `PopulationError` naming the file, the row (1-based, header not
@@ -38,9 +38,9 @@ import pyarrow.compute as pc
 
 from dsl import types as T
 from dsl.errors import LawtraceError, did_you_mean
-from engine import ir
-from engine.columns import ORDINAL_EPOCH, Bool, Codes, Col, Date, Num, Records, narrowest
-from engine.vector import FEN, Chunk
+from engine.model import ir
+from engine.columns.arrays import ORDINAL_EPOCH, Bool, Codes, Col, Date, Num, Records, narrowest
+from engine.columns.vector import FEN, Chunk
 
 RATE_DEN = 10**6  # a rate given in a population keeps up to six decimal places
 MONEY_MAX_FEN = 10**15  # ten trillion yuan: every money cell must be below (exact in float64 and int64 products)
@@ -264,7 +264,7 @@ def convert_arrow(column: pa.Array, t: T.Type, where: _Where) -> Col:
     if pa.types.is_string(kind) or pa.types.is_large_string(kind):
         return _from_text(column, t, where)
     if pa.types.is_null(kind):
-        from engine.vector import unknown_column
+        from engine.columns.vector import unknown_column
 
         return unknown_column(t, len(column))
     known = None
@@ -543,7 +543,7 @@ def _records(column: pa.Array, t: T.ListType, where: _Where) -> Records:
             col = convert_arrow(values, f.type, sub)
             fields[f.name] = col
         else:
-            from engine.vector import unknown_column
+            from engine.columns.vector import unknown_column
 
             fields[f.name] = unknown_column(f.type, len(elements))
     return Records(offsets, row_of, fields, known, int(lengths.max()) if n else 0)

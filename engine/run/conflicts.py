@@ -9,26 +9,30 @@ reported where they agree, or where the facts do not yet decide one of them.
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING
+from typing import Any, Mapping, Protocol
 
-from engine.citations import Citation
-from engine.diagnostics import Diagnostic
-from engine.values import UNKNOWN, V, to_json
-
-if TYPE_CHECKING:
-    from engine.evaluate import Evaluation
+from engine.model import ir
+from engine.model.citations import Citation
+from engine.model.diagnostics import Diagnostic
+from engine.model.values import V, to_json
 
 
-def check_conflicts(ev: Evaluation, node_id: str, value: V) -> None:
-    from engine.evaluate import TraceNode
+class Evaluating(Protocol):
+    """What this module needs of an evaluation in progress (the evaluator passes itself)."""
 
+    program: ir.Program
+    trace: Mapping[str, Any]
+    diagnostics: list[Diagnostic]
+
+    def get_detached(self, node_id: str) -> V:
+        """A node's value, evaluated apart from the trace of the node being computed."""
+        ...
+
+
+def check_conflicts(ev: Evaluating, node_id: str, value: V) -> None:
     node = ev.program.nodes[node_id]
     for conflict in ev.program.conflicts.get(node_id, ()):
-        ev._frames.append(TraceNode("~conflict", "value", V(UNKNOWN), (), []))  # detached: not an input of the answer
-        try:
-            refused = ev.get(conflict.shadow)
-        finally:
-            ev._frames.pop()
+        refused = ev.get_detached(conflict.shadow)  # not an input of the answer
         if not (refused.known and value.known) or value.value == refused.value:
             continue  # only where both rules answer, and differently: elsewhere the lower rule changes nothing yet
         change = conflict.change
@@ -44,7 +48,7 @@ def check_conflicts(ev: Evaluation, node_id: str, value: V) -> None:
             ev.diagnostics.append(d)
 
 
-def _applied_cites(ev: Evaluation, node_id: str) -> tuple[Citation, ...]:
+def _applied_cites(ev: Evaluating, node_id: str) -> tuple[Citation, ...]:
     """The citations that held for a node in this case (its conditional citations resolved)."""
     t = ev.trace.get(node_id)
     return tuple(t.citations) if t is not None else ()

@@ -5,7 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from dsl.source import Span
-from engine.citations import Citation
+from engine.model.citations import Citation
 
 
 @dataclass(frozen=True)

@@ -9,7 +9,7 @@ values of one fact (e.g. the industry risk class); the balance is the
 employers' payments less the fund's outlays of the worker population (what it bears in
 the end; what it advances and is to recover is given beside), once without
 the range items and once as a range with them. Periods follow
-`engine.costing`: once items, one month of monthly items, one year of yearly ones.
+`engine.columns.costing`: once items, one month of monthly items, one year of yearly ones.
 No fact or item is named here.
 """
 
@@ -23,11 +23,11 @@ from pathlib import Path
 import numpy as np
 
 from dsl.errors import LawtraceError
-from engine import ir
-from engine.columns import Date, Num, VectorOverflow, VectorUnsupported
-from engine.costing import Totals, yuan
-from engine.population import DEFAULT_CHUNK_ROWS, PopulationError, Schema, chunk_from_batch, column_names, read_batches
-from engine.vector import FEN, VectorProgram
+from engine.model import ir
+from engine.columns.arrays import Date, Num, VectorOverflow, VectorUnsupported
+from engine.columns.costing import Totals, yuan
+from engine.columns.population import DEFAULT_CHUNK_ROWS, PopulationError, Schema, chunk_from_batch, column_names, read_batches
+from engine.columns.vector import FEN, VectorProgram
 
 KIND = "employer"
 

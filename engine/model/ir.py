@@ -1,7 +1,7 @@
 """The checked program: resolved definitions and typed expressions, ready to evaluate.
 
 Every reference is resolved to a node id, every expression has a type, every
-definition carries its citations and span. Built by `engine.compile` from the
+definition carries its citations and span. Built by `engine.build.compile` from the
 AST; nothing here is mutated after construction.
 """
 
@@ -12,7 +12,7 @@ from datetime import date
 
 from dsl.source import Span
 from dsl.types import Type
-from engine.citations import Citation
+from engine.model.citations import Citation
 
 # ---------------------------------------------------------------- expressions
 
@@ -225,7 +225,7 @@ class Deadline:
     """A time limit: `fields` maps applies, due, latest, done, outstanding, party, passed and missed to node ids.
 
     `passed`: the evaluation date is after the last day; `missed`: the act was not done in time (as of the
-    evaluation date). Both are derived by the compiler from the others (see `engine.deadlines`).
+    evaluation date). Both are derived by the compiler from the others (see `engine.law_time.deadlines`).
     """
 
     id: str
@@ -324,7 +324,7 @@ class Conflict:
     shadow: str
     gap_fill: bool  # a party field: the lower rule still governs where the higher one names nobody
     change: LayerChange
-    warning: object  # engine.diagnostics.Diagnostic, as `lawtrace check` reports it
+    warning: object  # engine.model.diagnostics.Diagnostic, as `lawtrace check` reports it
 
 
 @dataclass(frozen=True)

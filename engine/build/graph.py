@@ -10,7 +10,7 @@ import networkx as nx
 
 from dsl.errors import LawtraceError, SourceError, raise_collected
 from dsl.source import SourceFile, Span
-from engine import ir
+from engine.model import ir
 
 
 def build_graph(nodes: dict[str, ir.Node], benefits: list[ir.Benefit], edges: list[tuple[str, str, Span]],

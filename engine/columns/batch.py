@@ -14,9 +14,9 @@ from datetime import date
 
 import numpy as np
 
-from engine.columns import Num
-from engine.population import Schema, chunk_from_arrays
-from engine.vector import FEN, VectorProgram
+from engine.columns.arrays import Num
+from engine.columns.population import Schema, chunk_from_arrays
+from engine.columns.vector import FEN, VectorProgram
 
 BLOCK_ROWS = 98_304  # int32 intermediates of 384 KiB: a few at a time stay in a core's 2 MiB L2 cache (measured best of 48-128 K)
 

@@ -18,7 +18,7 @@ import numpy as np
 import yaml
 
 from dsl.errors import LawtraceError
-from engine.catalog import STATUTES_DIR
+from statutes import STATUTES_DIR
 
 CALENDAR_DIR = STATUTES_DIR / "calendar"
 

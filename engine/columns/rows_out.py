@@ -18,10 +18,10 @@ from pathlib import Path
 import numpy as np
 import pyarrow as pa
 
-from engine.columns import Codes, Known
-from engine.costing import RowOutcome
-from engine.population import PopulationError
-from engine.vector import ItemColumns
+from engine.columns.arrays import Codes, Known
+from engine.columns.costing import RowOutcome
+from engine.columns.population import PopulationError
+from engine.columns.vector import ItemColumns
 
 MONEY = pa.decimal128(20, 2)
 

@@ -10,12 +10,12 @@ from dataclasses import dataclass
 from datetime import date
 
 from dsl import types as T
-from engine import ir
-from engine.citations import Citation
-from engine.evaluate import Evaluation, Evaluator, TraceNode
-from engine.printer import show
-from engine.trace_terms import cited_articles, term_tree
-from engine.values import UNKNOWN, V, to_json
+from engine.model import ir
+from engine.model.citations import Citation
+from engine.run.evaluate import Evaluation, Evaluator, TraceNode
+from engine.model.printer import show
+from engine.run.trace_terms import cited_articles, term_tree
+from engine.model.values import UNKNOWN, V, to_json
 
 TRACE_SCHEMA = "lawtrace.trace/1"
 

@@ -13,10 +13,10 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Iterator
 
-from engine import ir
-from engine.citations import Citation
-from engine.printer import show
-from engine.values import V, to_json
+from engine.model import ir
+from engine.model.citations import Citation
+from engine.model.printer import show
+from engine.model.values import V, to_json
 
 
 def term_tree(e: ir.Expr, recorded: dict[int, V], value: V) -> dict[str, object] | None:

@@ -1,8 +1,8 @@
 """Simulate a population file under a regime (and a baseline): the driver of `lawtrace simulate`.
 
-Stages, chunk by chunk: read (engine.population) → evaluate every item as
-columns (engine.vector) → add to the totals (engine.costing) → write per-row
-results (engine.rows_out). Memory stays bounded by the chunk size whatever the
+Stages, chunk by chunk: read (engine.columns.population) → evaluate every item as
+columns (engine.columns.vector) → add to the totals (engine.columns.costing) → write per-row
+results (engine.columns.rows_out). Memory stays bounded by the chunk size whatever the
 file's size; the per-row file exists only when every chunk was written.
 """
 
@@ -14,13 +14,13 @@ from datetime import date
 from pathlib import Path
 
 from dsl.errors import LawtraceError
-from engine import ir
-from engine.batch import keep_freed_blocks
-from engine.columns import VectorOverflow, VectorUnsupported
-from engine.costing import Comparison, Totals, yuan
-from engine.population import DEFAULT_CHUNK_ROWS, PopulationError, Schema, chunk_from_batch, column_names, read_batches
-from engine.rows_out import RowWriter, item_columns, money_array, row_numbers
-from engine.vector import Chunk, ItemColumns, VectorProgram
+from engine.model import ir
+from engine.columns.batch import keep_freed_blocks
+from engine.columns.arrays import VectorOverflow, VectorUnsupported
+from engine.columns.costing import Comparison, Totals, yuan
+from engine.columns.population import DEFAULT_CHUNK_ROWS, PopulationError, Schema, chunk_from_batch, column_names, read_batches
+from engine.columns.rows_out import RowWriter, item_columns, money_array, row_numbers
+from engine.columns.vector import Chunk, ItemColumns, VectorProgram
 
 
 @dataclass

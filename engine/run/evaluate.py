@@ -16,14 +16,14 @@ from decimal import ROUND_HALF_UP, Decimal, InvalidOperation
 
 from dsl import types as T
 from dsl.source import Span
-from engine import ir
-from engine.citations import Citation
-from engine.conflicts import check_conflicts
-from engine.dates import add_years_decimal, months_between, years_between
-from engine.diagnostics import Diagnostic
-from engine.trace_terms import structured as _structured
-from engine.values import NOTHING, UNKNOWN, V, to_fen, unknown
-from engine.workdays import MissingYear, calendar
+from engine.model import ir
+from engine.model.citations import Citation
+from engine.run.conflicts import check_conflicts
+from engine.law_time.dates import add_years_decimal, months_between, years_between
+from engine.model.diagnostics import Diagnostic
+from engine.run.trace_terms import structured as _structured
+from engine.model.values import NOTHING, UNKNOWN, V, to_fen, unknown
+from engine.law_time.workdays import MissingYear, calendar
 
 Env = dict[str, tuple[dict[str, object], str]]
 Fn = Callable[["Evaluation", Env], V]
@@ -145,6 +145,14 @@ class Evaluation:
         if node_id in self.program.conflicts:
             check_conflicts(self, node_id, value)
         return value
+
+    def get_detached(self, node_id: str) -> V:
+        """A node's value evaluated under a detached frame: it is not recorded as an input of the node being computed."""
+        self._frames.append(TraceNode("~detached", "value", V(UNKNOWN), (), []))
+        try:
+            return self.get(node_id)
+        finally:
+            self._frames.pop()
 
     def _fact(self, node: ir.FactNode, frame: TraceNode) -> V:
         frame.citations = node.cites

@@ -547,7 +547,7 @@ def _ordinal(y: np.ndarray, m: np.ndarray, d: np.ndarray) -> np.ndarray:
 
 
 def add_years(d: Date, years: Num, n: int) -> Date:
-    """The corresponding day `years` later; 29 February becomes 28 February in a common year (engine.dates.add_years)."""
+    """The corresponding day `years` later; 29 February becomes 28 February in a common year (engine.law_time.dates.add_years)."""
     known = both(d.known, years.known)
     whole = years.den == 1
     yv = np.broadcast_to(np.asarray(years.v, dtype=np.int64), (n,)) if whole else np.zeros(n, dtype=np.int64)
@@ -566,7 +566,7 @@ def add_years(d: Date, years: Num, n: int) -> Date:
 
 
 def years_between(a: Date, b: Date, n: int) -> Num:
-    """Completed years from a to b, counted as an age; negative when b is earlier (engine.dates.years_between)."""
+    """Completed years from a to b, counted as an age; negative when b is earlier (engine.law_time.dates.years_between)."""
     av = np.broadcast_to(np.asarray(a.v, dtype=np.int64), (n,))
     bv = np.broadcast_to(np.asarray(b.v, dtype=np.int64), (n,))
     backwards = bv < av
@@ -582,7 +582,7 @@ def years_between(a: Date, b: Date, n: int) -> Num:
 
 
 def months_between(a: Date, b: Date, n: int) -> Num:
-    """Completed months from a to b, the day of the month counted as for years (engine.dates.months_between)."""
+    """Completed months from a to b, the day of the month counted as for years (engine.law_time.dates.months_between)."""
     av = np.broadcast_to(np.asarray(a.v, dtype=np.int64), (n,))
     bv = np.broadcast_to(np.asarray(b.v, dtype=np.int64), (n,))
     backwards = bv < av

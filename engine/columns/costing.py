@@ -17,8 +17,8 @@ from decimal import Decimal
 import numpy as np
 
 from dsl import types as T
-from engine.columns import Codes, Known, Num, is_scalar
-from engine.vector import FEN, ItemColumns
+from engine.columns.arrays import Codes, Known, Num, is_scalar
+from engine.columns.vector import FEN, ItemColumns
 
 PARTIES = tuple(p for p in T.PARTIES if p != "none")
 
