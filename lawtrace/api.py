@@ -34,8 +34,10 @@ def with_overlays(rules: tuple[Path, ...]) -> Catalog:
     extra = []
     sources = dict(base.sources)
     for path in rules:
-        if not path.is_file():
+        if not path.exists():
             raise LawtraceError(f"{path}: no such rules file")
+        if not path.is_file():
+            raise LawtraceError(f"{path}: not a regular file: give a statute file (*.lt)")
         name = display_name(path)
         extra.append(parse_file(path, name))
         sources[name] = SourceFile.read(path, name)

@@ -17,7 +17,7 @@ from typing import TypeVar
 from dsl.errors import LawtraceError, SourceError, did_you_mean
 from dsl.source import SourceFile
 from engine import ir
-from engine.case import Case, case_date, parse_case, validate_facts
+from engine.case import Case, case_date, case_kind, parse_case, validate_facts
 from engine.questions import CASE_DATE, Question, next_questions
 from engine.result import Result, result_json
 from engine.values import to_json
@@ -122,8 +122,9 @@ def questions(case: Case, regime: str | None = None, on: date | None = None) -> 
     """The facts still worth asking, ranked by the engine (`engine.questions`, as `lawtrace ask --next`)."""
     name, where = regime_of(case, regime)
     prog = program(name, "regime", where)
-    facts, when = _located_errors(case, lambda c: (validate_facts(prog, c), case_date(c, on.isoformat() if on else None)))
-    return prog, next_questions(api.evaluator(name), facts, when), when
+    facts, when, kind = _located_errors(case, lambda c: (validate_facts(prog, c), case_date(c, on.isoformat() if on else None),
+                                                         case_kind(c)))
+    return prog, next_questions(api.evaluator(name), facts, when, kind=kind), when
 
 
 def questions_json(prog: ir.Program, ranked: list[Question], when: date | None) -> dict[str, object]:
