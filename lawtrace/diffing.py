@@ -13,6 +13,7 @@ from dsl.source import SourceFile, Span
 from engine.case import Case, _BadValue, case_date, convert
 from engine.diff import OutcomeChange, RuleChange, Side, diff_outcomes, diff_rules, summarize
 from engine.result import Result, evaluate
+from engine.safe_load import InputRefused, load_yaml
 from lawtrace.api import evaluator, load_program
 
 
@@ -127,6 +128,8 @@ def _cell(value: object) -> object:
 
 def load_cases(path: str) -> list[tuple[str, Case]]:
     """A JSON or YAML list of cases, each as in a case file."""
+    if path.endswith(".parquet") and Path(path).is_file():
+        return _population_cases(Path(path), SourceFile(path, ""))  # binary: never read as text
     try:
         source = SourceFile.read(Path(path), path)
     except FileNotFoundError:
@@ -134,7 +137,10 @@ def load_cases(path: str) -> list[tuple[str, Case]]:
     if path.endswith((".csv", ".parquet")):
         return _population_cases(Path(path), source)
     try:
-        data = yaml.safe_load(source.text)
+        data, _ = load_yaml(source.text)
+    except InputRefused as e:
+        span = Span(path, e.line, e.column or 1, e.line, (e.column or 1) + 1) if e.line else None
+        raise SourceError(e.message, span, source) from None
     except yaml.YAMLError as e:
         mark = getattr(e, "problem_mark", None)
         span = Span(path, mark.line + 1, mark.column + 1, mark.line + 1, mark.column + 2) if mark else None

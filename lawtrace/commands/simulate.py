@@ -41,6 +41,7 @@ def simulate(population: Path, regime: str, baseline: str | None, rules: tuple[P
     from engine.population import count_rows, population_format
     from engine.simulation import simulate as run
     from engine.simulation import summary_lines
+    from dsl import bounds
     from lawtrace.api import catalog, load_program
 
     when = None
@@ -49,6 +50,9 @@ def simulate(population: Path, regime: str, baseline: str | None, rules: tuple[P
             when = date.fromisoformat(on)
         except ValueError:
             raise LawtraceError(f"--date {on}: expected a date written YYYY-MM-DD") from None
+        problem = bounds.date_problem(when)
+        if problem:
+            raise LawtraceError(f"--date {on}: {problem}")
     if not population.exists():
         raise LawtraceError(f"{population}: no such population file")
     population_format(population)
