@@ -20,6 +20,7 @@ from engine import ir
 from engine.case import Case, case_date, case_kind, parse_case, validate_facts
 from engine.questions import CASE_DATE, Question, next_questions
 from engine.result import Result, result_json
+from engine.safe_load import InputRefused, load_json
 from engine.values import to_json
 from explain.i18n import WORDS
 from lawtrace import api
@@ -57,9 +58,9 @@ def read_case(text: str, name: str = REQUEST) -> Case:
     only when an error has to be located (`located`), since the YAML reader that does it costs more than the
     evaluation. Anything else goes to the case reader, whose syntax errors name line and column."""
     try:
-        data = json.loads(text)
-    except ValueError:
-        data = None
+        data = load_json(text)
+    except (ValueError, InputRefused):
+        data = None  # the case reader says where, and what limit
     if isinstance(data, dict):
         return Case(SourceFile(name, text), data)
     return located(Case(SourceFile(name, text), {}))
