@@ -24,6 +24,7 @@ from engine.safe_load import InputRefused, load_json
 from engine.values import to_json
 from explain.i18n import WORDS
 from lawtrace import api
+from lawtrace.receipt import attach
 from lawtrace.diffing import DiffReport, parse_side, run_diff
 from lawtrace.web.errors import ApiError, FieldError, field_errors, single
 
@@ -41,7 +42,7 @@ class Evaluated:
         """The result JSON as `lawtrace eval --format json` writes it (with the case's id, name and notes)."""
         data = result_json(self.result, include_trace=trace)
         data["case"] = {k: self.case.data[k] for k in CASE_TEXT if self.case.data.get(k) is not None}
-        return data
+        return attach(data, self.case.raw_facts, api.catalog())
 
 
 def text_of(body: bytes) -> str:
