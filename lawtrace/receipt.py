@@ -172,7 +172,7 @@ def verify(data: dict[str, object]) -> Verdict:
             v.causes.append(f"the input no longer evaluates: {e}")
             fresh = None
         if fresh is not None:
-            again = result_json(fresh)
+            again = result_json(fresh, include_trace="trace" in data)
             if "case" in data:
                 again["case"] = data["case"]
             v.differences = _differences(data, again)
