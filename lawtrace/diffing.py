@@ -13,7 +13,7 @@ from dsl.source import SourceFile, Span
 from engine.case import Case, _BadValue, case_date, convert
 from engine.diff import OutcomeChange, RuleChange, Side, diff_outcomes, diff_rules, summarize
 from engine.result import Result, evaluate
-from engine.safe_load import InputRefused, load_yaml
+from engine.safe_load import InputRefused, json_depth_problem, load_yaml
 from lawtrace.api import evaluator, load_program
 
 
@@ -104,7 +104,16 @@ def _population_cases(path: Path, source: SourceFile) -> list[tuple[str, Case]]:
             if number > MAX_POPULATION_CASES:
                 raise LawtraceError(f"{path}: more than {MAX_POPULATION_CASES} rows; compare outcomes of a sample, "
                                     "or cost the whole population with `lawtrace simulate --baseline`")
-            facts = {k: _cell(v) for k, v in row.items() if k not in (DATE_COLUMN, ID_COLUMN) and _cell(v) is not None}
+            facts = {}
+            for k, v in row.items():
+                if k in (DATE_COLUMN, ID_COLUMN):
+                    continue
+                try:
+                    cell = _cell(v)
+                except InputRefused as e:
+                    raise LawtraceError(f"{path}: row {number}, column '{k}': {e.message}") from None
+                if cell is not None:
+                    facts[k] = cell
             data: dict[str, object] = {"facts": facts}
             if row.get(DATE_COLUMN) not in (None, ""):
                 data["date"] = str(row[DATE_COLUMN])
@@ -118,8 +127,11 @@ def _cell(value: object) -> object:
     if value is None or value == "":
         return None
     if isinstance(value, str):
+        problem = json_depth_problem(value) if value.lstrip()[:1] in ("[", "{") else None
+        if problem is not None:  # before libyaml's own (later, less clear) refusal of deep nesting
+            raise problem
         try:
-            parsed = yaml.safe_load(value)
+            parsed, _ = load_yaml(value)  # within the bounds: a cell may hold a bomb as well as a file
         except yaml.YAMLError:
             return value
         return value if isinstance(parsed, dict) else parsed
