@@ -39,6 +39,9 @@ def parse_file(path: Path, display: str | None = None) -> ast.Module:
         source = SourceFile.read(path, display)
     except OSError as e:
         raise SourceError(f"cannot read {path}: {e.strerror}", None) from None
+    except UnicodeDecodeError as e:
+        raise SourceError(f"{display or path}: not UTF-8 text (byte {e.start + 1} is 0x{e.object[e.start]:02x}); "
+                          "lawtrace reads files written in UTF-8", None) from None
     return parse_text(source)
 
 

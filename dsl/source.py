@@ -16,15 +16,8 @@ class SourceFile:
 
     @classmethod
     def read(cls, path: Path, display: str | None = None) -> SourceFile:
-        """The file's text; a file that is not UTF-8 is the user's error (a `SourceError` naming the byte)."""
-        data = path.read_bytes()
-        try:
-            return cls(display or str(path), data.decode("utf-8"))
-        except UnicodeDecodeError as e:
-            from dsl.errors import SourceError  # errors import this module
-
-            raise SourceError(f"{display or path}: not UTF-8 text (byte {e.start + 1} is 0x{data[e.start]:02x}); "
-                              "lawtrace reads files written in UTF-8", None) from None
+        """The file's text; `UnicodeDecodeError` when it is not UTF-8 (the readers say so, naming the file)."""
+        return cls(display or str(path), path.read_text(encoding="utf-8"))
 
     @functools.cached_property
     def _lines(self) -> list[str]:

@@ -10,10 +10,10 @@ import yaml
 
 from dsl.errors import LawtraceError, SourceError
 from dsl.source import SourceFile, Span
-from engine.case import Case, _BadValue, case_date, convert
-from engine.diff import OutcomeChange, RuleChange, Side, diff_outcomes, diff_rules, summarize
-from engine.result import Result, evaluate
-from engine.safe_load import InputRefused, json_depth_problem, load_yaml
+from engine.analysis.diff import OutcomeChange, RuleChange, Side, diff_outcomes, diff_rules, summarize
+from engine.model.safe_load import InputRefused, json_depth_problem, load_yaml
+from engine.run.case import Case, _BadValue, case_date, convert
+from engine.run.result import Result, evaluate
 from lawtrace.api import evaluator, load_program
 
 
@@ -95,7 +95,7 @@ MAX_POPULATION_CASES = 100_000  # each case is evaluated twice with its full tra
 
 def _population_cases(path: Path, source: SourceFile) -> list[tuple[str, Case]]:
     """The rows of a CSV or Parquet population (the encoding of `lawtrace simulate`) as cases."""
-    from engine.population import DATE_COLUMN, ID_COLUMN, read_batches
+    from engine.columns.population import DATE_COLUMN, ID_COLUMN, read_batches
 
     out: list[tuple[str, Case]] = []
     for batch in read_batches(path):
@@ -146,6 +146,8 @@ def load_cases(path: str) -> list[tuple[str, Case]]:
         source = SourceFile.read(Path(path), path)
     except FileNotFoundError:
         raise LawtraceError(f"{path}: no such cases file") from None
+    except (OSError, UnicodeDecodeError) as e:
+        raise LawtraceError(f"{path}: cannot read the cases file: {e}") from None
     if path.endswith((".csv", ".parquet")):
         return _population_cases(Path(path), source)
     try:

@@ -23,7 +23,7 @@ from datetime import date, datetime
 from pathlib import Path
 
 import lawtrace
-from engine.catalog import STATUTES_DIR, Catalog
+from engine.build.catalog import STATUTES_DIR, Catalog
 
 SCHEMA = "lawtrace.receipt/1"
 _CODE = ("dsl", "engine")  # the packages whose code decides an answer (explain and lawtrace only present it)
@@ -129,7 +129,7 @@ class Verdict:
 def verify(data: dict[str, object]) -> Verdict:
     """Check a saved result against its receipt and a fresh evaluation of its input."""
     from dsl.errors import LawtraceError
-    from engine.result import result_json
+    from engine.run.result import result_json
     from lawtrace.api import evaluate_case, with_overlays
 
     receipt = data.get("receipt")

@@ -20,13 +20,15 @@ def verify(result: str, fmt: str) -> None:
 
     from dsl.errors import LawtraceError
     from dsl.source import SourceFile
-    from engine.safe_load import InputRefused, load_json
+    from engine.model.safe_load import InputRefused, load_json
     from lawtrace.receipt import verify as check
 
     try:
         source = SourceFile("<stdin>", sys.stdin.read()) if result == "-" else SourceFile.read(Path(result), result)
     except OSError as e:
         raise LawtraceError(f"{result}: cannot read the result: {e.strerror}") from None
+    except UnicodeDecodeError as e:
+        raise LawtraceError(f"{result}: not UTF-8 text (byte {e.start + 1})") from None
     try:
         data = load_json(source.text)
     except json.JSONDecodeError as e:

@@ -16,7 +16,7 @@ from dataclasses import dataclass, field
 
 from dsl import bounds
 from dsl import types as T
-from engine import ir
+from engine.model import ir
 from lawtrace.web.facts import type_json
 
 PREFIX = "f."

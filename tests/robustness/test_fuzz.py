@@ -26,7 +26,7 @@ from hypothesis import strategies as st
 from dsl.errors import LawtraceError
 from dsl.parser import parse_text
 from dsl.source import SourceFile
-from engine.result import result_json
+from engine.run.result import result_json
 from lawtrace import api
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -204,7 +204,7 @@ CASE_CLOCK = _Clock("case files")
 @budget(150)
 @given(text=hostile_case())
 def _fuzz_case(text: str) -> None:
-    from engine.case import parse_case
+    from engine.run.case import parse_case
 
     CASE_CLOCK.tick()
     started = time.monotonic()
