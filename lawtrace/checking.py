@@ -6,7 +6,7 @@ from pathlib import Path
 
 from dsl import ast
 from dsl.errors import ErrorList, LawtraceError
-from dsl.parser import parse_file
+from dsl.parser import parse_text
 from dsl.source import SourceFile
 from engine import ir
 from engine.catalog import Catalog, display_name, index, statute_files
@@ -14,8 +14,18 @@ from engine.compile import compile_regime
 from engine.diagnostics import Diagnostic
 
 
-def check_paths(paths: tuple[Path, ...], regime: str | None) -> tuple[list[LawtraceError], list[Diagnostic]]:
-    """Errors and warnings for the given files (default: every shipped statute, every regime)."""
+def check_paths(paths: tuple[Path, ...], regime: str | None,
+                texts: dict[Path, str] | None = None) -> tuple[list[LawtraceError], list[Diagnostic]]:
+    """Errors and warnings for the given files (default: every shipped statute, every regime).
+
+    `texts` gives the text of files as an editor holds them (unsaved), by resolved path; others are read from disk.
+    """
+    texts = texts or {}
+
+    def read(p: Path, name: str) -> SourceFile:
+        text = texts.get(p.resolve())
+        return SourceFile(name, text) if text is not None else SourceFile.read(p, name)
+
     errors: list[LawtraceError] = []
     given: list[ast.Module] = []
     sources: dict[str, SourceFile] = {}
@@ -24,15 +34,15 @@ def check_paths(paths: tuple[Path, ...], regime: str | None) -> tuple[list[Lawtr
     for p in files:
         if p.is_dir():
             expanded.extend(sorted(p.rglob("*.lt")))
-        elif not p.exists():
+        elif not p.exists() and p.resolve() not in texts:
             errors.append(LawtraceError(f"{p}: no such file"))
         else:
             expanded.append(p)
     for p in expanded:
         name = display_name(p)
         try:
-            sources[name] = SourceFile.read(p, name)
-            given.append(parse_file(p, name))
+            sources[name] = read(p, name)
+            given.append(parse_text(sources[name]))
         except LawtraceError as e:
             errors.append(e)
     if errors:
@@ -47,16 +57,17 @@ def check_paths(paths: tuple[Path, ...], regime: str | None) -> tuple[list[Lawtr
             if name in given_files:
                 continue
             try:
-                m = parse_file(p, name)
+                source = read(p, name)
+                m = parse_text(source)
             except LawtraceError as e:
                 errors.append(e)
                 continue
             if m.instrument and m.instrument.code in given_codes:
                 continue
-            if m.regimes and set(r.name for r in m.regimes) & given_regimes:
+            if m.regimes and {r.name for r in m.regimes} & given_regimes:
                 continue
             shipped.append(m)
-            sources[name] = SourceFile.read(p, name)
+            sources[name] = source
     try:
         catalog = index(shipped + given, sources)
     except LawtraceError as e:
