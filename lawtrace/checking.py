@@ -78,6 +78,7 @@ def check_paths(paths: tuple[Path, ...], regime: str | None,
             program = compile_regime(catalog, name, overlays)
             warnings.extend(w for w in program.warnings if w not in warnings)
             warnings.extend(w for w in layer_warnings(program) if w not in warnings)
+            warnings.extend(w for w in coverage_warnings(program) if w not in warnings)
         except LawtraceError as e:
             for err in _flatten([e]):
                 if err.render() not in {x.render() for x in errors}:
@@ -92,6 +93,25 @@ def layer_warnings(program: ir.Program) -> list[Diagnostic]:
         for conflict in program.conflicts.get(change.target, ()):
             if conflict.change is change:
                 out.append(conflict.warning)  # type: ignore[arg-type]
+    return out
+
+
+def coverage_warnings(program: ir.Program) -> list[Diagnostic]:
+    """A warning for every override that leaves days with no version in force where the rule it replaces had one:
+    a case on those days gets no value (the trial's whole-table restatement that dropped the 2004 version)."""
+    out: list[Diagnostic] = []
+    for change in program.changes:
+        if change.uncovered is None:
+            continue
+        first, last = change.uncovered
+        since = f"from {first} " if first else ""
+        out.append(Diagnostic(
+            "warning",
+            f"{change.instrument}'s override of {change.target} has no version in force {since}to {last}, where "
+            f"{change.replaced_instrument}'s rule had one: a case of those days gets no value. Restate the earlier "
+            f"version(s), or change one entry or version and keep the others: "
+            f"`overrides {change.target}[KEY] = VALUE ... from DATE` or `overrides {change.target} = VALUE ... from DATE`",
+            change.cites + change.replaced_cites, change.span))
     return out
 
 
