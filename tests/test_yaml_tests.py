@@ -191,3 +191,26 @@ def test_pytest_collects_yaml_tests_and_shows_the_same_diff(tmp_path):
     assert done.returncode == 1, done.stdout + done.stderr
     assert "1 failed, 1 passed" in done.stdout
     assert "t.yaml::wrong" in done.stdout and "- expected: 77000.00\n  + actual:   78000.00" in done.stdout
+
+
+def test_a_refusal_is_expected_with_what_it_must_say(tmp_path):
+    path = _write(tmp_path, """\
+        regime: national
+        kind: employer
+        date: 2020-06-01
+        tests:
+          - name: refused as expected
+            facts: {industry_risk_class: 1, rate_tier: down2, monthly_payroll: 1000000}
+            expect: {error: facts.rate_tier}
+          - name: refused, but not saying that
+            facts: {industry_risk_class: 1, rate_tier: down2, monthly_payroll: 1000000}
+            expect: {error: [facts.rate_tier, something else]}
+          - name: not refused at all
+            facts: {industry_risk_class: 1, rate_tier: base, monthly_payroll: 1000000}
+            expect: {error: facts.rate_tier}
+        """)
+    data = json.loads(_run(str(path), "--format", "json").output)
+    assert [t["outcome"] for t in data["tests"]] == ["passed", "failed", "failed"]
+    assert data["tests"][1]["mismatches"][0]["expected"] == ["something else"]
+    assert data["tests"][2]["mismatches"][0] == {"path": "error", "expected": "facts.rate_tier", "actual": None,
+                                                 "note": "the case was not refused", "line": 13}

@@ -46,14 +46,23 @@ class Outcome:
 def run_test(test: YamlTest) -> Outcome:
     from lawtrace.api import evaluate_case
 
+    refused = test.expect.get("error")  # the case must be refused, with a message saying this
     try:
         result = evaluate_case(test.case, test.regime, None, test.rules)
+        if refused is not None:
+            return Outcome(test, "failed", (Mismatch("error", refused, None, "the case was not refused"),))
         data = result_json(result, include_trace=False)
         mismatches = compare(test.expect, data)
     except BadExpectation as e:
         span = test.marks.get(f"expect.{e.path}") or test.span
         return Outcome(test, "error", error=SourceError(e.message, span, test.source).render())
     except LawtraceError as e:
+        if refused is not None:
+            said = e.render()
+            wanted = [str(x) for x in (refused if isinstance(refused, list) else [refused])]
+            absent = [w for w in wanted if w not in said]
+            return Outcome(test, "failed", (Mismatch("error", absent, said, "the refusal does not say it"),)) if absent \
+                else Outcome(test, "passed")
         return Outcome(test, "error", error=e.render())
     return Outcome(test, "failed" if mismatches else "passed", tuple(mismatches))
 
