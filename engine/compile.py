@@ -222,8 +222,7 @@ class _Compiler:
         reason = patch.reason if isinstance(patch, ast.Override) else None
         return ir.LayerChange(c.kind, c.target, o.code, o.level, cites, c.replaced.code if c.replaced else None,
                               c.replaced.level if c.replaced else None, replaced, c.authority, reason, amends,
-                              c.kept_as, patch.span, c.gap_fill,
-                              patch.key if isinstance(patch, ast.Override) else None, c.uncovered)
+                              c.kept_as, patch.span, c.gap_fill)
 
     def _define(self, name: str, span: Span) -> bool:
         if name in RESERVED:

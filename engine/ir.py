@@ -297,20 +297,12 @@ class LayerChange:
     kept_as: str | None  # id of the replaced rule kept for `overridden`, or of the refused rule
     span: Span
     gap_fill: bool = False  # refused, but governs where the higher rule names no party (`none`)
-    entry: object | None = None  # `overrides NAME[KEY] = ...`: the table entry changed
-    uncovered: tuple[date | None, date] | None = None  # days the replaced rule covered and this one does not
 
     @property
     def applied(self) -> bool:
         return self.authority is not None
 
     def as_json(self) -> dict[str, object]:
-        extra: dict[str, object] = {}
-        if self.entry is not None:
-            extra["entry"] = str(self.entry)
-        if self.uncovered is not None:
-            first, last = self.uncovered
-            extra["uncovered"] = {"from": first.isoformat() if first else None, "to": last.isoformat()}
         return {
             "kind": self.kind, "target": self.target, "instrument": self.instrument, "level": self.level,
             "citations": [c.as_json() for c in self.cites],
@@ -321,7 +313,7 @@ class LayerChange:
             "authority": self.authority, "applied": self.applied,
             "applies_where_higher_names_no_party": self.gap_fill,
             "span": self.span.as_json(),
-        } | extra
+        }
 
 
 @dataclass(frozen=True)

@@ -28,7 +28,6 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass, fields, is_dataclass, replace
-from datetime import date
 
 from dsl import ast
 from dsl import types as T
@@ -92,7 +91,6 @@ class Change:
     authority: str | None  # why it may: "delegated to province", "by WIIR 37(1)(2)", ...; None: refused
     kept_as: str | None = None  # id of the replaced rule kept for `overridden`, or of the refused rule (shadow)
     gap_fill: bool = False  # refused, but governs where the higher rule names no party
-    uncovered: tuple[date | None, date] | None = None  # days the replaced rule covered and the new one does not
 
     @property
     def applied(self) -> bool:
@@ -119,7 +117,9 @@ class Composition:
 
 def compose(modules: list[ast.Module], sources: dict[str, SourceFile]) -> Composition:
     """The declarations of a stack (modules highest first, overlays last), with every patch applied in order."""
-    return _Composer(modules, sources).run()
+    modules, errors = override_values.expand_stack(modules, sources)  # small overrides written out in full
+    composition = _Composer(modules, sources).run()
+    return replace(composition, errors=tuple(errors) + composition.errors) if errors else composition
 
 
 def origins(modules: list[ast.Module]) -> list[tuple[Origin, ast.Decl]]:
@@ -400,20 +400,6 @@ class _Composer:
                        replaced_cites: tuple[ast.Citation, ...], authority: str | None) -> None:
         decl = placed.decl
         assert isinstance(decl, (ast.Fact, ast.Parameter, ast.Value))
-        written = patch
-        if patch.keeps_others:
-            if not isinstance(decl, ast.Parameter):
-                self._err(f"'{decl.name}' is not a parameter: only a parameter's entry or dated value is changed with "
-                          f"`overrides {decl.name}[KEY] = VALUE` or `= VALUE ... from DATE`", patch.span,
-                          hint=f"replace the rule: `overrides {decl.name} ... because \"...\" = EXPR`")
-                return
-            try:
-                patch = replace(patch, versions=override_values.expand(
-                    patch, decl, placed.origin.code, placed.origin.version, placed.origin.article, origin.article))
-            except override_values.ValueOverrideError as e:
-                self._err(e.message, patch.span, hint=e.hint)
-                return
-        gap = None if isinstance(decl, ast.Fact) else override_values.uncovered(decl, patch.versions)
         params = [v for v in patch.versions if isinstance(v, ast.ParamVersion)]
         if params and not isinstance(decl, ast.Parameter):
             self._err(f"'{decl.name}' is not a parameter: give a formula (`= ...`), not dated values", patch.span)
@@ -427,10 +413,10 @@ class _Composer:
                           hint="a fact is overridden only where it is delegated, or `by` a provision that delegates it")
                 return
             shadow = f"{decl.name}~{origin.code}"
-            party_gap = isinstance(decl, ast.Value) and isinstance(decl.type, T.PartyType)
-            higher = f"{decl.name}~{holder.code}" if party_gap else decl.name
+            gap = isinstance(decl, ast.Value) and isinstance(decl.type, T.PartyType)
+            higher = f"{decl.name}~{holder.code}" if gap else decl.name
             self.kept[shadow] = Placed(self._as_decl(decl, shadow, origin, patch, reads=higher), origin)
-            if party_gap:  # the higher rule kept as `X~HIGH`; X takes the lower rule only where the higher names nobody
+            if gap:  # the higher rule kept as `X~HIGH`; X takes the lower rule only where the higher names nobody
                 self.kept[higher] = Placed(_renamed(decl, higher), placed.origin)
                 span = patch.span
                 silent = ast.Compare(span, "==", ast.Name(span, higher), ast.Name(span, "none"))
@@ -439,10 +425,9 @@ class _Composer:
                 choice = ast.If(span, silent, ast.Name(span, shadow), ast.Name(span, higher))
                 version = ast.ValueVersion(None, choice, cites, None, span)
                 self.placed[decl.name] = Placed(replace(decl, cites=cites, versions=(version,), span=span), origin)
-            change = Change("override", patch.target, origin, written, holder, replaced_cites, None, shadow, party_gap,
-                            gap)
+            change = Change("override", patch.target, origin, patch, holder, replaced_cites, None, shadow, gap)
             self.changes.append(change)
-            self.conflicts.append(Conflict(decl.name, shadow, change, gap_fill=party_gap))
+            self.conflicts.append(Conflict(decl.name, shadow, change, gap_fill=gap))
             return
         kept = None
         if _uses_overridden(patch):
@@ -451,8 +436,7 @@ class _Composer:
                                      placed.clause_origins, placed.part_origins)
         new = self._as_decl(decl, decl.name, origin, patch, reads=kept)
         self.placed[decl.name] = Placed(new, origin)
-        self.changes.append(Change("override", patch.target, origin, written, holder, replaced_cites, authority, kept,
-                                   uncovered=gap))
+        self.changes.append(Change("override", patch.target, origin, patch, holder, replaced_cites, authority, kept))
 
     def _as_decl(self, decl: ast.Fact | ast.Parameter | ast.Value, name: str, origin: Origin, patch: ast.Override,
                  reads: str | None) -> ast.Parameter | ast.Value:

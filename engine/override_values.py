@@ -5,8 +5,9 @@ version in force on DATE (a new version starting then) and in every later one; e
 still citing the instrument that wrote them. Without `from`, every version's entry changes. `overrides NAME = VALUE
 ... from DATE` adds (or, on the same date, replaces) one version and keeps the others.
 
-Also here: the date range an override leaves with no version in force where the rule it replaces had one (for
-`lawtrace check` to warn about).
+The composer sees only the written-out form (`expand_stack`, called by `layering.compose` before anything else), so
+authority, conflicts and records work on small overrides as on any other. Also here: the days an override leaves
+with no version in force where the rule it replaces had one (`uncovered`, for `lawtrace check` to warn about).
 """
 
 from __future__ import annotations
@@ -17,6 +18,8 @@ from decimal import Decimal
 
 from dsl import ast
 from dsl import types as T
+from dsl.errors import SourceError
+from dsl.source import SourceFile
 
 
 class ValueOverrideError(Exception):
@@ -89,3 +92,70 @@ def uncovered(old: ast.Decl, new_versions: tuple[object, ...]) -> tuple[date | N
     if first_old is not None and first_old >= first_new:
         return None
     return first_old, first_new - timedelta(days=1)
+
+
+def expand_stack(modules: list[ast.Module], sources: dict[str, SourceFile]) -> tuple[list[ast.Module], list[SourceError]]:
+    """The stack (highest first) with every small override written out as the parameter's full versions, ready for
+    the composer: each is expanded against the parameter as the instruments above it leave it. Several small
+    overrides of one parameter in one instrument (entries 7 and 8, say) become one override of it, at the first."""
+    current: dict[str, tuple[ast.Parameter, str, str, int]] = {}  # name → (versions in force, code, version, article)
+    others: set[str] = set()  # names declared as something other than a parameter
+    errors: list[SourceError] = []
+    out: list[ast.Module] = []
+    for m in modules:
+        inst = m.instrument
+        if inst is None:
+            out.append(m)
+            continue
+        latest = max(inst.versions, key=lambda v: v.in_force).version
+        articles: list[list[ast.Decl]] = []
+        small: dict[str, tuple[int, int]] = {}  # target → where this instrument's first small override of it stands
+        for a in m.articles:
+            version = a.version or latest
+            decls: list[ast.Decl] = []
+            articles.append(decls)
+            for d in a.decls:
+                if isinstance(d, ast.Parameter):
+                    current[d.name] = (d, inst.code, version, a.number)
+                elif isinstance(d, (ast.Fact, ast.Value, ast.Benefit, ast.Deadline)):
+                    others.add(d.name)
+                elif isinstance(d, ast.Override) and d.keeps_others:
+                    expanded = _expanded(d, current, others, inst.code, version, a.number, errors, sources)
+                    if expanded is None:  # its error is reported; the composer does not see it
+                        continue
+                    d = expanded
+                    if d.target in small and d.keeps_others:
+                        i, j = small[d.target]
+                        first = articles[i][j]
+                        assert isinstance(first, ast.Override)
+                        articles[i][j] = replace(first, versions=d.versions, reason=f"{first.reason}; {d.reason}",
+                                                 amends=first.amends + tuple(c for c in d.amends if c not in first.amends))
+                        continue
+                    small.setdefault(d.target, (len(articles) - 1, len(decls)))
+                elif isinstance(d, ast.Override) and d.target in current and d.versions \
+                        and all(isinstance(v, ast.ParamVersion) for v in d.versions):
+                    old = current[d.target][0]
+                    current[d.target] = (replace(old, versions=d.versions, cites=d.cites), inst.code, version, a.number)
+                decls.append(d)
+        out.append(replace(m, articles=tuple(replace(a, decls=tuple(ds)) for a, ds in zip(m.articles, articles))))
+    return out, errors
+
+
+def _expanded(patch: ast.Override, current: dict, others: set[str], code: str, version: str, article: int,
+              errors: list[SourceError], sources: dict[str, SourceFile]) -> ast.Override | None:
+    def fail(message: str, hint: str | None = None) -> None:
+        errors.append(SourceError(message, patch.span, sources.get(patch.span.file), hint))
+
+    if patch.target not in current:
+        if patch.target in others:
+            return fail(f"'{patch.target}' is not a parameter: only a parameter's entry or dated value is changed with "
+                        f"`overrides {patch.target}[KEY] = VALUE` or `= VALUE ... from DATE`",
+                        hint=f"replace the rule: `overrides {patch.target} ... because \"...\" = EXPR`")
+        return patch  # an unknown name: the composer says so, with the closest names
+    old, holder, holder_version, holder_article = current[patch.target]
+    try:
+        versions = expand(patch, old, holder, holder_version, holder_article, article)
+    except ValueOverrideError as e:
+        return fail(e.message, e.hint)
+    current[patch.target] = (replace(old, versions=versions, cites=patch.cites), code, version, article)
+    return replace(patch, versions=versions)

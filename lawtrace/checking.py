@@ -8,7 +8,7 @@ from dsl import ast
 from dsl.errors import ErrorList, LawtraceError
 from dsl.parser import parse_text
 from dsl.source import SourceFile
-from engine import ir
+from engine import ir, override_values
 from engine.catalog import Catalog, display_name, index, statute_files
 from engine.compile import compile_regime
 from engine.diagnostics import Diagnostic
@@ -78,7 +78,7 @@ def check_paths(paths: tuple[Path, ...], regime: str | None,
             program = compile_regime(catalog, name, overlays)
             warnings.extend(w for w in program.warnings if w not in warnings)
             warnings.extend(w for w in layer_warnings(program) if w not in warnings)
-            warnings.extend(w for w in coverage_warnings(program) if w not in warnings)
+            warnings.extend(w for w in coverage_warnings(program, catalog) if w not in warnings)
         except LawtraceError as e:
             for err in _flatten([e]):
                 if err.render() not in {x.render() for x in errors}:
@@ -96,14 +96,23 @@ def layer_warnings(program: ir.Program) -> list[Diagnostic]:
     return out
 
 
-def coverage_warnings(program: ir.Program) -> list[Diagnostic]:
+def coverage_warnings(program: ir.Program, catalog: Catalog) -> list[Diagnostic]:
     """A warning for every override that leaves days with no version in force where the rule it replaces had one:
     a case on those days gets no value (the trial's whole-table restatement that dropped the 2004 version)."""
     out: list[Diagnostic] = []
     for change in program.changes:
-        if change.uncovered is None:
+        if change.kind != "override" or change.replaced_instrument is None:
             continue
-        first, last = change.uncovered
+        span, target = change.span, change.target
+        patch = _written(catalog, change.instrument, lambda d, s=span: isinstance(d, ast.Override) and d.span == s)
+        old = _written(catalog, change.replaced_instrument,
+                       lambda d, t=target: getattr(d, "name", None) == t or (isinstance(d, ast.Override) and d.target == t))
+        if not isinstance(patch, ast.Override) or patch.keeps_others or old is None:
+            continue
+        gap = override_values.uncovered(old, patch.versions)
+        if gap is None:
+            continue
+        first, last = gap
         since = f"from {first} " if first else ""
         out.append(Diagnostic(
             "warning",
@@ -113,6 +122,13 @@ def coverage_warnings(program: ir.Program) -> list[Diagnostic]:
             f"`overrides {change.target}[KEY] = VALUE ... from DATE` or `overrides {change.target} = VALUE ... from DATE`",
             change.cites + change.replaced_cites, change.span))
     return out
+
+
+def _written(catalog: Catalog, code: str, match) -> ast.Decl | None:
+    """The last declaration of an instrument that matches (its rule for a name, or an override)."""
+    module = catalog.instruments.get(code)
+    found = [d for a in module.articles for d in a.decls if match(d)] if module is not None else []
+    return found[-1] if found else None
 
 
 def _targets(catalog: Catalog, given: list[ast.Module], regime: str | None) -> list[tuple[str, tuple[ast.Module, ...]]]:
