@@ -202,3 +202,28 @@ def test_the_outline_is_the_instrument_by_article(lsp):
     for s in symbols:
         for c in s.children or []:
             assert s.range.start.line <= c.range.start.line <= s.range.end.line, (s.name, c.name)
+
+
+def test_an_unsaved_edit_of_a_shipped_statute_is_checked_against_every_regime_that_uses_it(lsp):
+    text = WIIR.read_text(encoding="utf-8")
+    uri = lsp.open(WIIR, text)
+    lsp.wait_diagnostics(uri)
+    line, col = _find(WIIR, "= clamp(monthly_wage")
+    edited = text.replace("= clamp(monthly_wage", "= clamp(monthly_wages", 1)
+    lsp.change(uri, edited)
+    errors = [d for d in lsp.wait_diagnostics(uri) if d.severity == L.DiagnosticSeverity.Error]
+    assert errors and all("monthly_wages" in d.message for d in errors)
+    assert (errors[0].range.start.line, errors[0].range.start.character) == (line, col + len("= clamp("))
+    lsp.change(uri, text)  # typed back: clean again, and nothing was written to disk
+    assert not [d for d in lsp.wait_diagnostics(uri) if d.severity == L.DiagnosticSeverity.Error]
+    assert WIIR.read_text(encoding="utf-8") == text
+
+
+def test_hover_on_a_comment_word_says_nothing_and_codes_complete(lsp, tmp_path):
+    path = tmp_path / "draft.lt"
+    text = OVERLAY + "  # nothing here\n  overrides x amends WI"
+    uri = lsp.open(path, text)
+    lines = text.splitlines()
+    assert lsp.hover(uri, len(lines) - 2, len("  # noth")) is None
+    items = {i.label: i for i in lsp.completion(uri, len(lines) - 1, len(lines[-1])).items}
+    assert items["WIIR"].kind == L.CompletionItemKind.Module and items["WIIR"].detail == "工伤保险条例"

@@ -214,3 +214,29 @@ def test_a_refusal_is_expected_with_what_it_must_say(tmp_path):
     assert data["tests"][1]["mismatches"][0]["expected"] == ["something else"]
     assert data["tests"][2]["mismatches"][0] == {"path": "error", "expected": "facts.rate_tier", "actual": None,
                                                  "note": "the case was not refused", "line": 13}
+
+
+def test_deadlines_are_expected_like_items(tmp_path):
+    path = _write(tmp_path, f"""\
+        regime: national
+        tests:
+          - name: the employer's 30 days to apply for recognition (WIIR 17(1))
+            date: 2020-06-15
+            as_of: 2020-08-01
+            facts: {GRADE7}
+            expect:
+              employer_recognition_application: {{due: 2020-07-15, applies: true}}   # 30 days after 2020-06-15
+        """)
+    out = _run(str(path))
+    assert out.exit_code == 0, out.output
+
+
+def test_pytest_reports_a_malformed_file_as_a_located_collection_error(tmp_path):
+    _write(tmp_path, "regime: national\ntests:\n  - name: no case and no expectations\n")
+    env = {k: v for k, v in os.environ.items() if k != "PYTEST_ADDOPTS"}
+    done = subprocess.run([sys.executable, "-m", "pytest", "-p", "no:cacheprovider", "--rootdir", str(tmp_path),
+                           str(tmp_path)], cwd=tmp_path, env=env, capture_output=True, text=True, timeout=300, check=False)
+    assert done.returncode != 0
+    assert "t.yaml:3:5: error: tests[0]: a test needs a `name:`" not in done.stdout  # it has one
+    assert "t.yaml:3:5: error: tests[0]: expected `expect:`" in done.stdout, done.stdout
+    assert "Traceback" not in done.stdout
