@@ -56,7 +56,7 @@ def test_the_parts_of_a_rule_get_their_own_tokens():
 
 
 def test_html_reports_show_formulas_highlighted_and_escaped():
-    from engine.result import result_json
+    from engine.run.result import result_json
     from lawtrace.api import evaluate_case
 
     case = {"regime": "national", "date": "2020-06-15", "facts": {"work_injury_recognized": True,

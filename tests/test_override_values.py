@@ -31,7 +31,7 @@ def _case(grade: int, date: str) -> dict:
 
 
 def _subsidy(rules: Path, grade: int, date: str, regime: str = "r") -> dict:
-    from engine.result import result_json
+    from engine.run.result import result_json
 
     case = _case(grade, date) | {"regime": regime}
     data = result_json(evaluate_case(case, rules=(rules,)), include_trace=False)

@@ -14,7 +14,7 @@ from dsl import ast
 from dsl.errors import ErrorList, LawtraceError, SourceError
 from dsl.source import Span
 from dsl.vocabulary import words
-from engine.catalog import display_name
+from engine.build.catalog import display_name
 from lawtrace.lsp.workspace import Symbol, Workspace, article, citation_at, in_citation_list, word_at
 
 TEXT_PREVIEW = 600  # characters of an article's text shown on hover

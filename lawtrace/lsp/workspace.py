@@ -13,7 +13,7 @@ from dsl import ast
 from dsl.errors import LawtraceError
 from dsl.parser import parse_text
 from dsl.source import SourceFile, Span
-from engine.catalog import display_name, statute_files
+from engine.build.catalog import display_name, statute_files
 
 DECLARES = {ast.Fact: "fact", ast.Parameter: "parameter", ast.Value: "value", ast.Benefit: "benefit",
             ast.Deadline: "deadline"}

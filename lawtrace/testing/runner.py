@@ -11,7 +11,7 @@ from dataclasses import dataclass
 from decimal import Decimal, InvalidOperation
 
 from dsl.errors import LawtraceError, SourceError
-from engine.result import result_json
+from engine.run.result import result_json
 from lawtrace.testing.compare import BadExpectation, Mismatch, compare
 from lawtrace.testing.spec import YamlTest
 

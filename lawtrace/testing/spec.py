@@ -25,7 +25,7 @@ import yaml
 
 from dsl.errors import LawtraceError, SourceError, did_you_mean, raise_collected
 from dsl.source import SourceFile, Span
-from engine.case import Case, parse_case, read_case
+from engine.run.case import Case, parse_case, read_case
 
 FILE_KEYS = ("regime", "rules", "date", "as_of", "kind", "facts", "tests")
 TEST_KEYS = ("name", "regime", "rules", "date", "as_of", "kind", "case", "facts", "expect", "id", "notes")
