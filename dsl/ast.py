@@ -325,6 +325,10 @@ class Override:
     note: str | None
     versions: tuple[ValueVersion | ParamVersion, ...]
     span: Span
+    # `overrides NAME[KEY] = VALUE ... [from DATE]` (or `NAME = VALUE`): one entry or one version changed, the rest of
+    # the rule kept; `versions` then holds one ParamVersion whose start is None where no date is given
+    keeps_others: bool = False
+    key: object | None = None  # the table entry changed (a literal), None for a whole value
 
 
 @dataclass(frozen=True)

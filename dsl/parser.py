@@ -35,14 +35,18 @@ def _parser() -> Lark:
 
 
 def parse_file(path: Path, display: str | None = None) -> ast.Module:
+    return parse_text(read_source(path, display))
+
+
+def read_source(path: Path, display: str | None = None) -> SourceFile:
+    """A statute file's text; a file that cannot be read or is not UTF-8 is an error naming it."""
     try:
-        source = SourceFile.read(path, display)
+        return SourceFile.read(path, display)
     except OSError as e:
         raise SourceError(f"cannot read {path}: {e.strerror}", None) from None
     except UnicodeDecodeError as e:
         raise SourceError(f"{display or path}: not UTF-8 text (byte {e.start + 1} is 0x{e.object[e.start]:02x}); "
                           "lawtrace reads files written in UTF-8", None) from None
-    return parse_text(source)
 
 
 def parse_text(source: SourceFile) -> ast.Module:
@@ -555,6 +559,27 @@ class _Builder(Transformer):
         versions = tuple(x for x in c[1:] if isinstance(x, (ast.ValueVersion, ast.ParamVersion)))
         return ast.Override(target.name, authority, amends, reason, cites, note, versions, self._s(meta))
 
+    def overrides_value(self, meta, c):
+        name = str(c[0])
+        rest = [x for x in c[1:] if x is not None]
+        key = next((x.key for x in rest if isinstance(x, _EntryKey)), None)
+        has_key = any(isinstance(x, _EntryKey) for x in rest)
+        value = _literal_value(next(x for x in rest if not isinstance(x, (_EntryKey, Token))))
+        authority = next((x.cites for x in rest if isinstance(x, _Authority)), ())
+        amends = next((x.cites for x in rest if isinstance(x, _Amends)), ())
+        reason = next(_text(x) for x in rest if isinstance(x, Token) and x.type == "STRING")
+        start = next((x.start for x in rest if isinstance(x, _From)), None)
+        cites, note, _ = _opts(rest)
+        version = ast.ParamVersion(start, value, (), None, self._s(meta))  # type: ignore[arg-type]
+        return ast.Override(name, authority, amends, reason, cites, note, (version,), self._s(meta),
+                            keeps_others=True, key=key if has_key else None)
+
+    def entry_key(self, meta, c):
+        return _EntryKey(_literal_value(c[0]))
+
+    def value_from(self, meta, c):
+        return _From(_date(c[0], self.file))
+
     def adds_part(self, meta, c):
         name, benefit = str(c[0]), str(c[1])
         cites, note, _ = _opts(c[4:])
@@ -774,6 +799,16 @@ class _Note:
 class _Delegated:
     def __init__(self, to: str):
         self.to = to
+
+
+class _EntryKey:
+    def __init__(self, key: object):
+        self.key = key
+
+
+class _From:
+    def __init__(self, start: date):
+        self.start = start
 
 
 def _opts(items: list[object]) -> tuple[tuple[ast.Citation, ...], str | None, str | None]:

@@ -11,6 +11,7 @@ import functools
 from pathlib import Path
 
 import jinja2
+import markupsafe
 
 from explain.articles import excerpt_of
 from explain.i18n import WORDS, cite_text
@@ -32,7 +33,23 @@ def environment(autoescape: bool) -> jinja2.Environment:
         keep_trailing_newline=True,
     )
     env.filters["md"] = markdown_escape
+    env.filters["dsl"] = dsl_html
     return env
+
+
+def dsl_html(source: object) -> markupsafe.Markup:
+    """Statute-language source (a rule's formula) as HTML, highlighted by the lexer of `dsl.highlight` where Pygments
+    is installed (extra `highlight`), else escaped plain text. Token classes carry the prefix `lt-` (see _style.css)."""
+    text = str(source)
+    try:
+        from pygments import highlight
+        from pygments.formatters import HtmlFormatter
+
+        from dsl.highlight import LawtraceLexer
+    except ImportError:
+        return markupsafe.Markup('<code class="dsl">{}</code>').format(text)
+    body = highlight(text, LawtraceLexer(), HtmlFormatter(nowrap=True, classprefix="lt-")).rstrip("\n")
+    return markupsafe.Markup('<code class="dsl">') + markupsafe.Markup(body) + markupsafe.Markup("</code>")
 
 
 _MARKDOWN_SPECIAL = str.maketrans({c: f"\\{c}" for c in "\\`*_[]#|~"} | {"<": "&lt;", ">": "&gt;", "&": "&amp;"})

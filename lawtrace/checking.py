@@ -6,16 +6,27 @@ from pathlib import Path
 
 from dsl import ast
 from dsl.errors import ErrorList, LawtraceError
-from dsl.parser import parse_file
+from dsl.parser import parse_text, read_source
 from dsl.source import SourceFile
-from engine.model import ir
+from engine.build import override_values
 from engine.build.catalog import Catalog, display_name, index, statute_files
 from engine.build.compile import compile_regime
+from engine.model import ir
 from engine.model.diagnostics import Diagnostic
 
 
-def check_paths(paths: tuple[Path, ...], regime: str | None) -> tuple[list[LawtraceError], list[Diagnostic]]:
-    """Errors and warnings for the given files (default: every shipped statute, every regime)."""
+def check_paths(paths: tuple[Path, ...], regime: str | None,
+                texts: dict[Path, str] | None = None) -> tuple[list[LawtraceError], list[Diagnostic]]:
+    """Errors and warnings for the given files (default: every shipped statute, every regime).
+
+    `texts` gives the text of files as an editor holds them (unsaved), by resolved path; others are read from disk.
+    """
+    texts = texts or {}
+
+    def read(p: Path, name: str) -> SourceFile:
+        text = texts.get(p.resolve())
+        return SourceFile(name, text) if text is not None else read_source(p, name)
+
     errors: list[LawtraceError] = []
     given: list[ast.Module] = []
     sources: dict[str, SourceFile] = {}
@@ -27,15 +38,15 @@ def check_paths(paths: tuple[Path, ...], regime: str | None) -> tuple[list[Lawtr
             if not found:
                 errors.append(LawtraceError(f"{p}: no statute files (*.lt) in this directory"))
             expanded.extend(found)
-        elif not p.exists():
+        elif not p.exists() and p.resolve() not in texts:
             errors.append(LawtraceError(f"{p}: no such file"))
         else:
             expanded.append(p)
     for p in expanded:
         name = display_name(p)
         try:
-            given.append(parse_file(p, name))  # first: it refuses a file that is not UTF-8, with its name
-            sources[name] = SourceFile.read(p, name)
+            sources[name] = read(p, name)
+            given.append(parse_text(sources[name]))
         except LawtraceError as e:
             errors.append(e)
     if errors:
@@ -50,16 +61,17 @@ def check_paths(paths: tuple[Path, ...], regime: str | None) -> tuple[list[Lawtr
             if name in given_files:
                 continue
             try:
-                m = parse_file(p, name)
+                source = read(p, name)
+                m = parse_text(source)
             except LawtraceError as e:
                 errors.append(e)
                 continue
             if m.instrument and m.instrument.code in given_codes:
                 continue
-            if m.regimes and set(r.name for r in m.regimes) & given_regimes:
+            if m.regimes and {r.name for r in m.regimes} & given_regimes:
                 continue
             shipped.append(m)
-            sources[name] = SourceFile.read(p, name)
+            sources[name] = source
     try:
         catalog = index(shipped + given, sources)
     except LawtraceError as e:
@@ -70,6 +82,7 @@ def check_paths(paths: tuple[Path, ...], regime: str | None) -> tuple[list[Lawtr
             program = compile_regime(catalog, name, overlays)
             warnings.extend(w for w in program.warnings if w not in warnings)
             warnings.extend(w for w in layer_warnings(program) if w not in warnings)
+            warnings.extend(w for w in coverage_warnings(program, catalog) if w not in warnings)
         except LawtraceError as e:
             for err in _flatten([e]):
                 if err.render() not in {x.render() for x in errors}:
@@ -85,6 +98,41 @@ def layer_warnings(program: ir.Program) -> list[Diagnostic]:
             if conflict.change is change:
                 out.append(conflict.warning)  # type: ignore[arg-type]
     return out
+
+
+def coverage_warnings(program: ir.Program, catalog: Catalog) -> list[Diagnostic]:
+    """A warning for every override that leaves days with no version in force where the rule it replaces had one:
+    a case on those days gets no value (the trial's whole-table restatement that dropped the 2004 version)."""
+    out: list[Diagnostic] = []
+    for change in program.changes:
+        if change.kind != "override" or change.replaced_instrument is None:
+            continue
+        span, target = change.span, change.target
+        patch = _written(catalog, change.instrument, lambda d, s=span: isinstance(d, ast.Override) and d.span == s)
+        old = _written(catalog, change.replaced_instrument,
+                       lambda d, t=target: getattr(d, "name", None) == t or (isinstance(d, ast.Override) and d.target == t))
+        if not isinstance(patch, ast.Override) or patch.keeps_others or old is None:
+            continue
+        gap = override_values.uncovered(old, patch.versions)
+        if gap is None:
+            continue
+        first, last = gap
+        since = f"from {first} " if first else ""
+        out.append(Diagnostic(
+            "warning",
+            f"{change.instrument}'s override of {change.target} has no version in force {since}to {last}, where "
+            f"{change.replaced_instrument}'s rule had one: a case of those days gets no value. Restate the earlier "
+            f"version(s), or change one entry or version and keep the others: "
+            f"`overrides {change.target}[KEY] = VALUE ... from DATE` or `overrides {change.target} = VALUE ... from DATE`",
+            change.cites + change.replaced_cites, change.span))
+    return out
+
+
+def _written(catalog: Catalog, code: str, match) -> ast.Decl | None:
+    """The last declaration of an instrument that matches (its rule for a name, or an override)."""
+    module = catalog.instruments.get(code)
+    found = [d for a in module.articles for d in a.decls if match(d)] if module is not None else []
+    return found[-1] if found else None
 
 
 def _targets(catalog: Catalog, given: list[ast.Module], regime: str | None) -> list[tuple[str, tuple[ast.Module, ...]]]:

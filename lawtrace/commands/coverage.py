@@ -20,7 +20,7 @@ from lawtrace.cli_support import emit_json, user_errors
 
 REPO = Path(__file__).resolve().parents[2]
 RUNNING = "LAWTRACE_COVERAGE_RUN"  # set in the measured run, so that tests can tell
-DEFAULT_TESTS = ("tests/statutes", "tests/test_core_done.py")  # the tests with worked numbers from the law
+DEFAULT_TESTS = ("tests/statutes", "tests/test_core_done.py", "statutes")  # the tests with worked numbers: Python, and YAML (statutes/**/tests)
 
 
 @click.command("coverage")
@@ -59,8 +59,11 @@ def _run_tests(tests: tuple[Path, ...], out: Path) -> None:
         raise LawtraceError(f"no test suite at {suite} (lawtrace is not installed from its source tree): "
                             "give a recording made with `python -m pytest --lawtrace-coverage FILE` as --recording FILE")
     targets = [str(t.resolve()) for t in tests] or [str(p) for p in DEFAULT_TESTS if (REPO / p).exists()]
-    cmd = [sys.executable, "-m", "pytest", "-q", "-p", "no:cacheprovider", f"--lawtrace-coverage={out}", *targets]
-    env = dict(os.environ, **{RUNNING: "1"})
+    # the recorder is loaded by name, so that a run of YAML tests alone (statutes/**/tests) records too
+    cmd = [sys.executable, "-m", "pytest", "-q", "-p", "no:cacheprovider", "-p", "coverage_recorder",
+           f"--lawtrace-coverage={out}", *targets]
+    path = os.pathsep.join(x for x in (str(suite), os.environ.get("PYTHONPATH", "")) if x)
+    env = dict(os.environ, **{RUNNING: "1", "PYTHONPATH": path})
     done = subprocess.run(cmd, cwd=REPO, env=env, capture_output=True, text=True, check=False)
     if not out.exists():
         tail = "\n".join((done.stdout + done.stderr).strip().splitlines()[-15:])

@@ -13,6 +13,7 @@ from pathlib import Path
 import jinja2
 
 from explain.render import TEMPLATES as EXPLAIN_TEMPLATES
+from explain.render import dsl_html
 
 TEMPLATES = Path(__file__).with_name("templates")
 
@@ -35,6 +36,7 @@ def environment() -> jinja2.Environment:
         lstrip_blocks=True,
     )
     env.filters["yuan"] = grouped
+    env.filters["dsl"] = dsl_html  # rule formulas in the explanations, highlighted as statute source
     return env
 
 

@@ -44,18 +44,8 @@ def test_done_a_class_5_employer_at_the_base_tier_in_2020_owes_11000_a_month():
     assert (a["fact"], a["value"], a["kind"]) == ("area_base_rate", "0.011", "legal_default")
 
 
-@pytest.mark.parametrize("klass, amount", [
-    (1, "2000.00"),   # 1,000,000 × 0.2 %
-    (2, "4000.00"),   # × 0.4 %
-    (3, "7000.00"),   # × 0.7 %
-    (4, "9000.00"),   # × 0.9 %
-    (5, "11000.00"),  # × 1.1 %
-    (6, "13000.00"),  # × 1.3 %
-    (7, "16000.00"),  # × 1.6 %
-    (8, "19000.00"),  # × 1.9 %
-])
-def test_the_eight_classes_of_2015_at_the_base_tier(klass: int, amount: str):
-    assert premium({"industry_risk_class": klass, "rate_tier": "base", "monthly_payroll": PAYROLL})["amount"] == amount
+# The classes of both notices, the day the system changes and the tiers are worked in YAML:
+# statutes/national/tests/rates.yaml (`lawtrace test statutes`).
 
 
 def test_done_the_same_employer_in_2014_falls_under_the_three_class_system():
@@ -70,38 +60,6 @@ def test_done_the_same_employer_in_2014_falls_under_the_three_class_system():
     assert p["amount"] == "10000.00"
     # the rates and tiers of the 2003 notice; the 2015 notice only for its date of entry into force (art. 1)
     assert ("RATES2003", 1) in cites(p) and not {("RATES2015", 2), ("RATES2015", 3)} & cites(p)
-
-
-@pytest.mark.parametrize("klass, amount", [(1, "5000.00"), (2, "10000.00"), (3, "20000.00")])  # × 0.5 %, 1.0 %, 2.0 %
-def test_the_three_classes_of_2003(klass: int, amount: str):
-    assert premium({"industry_risk_class": klass, "rate_tier": "base", "monthly_payroll": PAYROLL}, "2010-03-01")["amount"] == amount
-
-
-def test_the_system_changes_on_2015_10_01():
-    facts = {"industry_risk_class": 2, "rate_tier": "base", "monthly_payroll": PAYROLL}
-    assert premium(facts, "2015-09-30")["amount"] == "10000.00"  # last day of the 2003 notice: 1.0 %
-    assert premium(facts, "2015-10-01")["amount"] == "4000.00"   # first day of the 2015 notice: 0.4 %
-
-
-@pytest.mark.parametrize("tier, amount", [
-    ("up1", "13200.00"),    # 1,000,000 × 1.1 % × 120 %
-    ("up2", "16500.00"),    # × 150 %
-    ("down1", "8800.00"),   # × 80 %
-    ("down2", "5500.00"),   # × 50 %
-])
-def test_the_five_tiers_of_classes_2_to_8(tier: str, amount: str):
-    assert premium({"industry_risk_class": 5, "rate_tier": tier, "monthly_payroll": PAYROLL})["amount"] == amount
-
-
-def test_2003_tiers_of_class_3():
-    # 1,000,000 × 2.0 % × 150 % = 30,000.00; × 50 % = 10,000.00
-    assert premium({"industry_risk_class": 3, "rate_tier": "up2", "monthly_payroll": PAYROLL}, "2012-01-01")["amount"] == "30000.00"
-    assert premium({"industry_risk_class": 3, "rate_tier": "down2", "monthly_payroll": PAYROLL}, "2012-01-01")["amount"] == "10000.00"
-
-
-def test_class_1_floats_only_upwards_from_2015():
-    # 1,000,000 × 0.2 % × 150 % = 3,000.00
-    assert premium({"industry_risk_class": 1, "rate_tier": "up2", "monthly_payroll": PAYROLL})["amount"] == "3000.00"
 
 
 @pytest.mark.parametrize("tier", ["down1", "down2"])

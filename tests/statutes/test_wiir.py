@@ -255,42 +255,7 @@ def test_month_13_without_word_of_an_extension_is_undetermined():
     assert r["payable"] is None and r["missing"] == ["suspension_extension_confirmed"]
 
 
-# ---------------------------------------------------------------- art. 34: care allowance
-
-
-@pytest.mark.parametrize("level, amount", [
-    ("full", "4000.00"),     # 50 % × 8,000
-    ("most", "3200.00"),     # 40 % × 8,000
-    ("partial", "2400.00"),  # 30 % × 8,000
-])
-def test_care_allowance_by_level(level, amount):
-    r = get({**GRADE7, "care_level": level}, "care_allowance")
-    assert r["amount"] == amount and r["payer"] == "fund" and r["period"] == "monthly"
-
-
-def test_no_care_needed_no_allowance():
-    assert get({**GRADE7, "care_level": "none"}, "care_allowance")["payable"] is False
-
-
 # ---------------------------------------------------------------- arts. 35-37: disability
-
-
-@pytest.mark.parametrize("grade, months", [(1, 27), (2, 25), (3, 23), (4, 21), (5, 18), (6, 16), (7, 13), (8, 11), (9, 9), (10, 7)])
-def test_one_time_disability_subsidy_by_grade(grade, months):
-    r = get({**GRADE7, "disability_grade": grade}, "one_time_disability_subsidy")
-    assert r["amount"] == f"{6000 * months}.00"  # 6,000 within 4,800..24,000, × the months of arts. 35-37
-
-
-@pytest.mark.parametrize("grade, amount, payer", [
-    (1, "5400.00", "fund"),      # 90 % × 6,000
-    (4, "4500.00", "fund"),      # 75 % × 6,000: the last grade the fund pays
-    (5, "4200.00", "employer"),  # 70 % × 6,000: the first grade the employer pays
-    (6, "3600.00", "employer"),  # 60 % × 6,000
-])
-def test_disability_allowance_by_grade_and_payer(grade, amount, payer):
-    r = get({**GRADE7, "disability_grade": grade, "no_suitable_work_arranged": True, "minimum_wage": 2000},
-            "disability_allowance")
-    assert (r["amount"], r["payer"]) == (amount, payer)
 
 
 def test_grade_7_has_no_allowance_and_grade_5_only_without_suitable_work():
@@ -298,16 +263,6 @@ def test_grade_7_has_no_allowance_and_grade_5_only_without_suitable_work():
     grade5 = {**GRADE7, "disability_grade": 5, "minimum_wage": 2000}
     assert get({**grade5, "no_suitable_work_arranged": False}, "disability_allowance")["payable"] is False
     assert get(grade5, "disability_allowance")["missing"] == ["no_suitable_work_arranged"]
-
-
-@pytest.mark.parametrize("minimum, amount", [
-    (3700, "3700.00"),  # 75 % × 4,800 (wage 2,000 raised to the 60 % floor) = 3,600 < 3,700: topped up to the minimum wage
-    (3600, "3600.00"),  # exactly equal: nothing to top up
-    (3500, "3600.00"),  # above the minimum wage
-])
-def test_disability_allowance_is_topped_up_to_the_minimum_wage(minimum, amount):
-    r = get({**GRADE7, "disability_grade": 4, "monthly_wage": 2000, "minimum_wage": minimum}, "disability_allowance")
-    assert r["amount"] == amount and r["payer"] == "fund"
 
 
 def test_on_the_pension_the_allowance_stops_and_the_fund_tops_up_the_difference():
@@ -479,36 +434,6 @@ def test_insurance_is_never_presumed():
     assert get(in_arrears, "one_time_disability_subsidy")["payer"] == "employer"
 
 
-# ---------------------------------------------------------------- art. 12: appraisal fee
-
-
-def test_appraisal_fee_from_the_fund():
-    r = get({**RECOGNIZED, "appraisal_fee_costs": 300}, "appraisal_fee")
-    assert (r["amount"], r["payer"]) == ("300.00", "fund") and {"WIIR 12(1)", "SIL 38(1)(9)"} <= basis(r)
-
-
-# ---------------------------------------------------------------- art. 64: the wage base
-
-
-@pytest.mark.parametrize("wage, amount", [
-    (4799.99, "33600.00"),  # below 60 % × 8,000 = 4,800: raised to it; × 7 months (grade 10)
-    (4800, "33600.00"),     # exactly 60 %
-    (4800.01, "33600.07"),  # 4,800.01 × 7
-    (24000, "168000.00"),   # exactly 300 % × 8,000 = 24,000; × 7
-    (24000.01, "168000.00"),  # above: held at 24,000
-])
-def test_wage_is_held_between_60_and_300_percent_of_the_area_average(wage, amount):
-    r = get({**GRADE7, "disability_grade": 10, "monthly_wage": wage}, "one_time_disability_subsidy")
-    assert r["amount"] == amount and "WIIR 64(2)" in basis(r)
-
-
-# ---------------------------------------------------------------- art. 67: which text
-
-
-@pytest.mark.parametrize("date, amount, article", [
-    ("2010-12-31", "72000.00", "WIIR@2003 35(1)(1)"),  # 6,000 × 12 (2003 text)
-    ("2011-01-01", "78000.00", "WIIR 37(1)(1)"),       # 6,000 × 13 (2010 text)
-])
-def test_the_text_in_force_on_the_day_of_the_accident(date, amount, article):
-    r = get(GRADE7, "one_time_disability_subsidy", date=date)
-    assert r["amount"] == amount and article in basis(r) and "WIIR 67" in basis(r)
+# The tables of arts. 34-37 (care allowance, disability subsidy and allowance by grade, the minimum-wage top-up), the
+# appraisal fee (art. 12), the wage base (art. 64(2)) and the text in force (art. 67) are worked in YAML:
+# statutes/national/tests/wiir.yaml (`lawtrace test statutes`).

@@ -26,8 +26,11 @@ No I/O and no mutation of the inputs; errors are returned, not raised.
 
 from __future__ import annotations
 
+from dataclasses import replace
+
 from dsl import ast
 from dsl.source import SourceFile
+from engine.build import override_values
 from engine.build.layering.fills import Fills
 from engine.build.layering.overrides import Overrides
 from engine.build.layering.parts import Parts
@@ -52,7 +55,9 @@ __all__ = ["ITEM_FIELDS", "OVERRIDDEN", "PARTY_FIELDS", "RANKS", "Change", "Comp
 
 def compose(modules: list[ast.Module], sources: dict[str, SourceFile]) -> Composition:
     """The declarations of a stack (modules highest first, overlays last), with every patch applied in order."""
-    return _Composer(modules, sources).run()
+    modules, errors = override_values.expand_stack(modules, sources)  # small overrides written out in full
+    composition = _Composer(modules, sources).run()
+    return replace(composition, errors=tuple(errors) + composition.errors) if errors else composition
 
 
 class _Composer(Fills, Overrides, Parts):
