@@ -3,19 +3,44 @@
 from __future__ import annotations
 
 from pathlib import Path
+from typing import TYPE_CHECKING
 
-from dsl import ast
 from dsl.errors import ErrorList, LawtraceError
-from dsl.parser import parse_file
 from dsl.source import SourceFile
-from engine.model import ir
 from engine.build.catalog import Catalog, display_name, index, statute_files
-from engine.build.compile import compile_regime
+from engine.model import ir
 from engine.model.diagnostics import Diagnostic
+
+if TYPE_CHECKING:
+    from dsl import ast
+
+
+def check_shipped(regime: str | None) -> list[Diagnostic] | None:
+    """The warnings of every shipped regime (or of `regime`), each program from the cache or compiled into it; None
+    when one fails to compile (`check_paths` then collects every error, located).
+
+    A program is cached only when its regime compiled without error, from sources that have not changed since:
+    checking it again would find what it found then.
+    """
+    from lawtrace import api
+
+    warnings: list[Diagnostic] = []
+    try:
+        names = [regime] if regime is not None else list(api.regime_names())
+        programs = [api.load_program(name) for name in names]
+    except LawtraceError:
+        return None
+    for program in programs:
+        warnings.extend(w for w in program.warnings if w not in warnings)  # type: ignore[misc]
+        warnings.extend(w for w in layer_warnings(program) if w not in warnings)
+    return warnings
 
 
 def check_paths(paths: tuple[Path, ...], regime: str | None) -> tuple[list[LawtraceError], list[Diagnostic]]:
     """Errors and warnings for the given files (default: every shipped statute, every regime)."""
+    from dsl.parser import parse_file
+    from engine.build.compile import compile_regime
+
     errors: list[LawtraceError] = []
     given: list[ast.Module] = []
     sources: dict[str, SourceFile] = {}

@@ -23,7 +23,6 @@ def eval_(case: str, regime: str | None, on: str | None, as_of: str | None, rule
     """Evaluate one case file (YAML or JSON; `-` reads standard input)."""
     from engine.run.case import read_case
     from engine.run.result import result_json
-    from explain.render import render_result
     from lawtrace.api import evaluate_case
 
     parsed = read_case(case)
@@ -33,6 +32,8 @@ def eval_(case: str, regime: str | None, on: str | None, as_of: str | None, rule
     if fmt == "json":
         emit_json(data)
     else:
+        from explain.render import render_result
+
         click.echo(render_result(data, lang, fmt, parsed.data), nl=False)
 
 
