@@ -22,6 +22,8 @@ from engine.model.citations import Citation
 from engine.run.conflicts import check_conflicts
 from engine.law_time.dates import add_years_decimal, months_between, years_between
 from engine.model.diagnostics import Diagnostic
+from engine.model.printer import show
+from engine.run.trace_terms import Shape
 from engine.run.trace_terms import structured as _structured
 from engine.model.values import NOTHING, UNKNOWN, V, to_fen, unknown
 from engine.law_time.workdays import MissingYear, calendar
@@ -73,6 +75,9 @@ class Evaluator:
             for n in program.nodes.values()}
         # The citation lists that hold only under a condition (`cite ... when ...`), by identity.
         self.conditional: set[int] = set()
+        # What the trace of every case prints of a formula, made once (`engine.run.trace_terms`).
+        self.term_shapes: dict[int, Shape] = {}
+        self._printed: dict[int, str] = {}
         for node in program.nodes.values():
             if isinstance(node, ir.ValueNode):
                 for v in node.versions:
@@ -90,6 +95,13 @@ class Evaluator:
             if w is not None:
                 self._compile(w)
                 self.conditional.add(id(cite_when))
+
+    def printed(self, e: ir.Expr) -> str:
+        """`show(e)` of one of the program's formulas, printed once."""
+        text = self._printed.get(id(e))
+        if text is None:
+            text = self._printed[id(e)] = show(e)
+        return text
 
     def evaluate(self, facts: dict[str, object], on: date | None, as_of: date | None = None) -> Evaluation:
         return Evaluation(self, facts, on, as_of)
