@@ -14,6 +14,8 @@ Why loading runs no code from the cache (the README's "Compiled statutes cached"
 - even a signed entry is read by an unpickler that resolves only the engine's own frozen dataclasses (the IR,
   types, spans, citations, diagnostics) and `Decimal` and `date`: no other class or function can be named, so
   unpickling can only build inert data, and the result must be a `Program` of the regime asked for.
+The same signed entries hold the bytecode of the report templates (`explain.render`): jinja2's own cache would
+be code read from a directory; signed, it is code only this user's lawtrace wrote.
 Writes go to a temporary file in the same directory, renamed over the entry: concurrent writers each write a
 complete file, and a reader sees the old entry, the new one or none, never half of one.
 """
@@ -27,7 +29,6 @@ import os
 import pickle
 import re
 import sys
-import tempfile
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -147,6 +148,8 @@ def _secret(where: Path, create: bool) -> bytes | None:
 
 
 def _new_secret(where: Path) -> bytes | None:
+    import tempfile
+
     where.mkdir(parents=True, exist_ok=True, mode=0o700)
     fd, tmp = tempfile.mkstemp(dir=where, prefix=".secret-")  # mode 0600
     try:
@@ -214,6 +217,19 @@ def load_program(at: Place, regime: str) -> ir.Program | None:
 
 def load(entry_slot: str, entry_key: str) -> object | None:
     """The data stored under the key, or None when it is absent or fails the checks."""
+    payload = load_bytes(entry_slot, entry_key)
+    if payload is None:
+        return None
+    if not _DataOnly.allowed:
+        _DataOnly.allowed = _allowed()
+    try:
+        return _DataOnly(io.BytesIO(payload)).load()
+    except Exception:  # noqa: BLE001 - whatever is wrong with an entry, it is a miss and is compiled again
+        return None
+
+
+def load_bytes(entry_slot: str, entry_key: str) -> bytes | memoryview | None:
+    """The bytes stored under the key if this user's lawtrace signed them for this key; else None."""
     where = directory()
     if where is None:
         return None
@@ -228,16 +244,20 @@ def load(entry_slot: str, entry_key: str) -> object | None:
     payload = memoryview(data)[head + _SIGNATURE:]
     if not hmac.compare_digest(data[head:head + _SIGNATURE], _sign(secret, entry_key, payload)):
         return None
-    if not _DataOnly.allowed:
-        _DataOnly.allowed = _allowed()
-    try:
-        return _DataOnly(io.BytesIO(payload)).load()
-    except Exception:  # noqa: BLE001 - whatever is wrong with an entry, it is a miss and is compiled again
-        return None
+    return payload
 
 
 def store(entry_slot: str, entry_key: str, program: object) -> Path | None:
     """Write the entry (atomically) and remove the older entries of its slot; None when the cache is off or unwritable."""
+    if directory() is None:
+        return None
+    return store_bytes(entry_slot, entry_key, pickle.dumps(program, protocol=5))
+
+
+def store_bytes(entry_slot: str, entry_key: str, payload: bytes) -> Path | None:
+    """Sign and write bytes under the key (atomically), removing the older entries of the slot."""
+    import tempfile
+
     where = directory()
     if where is None:
         return None
@@ -246,7 +266,6 @@ def store(entry_slot: str, entry_key: str, program: object) -> Path | None:
         secret = _secret(where, create=True)
         if secret is None:
             return None
-        payload = pickle.dumps(program, protocol=5)
         fd, tmp = tempfile.mkstemp(dir=where, prefix=f".{entry_slot}-", suffix=".tmp")
         try:
             with os.fdopen(fd, "wb") as f:

@@ -38,7 +38,8 @@ def info(fmt: str) -> None:
         click.echo("cache: off (LAWTRACE_NO_CACHE or --no-cache)")
         return
     click.echo(f"cache: {where}")
-    click.echo(f"{len(entries)} compiled program{'s' if len(entries) != 1 else ''}, {data['bytes']:,} bytes")
+    count = f"{len(entries)} entr{'ies' if len(entries) != 1 else 'y'}"
+    click.echo(f"{count} (compiled programs and report templates), {data['bytes']:,} bytes")
     for e in data["entries"]:
         click.echo(f"  {e['file']}  {e['bytes']:,} bytes  {e['modified']}")
 
