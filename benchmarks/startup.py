@@ -103,7 +103,8 @@ def main() -> None:
     load_before = os.getloadavg()
     try:
         for label, argv, _ in commands:  # one round unmeasured: bytecode written, the cache filled
-            subprocess.run(argv, cwd=envs[label].get("PYTHONPATH", ROOT), env=envs[label], stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+            subprocess.run(argv, cwd=envs[label].get("PYTHONPATH", ROOT), env=envs[label], stdout=subprocess.DEVNULL,
+                           stderr=subprocess.DEVNULL)
         for _ in range(args.rounds):
             for label, argv, clear in commands:
                 if clear:

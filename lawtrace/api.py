@@ -84,8 +84,9 @@ def compile_program(regime: str, rules: tuple[Path, ...] = ()) -> ir.Program:
     return compile_regime(cat, regime, overlay_modules(cat, regime, rules))
 
 
+@functools.cache
 def regime_names() -> tuple[str, ...]:
-    """The names of the shipped regimes (from the cache when the statutes have not changed)."""
+    """The names of the shipped regimes (from the cache when the statutes have not changed), once per process."""
     at = cache.place("\0regimes")
     names = cache.load(at.slot, at.key) if at is not None else None
     if isinstance(names, tuple) and all(isinstance(n, str) for n in names):

@@ -88,3 +88,20 @@ def test_commands_of_a_cached_regime_import_nothing_heavy(args: list[str], warm_
     run = _run(_PROBE, json.dumps([args]), json.dumps(HEAVY), cache=warm_cache)
     assert run.returncode == 0, run.stderr[-3000:]
     assert json.loads(run.stdout) == []
+
+
+def test_the_web_server_answers_its_first_request_without_compiling(warm_cache: Path) -> None:
+    code = """
+import json, sys
+from fastapi.testclient import TestClient
+from lawtrace.web.app import create_app
+with TestClient(create_app()) as client:  # start-up loads every regime: from the cache, nothing compiled
+    body = open("examples/grade7.yaml", encoding="utf-8").read()
+    r = client.post("/v1/evaluate", content=body, headers={"content-type": "application/yaml"})
+    assert r.status_code == 200, r.text
+    assert any(i["amount"] == "78000.00" for i in r.json()["items"])
+print(json.dumps(sorted(m for m in ("lark", "networkx", "engine.build.compile", "dsl.parser") if m in sys.modules)))
+"""
+    run = _run(code, cache=warm_cache)
+    assert run.returncode == 0, run.stderr[-3000:]
+    assert json.loads(run.stdout) == []

@@ -97,7 +97,7 @@ def case_of(data: dict[str, object]) -> Case:
 
 def program(name: str, field: str = "regime", where: str = "body") -> ir.Program:
     """The compiled regime; a name the catalog does not know is the user's error, naming the field."""
-    known = api.catalog().regimes
+    known = api.regime_names()
     if name not in known:
         raise ApiError(422, "unknown regime", [FieldError(field, f"unknown regime '{name}'; known: {', '.join(sorted(known))}",
                                                           where, hint=did_you_mean(name, known))])
