@@ -398,6 +398,9 @@ class Program:
     conflicts: dict[str, tuple[Conflict, ...]] = field(default_factory=dict)  # node id → refused lower rules
     deadlines: tuple[Deadline, ...] = ()
     requirements: tuple[Requirement, ...] = ()
+    # The statute files the regime is built from (the file declaring it, then each instrument's, highest first),
+    # each with the SHA-256 of its text when compiled: what a result's receipt names, without parsing again.
+    files: tuple[tuple[str, str], ...] = ()
 
     def instrument(self, code: str) -> InstrumentInfo | None:
         return next((i for i in self.instruments if i.code == code), None)
