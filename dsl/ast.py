@@ -11,6 +11,7 @@ from datetime import date
 from decimal import Decimal
 
 from dsl.source import Span
+from dsl.types import CASE_KINDS as CASE_KINDS  # the kinds of case, read here by the parser
 from dsl.types import Type
 
 # ---------------------------------------------------------------- expressions
@@ -254,7 +255,6 @@ class Part:
     span: Span
 
 
-CASE_KINDS = ("worker", "employer")  # the kinds of case (`kind:` in a case file); worker is the default
 
 
 @dataclass(frozen=True)

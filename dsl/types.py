@@ -104,6 +104,8 @@ class TableType(Type):
         return f"table[{self.key} -> {self.value}]"
 
 
+CASE_KINDS = ("worker", "employer")  # the kinds of case (`kind:` in a case file); worker is the default
+
 PARTIES = ("fund", "employer", "third_party", "state", "none")
 
 BOOL = BoolType()

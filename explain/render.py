@@ -22,9 +22,35 @@ TEMPLATES = Path(__file__).with_name("templates")
 FORMATS = {"text": "txt", "md": "md", "html": "html"}
 
 
+class _SignedBytecode(jinja2.BytecodeCache):
+    """Compiled templates kept in lawtrace's cache, signed like compiled programs (engine/build/cache.py): a
+    template is compiled once, not at every run, and no bytecode is loaded that this user's lawtrace did not write."""
+
+    def load_bytecode(self, bucket: jinja2.bccache.Bucket) -> None:
+        from engine.build import cache
+
+        data = cache.load_bytes(*self._place(bucket))
+        if data is not None:
+            bucket.bytecode_from_string(bytes(data))  # checks jinja's magic and the template's checksum too
+
+    def dump_bytecode(self, bucket: jinja2.bccache.Bucket) -> None:
+        from engine.build import cache
+
+        cache.store_bytes(*self._place(bucket), bucket.bytecode_to_string())
+
+    @staticmethod
+    def _place(bucket: jinja2.bccache.Bucket) -> tuple[str, str]:
+        import hashlib
+        import sys
+
+        key = f"{bucket.key}\0{bucket.checksum}\0{jinja2.__version__}\0{sys.version}"
+        return f"template-{bucket.key[:16]}", hashlib.sha256(key.encode()).hexdigest()
+
+
 @functools.cache
 def environment(autoescape: bool) -> jinja2.Environment:
     env = jinja2.Environment(
+        bytecode_cache=_SignedBytecode(),
         loader=jinja2.FileSystemLoader(TEMPLATES),
         undefined=jinja2.StrictUndefined,
         autoescape=autoescape,

@@ -1,4 +1,9 @@
-"""The public Python API: load a regime, evaluate a case, get the result as data or JSON."""
+"""The public Python API: load a regime, evaluate a case, get the result as data or JSON.
+
+A regime's program comes from the cache of compiled programs (`engine.build.cache`) when its sources have not
+changed, else it is compiled (and stored): running a case never imports the parser, the compiler or networkx
+unless it has to compile.
+"""
 
 from __future__ import annotations
 
@@ -6,17 +11,19 @@ import functools
 import hashlib
 from datetime import date
 from pathlib import Path
+from typing import TYPE_CHECKING
 
-from dsl import ast
 from dsl.errors import LawtraceError
-from dsl.parser import parse_file
 from dsl.source import SourceFile
+from engine.build import cache
+from engine.build.catalog import Catalog, display_name, index, load_catalog
 from engine.model import ir
 from engine.run.case import Case, case_as_of, case_date, case_kind, check_requirements, parse_case, read_case, validate_facts
-from engine.build.catalog import Catalog, display_name, index, load_catalog
-from engine.build.compile import compile_regime
 from engine.run.evaluate import Evaluator
 from engine.run.result import Result, evaluate
+
+if TYPE_CHECKING:
+    from dsl import ast
 
 DEFAULT_REGIME = "national"
 
@@ -31,6 +38,8 @@ def with_overlays(rules: tuple[Path, ...]) -> Catalog:
     declare regimes of its own (`regime my_reform "..." = national + MINE`)."""
     if not rules:
         return catalog()
+    from dsl.parser import parse_file
+
     base = catalog()
     extra = []
     sources = dict(base.sources)
@@ -68,9 +77,40 @@ def _content(path: Path) -> bytes | None:
 @functools.lru_cache(maxsize=32)
 def _compiled_stamped(regime: str, stamped: tuple[tuple[Path, bytes | None], ...]) -> tuple[ir.Program, Evaluator]:
     rules = tuple(p for p, _ in stamped)
-    cat = with_overlays(rules)
-    program = compile_regime(cat, regime, overlay_modules(cat, regime, rules))
+    at = cache.place(regime, rules)
+    program = cache.load_program(at, regime) if at is not None else None
+    if program is None:
+        program = compile_program(regime, rules)
+        if at is not None and cache.place(regime, rules) == at:  # the sources did not change while compiling
+            cache.store(at.slot, at.key, program)
     return program, Evaluator(program)
+
+
+def cached_program(regime: str, rules: tuple[Path, ...] = ()) -> ir.Program | None:
+    """The regime's program if the cache holds it for the current sources; never compiles."""
+    at = cache.place(regime, rules)
+    return cache.load_program(at, regime) if at is not None else None
+
+
+def compile_program(regime: str, rules: tuple[Path, ...] = ()) -> ir.Program:
+    """Parse and compile a regime with its overlays, without the cache."""
+    from engine.build.compile import compile_regime
+
+    cat = with_overlays(rules)
+    return compile_regime(cat, regime, overlay_modules(cat, regime, rules))
+
+
+@functools.cache
+def regime_names() -> tuple[str, ...]:
+    """The names of the shipped regimes (from the cache when the statutes have not changed), once per process."""
+    at = cache.place("\0regimes")
+    names = cache.load(at.slot, at.key) if at is not None else None
+    if isinstance(names, tuple) and all(isinstance(n, str) for n in names):
+        return names
+    names = tuple(sorted(catalog().regimes))
+    if at is not None:
+        cache.store(at.slot, at.key, names)
+    return names
 
 
 def load_program(regime: str = DEFAULT_REGIME, rules: tuple[Path, ...] = ()) -> ir.Program:

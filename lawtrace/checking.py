@@ -3,16 +3,37 @@
 from __future__ import annotations
 
 from pathlib import Path
+from typing import TYPE_CHECKING
 
-from dsl import ast
 from dsl.errors import ErrorList, LawtraceError
-from dsl.parser import parse_text, read_source
 from dsl.source import SourceFile
-from engine.build import override_values
 from engine.build.catalog import Catalog, display_name, index, statute_files
-from engine.build.compile import compile_regime
 from engine.model import ir
 from engine.model.diagnostics import Diagnostic
+
+if TYPE_CHECKING:
+    from dsl import ast
+
+
+def check_shipped(regime: str | None) -> list[Diagnostic] | None:
+    """The warnings of every shipped regime (or of `regime`), each program from the cache or compiled into it; None
+    when one fails to compile (`check_paths` then collects every error, located).
+
+    A program is cached only when its regime compiled without error, from sources that have not changed since:
+    checking it again would find what it found then.
+    """
+    from lawtrace import api
+
+    warnings: list[Diagnostic] = []
+    try:
+        names = [regime] if regime is not None else list(api.regime_names())
+        programs = [api.load_program(name) for name in names]
+    except LawtraceError:
+        return None
+    for program in programs:
+        warnings.extend(w for w in program.warnings if w not in warnings)  # type: ignore[misc]
+        warnings.extend(w for w in layer_warnings(program) if w not in warnings)
+    return warnings
 
 
 def check_paths(paths: tuple[Path, ...], regime: str | None,
@@ -21,6 +42,9 @@ def check_paths(paths: tuple[Path, ...], regime: str | None,
 
     `texts` gives the text of files as an editor holds them (unsaved), by resolved path; others are read from disk.
     """
+    from dsl.parser import parse_text, read_source
+    from engine.build.compile import compile_regime
+
     texts = texts or {}
 
     def read(p: Path, name: str) -> SourceFile:
@@ -103,6 +127,9 @@ def layer_warnings(program: ir.Program) -> list[Diagnostic]:
 def coverage_warnings(program: ir.Program, catalog: Catalog) -> list[Diagnostic]:
     """A warning for every override that leaves days with no version in force where the rule it replaces had one:
     a case on those days gets no value (the trial's whole-table restatement that dropped the 2004 version)."""
+    from dsl import ast
+    from engine.build import override_values
+
     out: list[Diagnostic] = []
     for change in program.changes:
         if change.kind != "override" or change.replaced_instrument is None:

@@ -24,6 +24,7 @@ from pathlib import Path
 
 import lawtrace
 from engine.build.catalog import STATUTES_DIR, Catalog
+from engine.model import ir
 
 SCHEMA = "lawtrace.receipt/1"
 _CODE = ("dsl", "engine")  # the packages whose code decides an answer (explain and lawtrace only present it)
@@ -56,16 +57,6 @@ def engine_hash() -> str:
     return h.hexdigest()
 
 
-def statute_files(cat: Catalog, regime: str) -> list[str]:
-    """The files the regime is built from: the file declaring the regime, then each instrument's, highest first."""
-    files = [cat.regimes[regime].span.file] if regime in cat.regimes else []
-    for code in cat.expand(regime) if regime in cat.regimes else []:
-        f = cat.instruments[code].file
-        if f not in files:
-            files.append(f)
-    return files
-
-
 @functools.cache
 def calendar_hash() -> str:
     """A hash of the official holiday calendars shipped (`statutes/calendar/`): working days decide deadlines."""
@@ -91,8 +82,10 @@ def without_receipt(data: dict[str, object]) -> dict[str, object]:
     return {k: v for k, v in data.items() if k != "receipt"}
 
 
-def attach(data: dict[str, object], facts: dict[str, object], cat: Catalog, rules: tuple[Path, ...] = ()) -> dict[str, object]:
-    """`data` with its receipt (the result's hash is taken over everything else in `data`)."""
+def attach(data: dict[str, object], facts: dict[str, object], program: ir.Program,
+           rules: tuple[Path, ...] = ()) -> dict[str, object]:
+    """`data` with its receipt (the result's hash is taken over everything else in `data`); the statute files and
+    their hashes are those the program was compiled from (`Program.files`), so no statute is parsed again."""
     regime = str(data["regime"])
     given = case_input(data, facts)
     overlays = [{"file": str(p), "sha256": sha256(p.read_bytes())} for p in rules]
@@ -101,7 +94,7 @@ def attach(data: dict[str, object], facts: dict[str, object], cat: Catalog, rule
         "engine": {"version": lawtrace.__version__, "sha256": engine_hash()},
         "regime": regime,
         "overlays": overlays,
-        "statutes": [{"file": f, "sha256": _file_hash(cat, f)} for f in statute_files(cat, regime)],
+        "statutes": [{"file": f, "sha256": digest} for f, digest in program.files],
         "calendar_sha256": calendar_hash(),
         "input": given,
         "input_sha256": sha256(canonical(given)),

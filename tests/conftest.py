@@ -2,9 +2,14 @@
 
 from __future__ import annotations
 
+import os
+import tempfile
 from pathlib import Path
 
 import pytest
+
+# Compiled programs go to a cache of this run's own, never the user's (tests of the cache set their own).
+os.environ["LAWTRACE_CACHE_DIR"] = tempfile.mkdtemp(prefix="lawtrace-test-cache-")
 
 from dsl.parser import parse_text
 from dsl.source import SourceFile

@@ -13,8 +13,6 @@ from dataclasses import dataclass
 from datetime import date
 from decimal import Decimal
 
-import networkx as nx
-
 from dsl import types as T
 from engine.model import ir
 from engine.model.citations import Citation
@@ -95,13 +93,13 @@ def _in_force(versions, on: date | None):
 
 
 def _items_of(program: ir.Program, node_id: str) -> tuple[str, ...]:
-    g: nx.DiGraph = program.graph  # type: ignore[assignment]
+    g = program.graph
     if node_id not in g:
         return ()
     benefits = {b.id for b in program.benefits}
     if node_id.split(".")[0] in benefits:
         return (node_id.split(".")[0],)
-    return tuple(sorted(n for n in nx.descendants(g, node_id) if n in benefits))
+    return tuple(sorted(n for n in g.descendants(node_id) if n in benefits))
 
 
 def diff_rules(a: Side, b: Side) -> list[RuleChange]:

@@ -8,12 +8,14 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from pathlib import Path
+from typing import TYPE_CHECKING
 
-from dsl import ast
 from dsl.errors import LawtraceError, SourceError, did_you_mean, raise_collected
-from dsl.parser import parse_file
 from dsl.source import SourceFile
 from statutes import STATUTES_DIR
+
+if TYPE_CHECKING:
+    from dsl import ast
 
 
 @dataclass(frozen=True)
@@ -51,6 +53,8 @@ def display_name(path: Path) -> str:
 
 def load_catalog(paths: list[Path] | None = None) -> Catalog:
     """Parse the given files (default: every shipped statute) and index them."""
+    from dsl.parser import parse_file  # Lark: only where statutes are parsed, never to run a cached program
+
     files = paths if paths is not None else statute_files()
     errors: list[LawtraceError] = []
     modules: list[ast.Module] = []

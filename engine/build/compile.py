@@ -13,6 +13,8 @@ Every error of stages 2-4 is collected and raised together.
 
 from __future__ import annotations
 
+import hashlib
+from dataclasses import replace
 from datetime import date
 
 from dsl import ast
@@ -40,7 +42,20 @@ def compile_regime(catalog: Catalog, regime: str, overlays: tuple[ast.Module, ..
     modules = [catalog.instruments[c] for c in codes] + list(overlays)
     r = catalog.regimes[regime]
     labels = ir.Labels(r.labels.zh or r.name, r.labels.en or r.name)
-    return compile_modules(catalog, regime, labels, modules)
+    return replace(compile_modules(catalog, regime, labels, modules), files=regime_files(catalog, regime))
+
+
+def regime_files(catalog: Catalog, regime: str) -> tuple[tuple[str, str], ...]:
+    """The files a regime is built from, the one declaring it first, each with the SHA-256 of its text."""
+    names = [catalog.regimes[regime].span.file]
+    for code in catalog.expand(regime):
+        if catalog.instruments[code].file not in names:
+            names.append(catalog.instruments[code].file)
+    out = []
+    for name in names:
+        source = catalog.sources.get(name)
+        out.append((name, hashlib.sha256(source.text.encode("utf-8")).hexdigest() if source is not None else ""))
+    return tuple(out)
 
 
 def compile_modules(catalog: Catalog, name: str, labels: ir.Labels, modules: list[ast.Module]) -> ir.Program:

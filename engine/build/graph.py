@@ -1,20 +1,28 @@
 """The dependency graph of a program: an edge from each node to every node whose rule reads it.
 
 Guarantees: the graph is acyclic (a cycle is an error that shows every edge
-with the place of the reference). Exports to dot, GraphML and Mermaid.
+with the place of the reference). networkx checks it at compile time only: the
+Program keeps it as plain data (`ir.DepGraph`: nodes, edges, a topological order),
+so running a compiled program never imports a graph library. Exports to dot,
+GraphML and Mermaid.
 """
 
 from __future__ import annotations
 
-import networkx as nx
+from typing import TYPE_CHECKING
 
 from dsl.errors import LawtraceError, SourceError, raise_collected
 from dsl.source import SourceFile, Span
 from engine.model import ir
 
+if TYPE_CHECKING:
+    import networkx as nx
+
 
 def build_graph(nodes: dict[str, ir.Node], benefits: list[ir.Benefit], edges: list[tuple[str, str, Span]],
-                sources: dict[str, SourceFile]) -> nx.DiGraph:
+                sources: dict[str, SourceFile]) -> ir.DepGraph:
+    import networkx as nx
+
     g = nx.DiGraph()
     for n in nodes.values():
         g.add_node(n.id, kind=n.kind, type=str(n.type), label_zh=n.labels.zh, label_en=n.labels.en,
@@ -31,10 +39,15 @@ def build_graph(nodes: dict[str, ir.Node], benefits: list[ir.Benefit], edges: li
         if not g.has_edge(src, dst):
             g.add_edge(src, dst, span=str(span), _span=span)
     _check_cycles(g, sources)
-    return g
+    return ir.DepGraph(tuple(ir.GraphNode(n, **{k: v for k, v in data.items() if not k.startswith("_")})
+                             for n, data in g.nodes(data=True)),
+                       tuple((a, b, data.get("span", "")) for a, b, data in g.edges(data=True)),
+                       tuple(nx.lexicographical_topological_sort(g)))
 
 
 def _check_cycles(g: nx.DiGraph, sources: dict[str, SourceFile]) -> None:
+    import networkx as nx
+
     errors: list[LawtraceError] = []
     for component in nx.strongly_connected_components(g):
         if len(component) == 1:
@@ -50,35 +63,41 @@ def _check_cycles(g: nx.DiGraph, sources: dict[str, SourceFile]) -> None:
     raise_collected(errors)
 
 
-def to_mermaid(g: nx.DiGraph) -> str:
+def _attrs(n: ir.GraphNode) -> dict[str, str]:
+    return {k: v for k, v in vars(n).items() if k != "id"}
+
+
+def to_mermaid(g: ir.DepGraph) -> str:
     def safe(n: str) -> str:
         return n.replace(".", "__")
 
     lines = ["graph LR"]
-    for n, data in sorted(g.nodes(data=True)):
+    for n, data in sorted((x.id, _attrs(x)) for x in g.nodes):
         shape = ("([", "])") if data.get("kind") == "fact" else ("[[", "]]") if data.get("kind") == "benefit" else ("[", "]")
         lines.append(f"  {safe(n)}{shape[0]}\"{n}<br/>{data.get('label_zh', '')}\"{shape[1]}")
-    for a, b in sorted(g.edges()):
+    for a, b in sorted((a, b) for a, b, _ in g.edges):
         lines.append(f"  {safe(a)} --> {safe(b)}")
     return "\n".join(lines) + "\n"
 
 
-def to_dot(g: nx.DiGraph) -> str:
+def to_dot(g: ir.DepGraph) -> str:
     lines = ["digraph lawtrace {", "  rankdir=LR;"]
-    for n, data in sorted(g.nodes(data=True)):
+    for n, data in sorted((x.id, _attrs(x)) for x in g.nodes):
         shape = {"fact": "ellipse", "benefit": "doubleoctagon", "parameter": "note"}.get(data.get("kind", ""), "box")
         label = f"{n}\\n{data.get('label_zh', '')}\\n{data.get('citations', '')}".replace('"', "'")
         lines.append(f'  "{n}" [shape={shape}, label="{label}"];')
-    for a, b in sorted(g.edges()):
+    for a, b in sorted((a, b) for a, b, _ in g.edges):
         lines.append(f'  "{a}" -> "{b}";')
     lines.append("}")
     return "\n".join(lines) + "\n"
 
 
-def to_graphml(g: nx.DiGraph) -> str:
+def to_graphml(g: ir.DepGraph) -> str:
+    import networkx as nx
+
     clean = nx.DiGraph()
-    for n, data in g.nodes(data=True):
-        clean.add_node(n, **{k: v for k, v in data.items() if not k.startswith("_")})
-    for a, b, data in g.edges(data=True):
-        clean.add_edge(a, b, **{k: v for k, v in data.items() if not k.startswith("_")})
+    for n in g.nodes:
+        clean.add_node(n.id, **(_attrs(n) if n.kind else {}))
+    for a, b, span in g.edges:
+        clean.add_edge(a, b, span=span)
     return "\n".join(nx.generate_graphml(clean)) + "\n"

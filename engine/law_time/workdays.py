@@ -13,12 +13,15 @@ import functools
 from dataclasses import dataclass
 from datetime import date, timedelta
 from pathlib import Path
+from typing import TYPE_CHECKING
 
-import numpy as np
 import yaml
 
 from dsl.errors import LawtraceError
 from statutes import STATUTES_DIR
+
+if TYPE_CHECKING:
+    import numpy as np
 
 CALENDAR_DIR = STATUTES_DIR / "calendar"
 
@@ -43,12 +46,29 @@ class Year:
     source: str
 
 
-@dataclass(frozen=True)
 class Calendar:
-    years: dict[int, Year]
+    """The shipped years, each read from its file when a day of it is first asked about (a case needs one or two)."""
+
+    def __init__(self, root: Path):
+        self.root = root
+        self._files = {path.stem: path for path in sorted(root.glob("*.yaml"))}
+        self._read: dict[str, Year] = {}
+
+    @property
+    def years(self) -> dict[int, Year]:
+        """Every shipped year (each file read and checked)."""
+        return {y.year: y for y in (self._year(stem) for stem in self._files)}
+
+    def year(self, year: int) -> Year | None:
+        return self._year(str(year)) if str(year) in self._files else None
+
+    def _year(self, stem: str) -> Year:
+        if stem not in self._read:
+            self._read[stem] = _read_year(self._files[stem])
+        return self._read[stem]
 
     def is_working_day(self, d: date) -> bool:
-        y = self.years.get(d.year)
+        y = self.year(d.year)
         if y is None:
             raise MissingYear(d.year)
         return d in y.working_days or (d.weekday() < 5 and d not in y.rest_days)
@@ -72,20 +92,24 @@ class Calendar:
 
 @functools.cache
 def calendar(root: Path = CALENDAR_DIR) -> Calendar:
-    years: dict[int, Year] = {}
-    for path in sorted(root.glob("*.yaml")):
-        try:
-            data = yaml.safe_load(path.read_text(encoding="utf-8"))
-            year = int(data["year"])
-            rest = frozenset(_day(x, path) for x in (data.get("rest_days") or {}))
-            work = frozenset(_day(x, path) for x in (data.get("working_days") or {}))
-            source = str(data["source"])
-        except (OSError, yaml.YAMLError, KeyError, TypeError, ValueError) as e:
-            raise LawtraceError(f"{path}: not a calendar file (year, source, rest_days, working_days): {e}") from None
-        if path.stem != str(year) or any(d.year != year for d in rest | work):
-            raise LawtraceError(f"{path}: the file of year {path.stem} holds days of another year")
-        years[year] = Year(year, rest, work, source)
-    return Calendar(years)
+    return Calendar(root)
+
+
+def _read_year(path: Path) -> Year:
+    try:
+        data = yaml.load(path.read_text(encoding="utf-8"), Loader=_LOADER)
+        year = int(data["year"])
+        rest = frozenset(_day(x, path) for x in (data.get("rest_days") or {}))
+        work = frozenset(_day(x, path) for x in (data.get("working_days") or {}))
+        source = str(data["source"])
+    except (OSError, yaml.YAMLError, KeyError, TypeError, ValueError) as e:
+        raise LawtraceError(f"{path}: not a calendar file (year, source, rest_days, working_days): {e}") from None
+    if path.stem != str(year) or any(d.year != year for d in rest | work):
+        raise LawtraceError(f"{path}: the file of year {path.stem} holds days of another year")
+    return Year(year, rest, work, source)
+
+
+_LOADER = getattr(yaml, "CSafeLoader", yaml.SafeLoader)  # libyaml when PyYAML was built with it: the same safe subset
 
 
 def _day(x: object, path: Path) -> date:
@@ -106,6 +130,8 @@ class OrdinalTables:
 
 @functools.cache
 def ordinal_tables() -> OrdinalTables | None:
+    import numpy as np  # the vectorized evaluator's tables; a single case counts days without numpy
+
     cal = calendar()
     if not cal.years:
         return None

@@ -7,6 +7,7 @@ AST; nothing here is mutated after construction.
 
 from __future__ import annotations
 
+import functools
 from dataclasses import dataclass, field
 from datetime import date
 
@@ -331,6 +332,57 @@ class Conflict:
 
 
 @dataclass(frozen=True)
+class GraphNode:
+    """A node of the dependency graph as the exports show it (dot, GraphML, Mermaid)."""
+
+    id: str
+    kind: str = ""
+    type: str = ""
+    label_zh: str = ""
+    label_en: str = ""
+    citations: str = ""
+    span: str = ""
+
+
+@dataclass(frozen=True)
+class DepGraph:
+    """The dependency graph as plain data: an edge from each node to every node whose rule reads it.
+
+    Built (and checked for cycles) by `engine.build.graph`; no graph library is needed to use it, so a program
+    loaded from the cache runs without one.
+    """
+
+    nodes: tuple[GraphNode, ...]
+    edges: tuple[tuple[str, str, str], ...]  # (read, reader, where the reader reads it)
+    order: tuple[str, ...]  # topological: every node after the nodes it reads
+
+    def __contains__(self, node_id: object) -> bool:
+        return node_id in self._readers
+
+    @functools.cached_property
+    def _readers(self) -> dict[str, tuple[str, ...]]:
+        out: dict[str, list[str]] = {n.id: [] for n in self.nodes}
+        for src, dst, _ in self.edges:
+            out[src].append(dst)
+        return {k: tuple(v) for k, v in out.items()}
+
+    def readers(self, node_id: str) -> tuple[str, ...]:
+        """The nodes whose rule reads `node_id` directly."""
+        return self._readers.get(node_id, ())
+
+    def descendants(self, node_id: str) -> set[str]:
+        """Every node that reads `node_id`, directly or through others."""
+        seen: set[str] = set()
+        stack = list(self.readers(node_id))
+        while stack:
+            n = stack.pop()
+            if n not in seen:
+                seen.add(n)
+                stack.extend(self.readers(n))
+        return seen
+
+
+@dataclass(frozen=True)
 class Program:
     """A regime compiled: its nodes, benefits, the article texts, and the dependency graph."""
 
@@ -340,12 +392,15 @@ class Program:
     nodes: dict[str, Node]
     benefits: tuple[Benefit, ...]
     articles: dict[tuple[str, str | None, int], ArticleText]
-    graph: object = field(compare=False, repr=False)  # networkx.DiGraph
+    graph: DepGraph = field(compare=False, repr=False)
     warnings: tuple[object, ...] = ()
     changes: tuple[LayerChange, ...] = ()  # every fill, override and added part, in the order applied
     conflicts: dict[str, tuple[Conflict, ...]] = field(default_factory=dict)  # node id → refused lower rules
     deadlines: tuple[Deadline, ...] = ()
     requirements: tuple[Requirement, ...] = ()
+    # The statute files the regime is built from (the file declaring it, then each instrument's, highest first),
+    # each with the SHA-256 of its text when compiled: what a result's receipt names, without parsing again.
+    files: tuple[tuple[str, str], ...] = ()
 
     def instrument(self, code: str) -> InstrumentInfo | None:
         return next((i for i in self.instruments if i.code == code), None)

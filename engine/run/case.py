@@ -21,7 +21,7 @@ import yaml
 
 from dsl import bounds
 from dsl import types as T
-from dsl.ast import CASE_KINDS
+from dsl.types import CASE_KINDS
 from dsl.errors import LawtraceError, SourceError, did_you_mean, raise_collected
 from dsl.source import SourceFile, Span
 from engine.model import ir

@@ -22,15 +22,19 @@ from engine.model.citations import Citation
 from engine.run.conflicts import check_conflicts
 from engine.law_time.dates import add_years_decimal, months_between, years_between
 from engine.model.diagnostics import Diagnostic
+from engine.model.printer import show
+from engine.run.trace_terms import Shape
 from engine.run.trace_terms import structured as _structured
 from engine.model.values import NOTHING, UNKNOWN, V, to_fen, unknown
 from engine.law_time.workdays import MissingYear, calendar
 
 Env = dict[str, tuple[dict[str, object], str]]
+_UNKNOWN = V(UNKNOWN)
+_VALUE, _FACT, _PARAM = 0, 1, 2  # the kinds of node `Evaluation._evaluate` dispatches on
 Fn = Callable[["Evaluation", Env], V]
 
 
-@dataclass
+@dataclass(slots=True, eq=False)
 class TraceNode:
     id: str
     kind: str
@@ -63,23 +67,41 @@ class Evaluator:
     def __init__(self, program: ir.Program):
         self.program = program
         self.compiled: dict[int, Fn] = {}
+        # Per node, what `Evaluation.get` needs, looked up once here rather than tested on every evaluation:
+        # the node, its kind (_VALUE, _FACT, _PARAM), whether it is money, whether lower rules were refused on it.
+        self.plans: dict[str, tuple[ir.Node, int, bool, bool]] = {
+            n.id: (n, _VALUE if isinstance(n, ir.ValueNode) else _FACT if isinstance(n, ir.FactNode) else _PARAM,
+                   isinstance(n.type, T.MoneyType), n.id in program.conflicts)
+            for n in program.nodes.values()}
+        # The citation lists that hold only under a condition (`cite ... when ...`), by identity.
+        self.conditional: set[int] = set()
+        # What the trace of every case prints of a formula, made once (`engine.run.trace_terms`).
+        self.term_shapes: dict[int, Shape] = {}
+        self._printed: dict[int, str] = {}
         for node in program.nodes.values():
             if isinstance(node, ir.ValueNode):
                 for v in node.versions:
                     self._compile(v.expr)
-                    for w in v.cite_when:
-                        if w is not None:
-                            self._compile(w)
+                    self._conditions(v.cite_when)
             elif isinstance(node, ir.ParamNode):
                 for pv in node.versions:
-                    for w in pv.cite_when:
-                        if w is not None:
-                            self._compile(w)
+                    self._conditions(pv.cite_when)
             elif isinstance(node, ir.FactNode) and node.presumption is not None:
                 self._compile(node.presumption.expr)
-                for w in node.presumption.cite_when:
-                    if w is not None:
-                        self._compile(w)
+                self._conditions(node.presumption.cite_when)
+
+    def _conditions(self, cite_when: tuple[ir.Expr | None, ...]) -> None:
+        for w in cite_when:
+            if w is not None:
+                self._compile(w)
+                self.conditional.add(id(cite_when))
+
+    def printed(self, e: ir.Expr) -> str:
+        """`show(e)` of one of the program's formulas, printed once."""
+        text = self._printed.get(id(e))
+        if text is None:
+            text = self._printed[id(e)] = show(e)
+        return text
 
     def evaluate(self, facts: dict[str, object], on: date | None, as_of: date | None = None) -> Evaluation:
         return Evaluation(self, facts, on, as_of)
@@ -118,27 +140,32 @@ class Evaluation:
     # ------------------------------------------------------------ nodes
 
     def get(self, node_id: str) -> V:
-        if self._frames:
-            inputs = self._frames[-1].inputs
+        frames = self._frames
+        if frames:
+            inputs = frames[-1].inputs
             if node_id not in inputs:
                 inputs.append(node_id)
         cached = self.cache.get(node_id)
         if cached is not None:
             return cached
-        node = self.program.nodes[node_id]
-        frame = TraceNode(node_id, node.kind, V(UNKNOWN), (), [])
-        self._frames.append(frame)
+        return self._evaluate(node_id)
+
+    def _evaluate(self, node_id: str) -> V:
+        """A node not evaluated yet: its rule chosen and run under a new trace frame, the value kept and traced."""
+        node, kind, money, conflicted = self.evaluator.plans[node_id]
+        frame = TraceNode(node_id, node.kind, _UNKNOWN, (), [])
+        frames = self._frames
+        frames.append(frame)
         try:
-            if isinstance(node, ir.FactNode):
-                value = self._fact(node, frame)
-            elif isinstance(node, ir.ParamNode):
-                value = self._param(node, frame, self.date, node_id)
+            if kind == _VALUE:
+                value = self._value(node, frame)  # type: ignore[arg-type]
+            elif kind == _FACT:
+                value = self._fact(node, frame)  # type: ignore[arg-type]
             else:
-                assert isinstance(node, ir.ValueNode)
-                value = self._value(node, frame)
+                value = self._param(node, frame, self.date, node_id)  # type: ignore[arg-type]
         finally:
-            self._frames.pop()
-        if value.known and isinstance(node.type, T.MoneyType) and isinstance(value.value, Decimal):
+            frames.pop()
+        if money and value.value is not UNKNOWN and isinstance(value.value, Decimal):
             problem = bounds.money_problem(value.value)
             if problem:  # beyond what the engine holds exactly: undetermined and said, never rounded into nonsense
                 self.error(f"{node_id}: {problem}", getattr(node, "span", None))
@@ -148,7 +175,7 @@ class Evaluation:
         frame.value = value
         self.cache[node_id] = value
         self.trace[node_id] = frame
-        if node_id in self.program.conflicts:
+        if conflicted:
             check_conflicts(self, node_id, value)
         return value
 
@@ -173,7 +200,7 @@ class Evaluation:
         if not result.known:
             return V(UNKNOWN, result.missing | {node.id})
         frame.assumed = True
-        frame.citations = self._applicable(p.cites, p.cite_when)
+        frame.citations = self._cites(p.cites, p.cite_when)
         frame.rule_span = p.span
         frame.expr = p.expr
         self.assumed.setdefault(node.id, Assumption(node.id, result.value, p.kind, p.reason, frame.citations))
@@ -189,7 +216,7 @@ class Evaluation:
         frame.rule_from = version.start
         frame.rule_span = version.span
         frame.source = version.source
-        frame.citations = self._applicable(version.cites, version.cite_when)
+        frame.citations = self._cites(version.cites, version.cite_when)
         return V(version.value)
 
     def _value(self, node: ir.ValueNode, frame: TraceNode) -> V:
@@ -209,11 +236,12 @@ class Evaluation:
         frame.expr = version.expr
         frame.note = version.note or node.note
         result = self.evaluator.compiled[id(version.expr)](self, {})
-        frame.citations = self._applicable(version.cites, version.cite_when)
+        frame.citations = self._cites(version.cites, version.cite_when)
         return result
 
-    def _applicable(self, cites: tuple[Citation, ...], conditions: tuple[ir.Expr | None, ...]) -> tuple[Citation, ...]:
-        if not conditions:
+    def _cites(self, cites: tuple[Citation, ...], conditions: tuple[ir.Expr | None, ...]) -> tuple[Citation, ...]:
+        """The citations that hold in this case: all of them, unless some hold only under a condition."""
+        if id(conditions) not in self.evaluator.conditional:
             return cites
         out = []
         for c, cond in zip(cites, conditions):
@@ -267,6 +295,16 @@ class Evaluation:
 def _recorded(fn: Fn, e: ir.Expr) -> Fn:
     """`fn`, recording its value in the trace node being evaluated (outside aggregates, where it varies per record)."""
     key = id(e)
+    if isinstance(e, ir.Ref):
+        return _recorded_ref(e.node, key)
+    if isinstance(e, ir.Const):
+        const = V(e.value)
+
+        def recorded_const(s: Evaluation, env: Env) -> V:
+            if not env and s._frames:
+                s._frames[-1].terms[key] = const
+            return const
+        return recorded_const
 
     def recorded(s: Evaluation, env: Env) -> V:
         v = fn(s, env)
@@ -281,9 +319,36 @@ def _const(ev: Evaluator, e: ir.Const) -> Fn:
     return lambda s, env: v
 
 
+def _recorded_ref(node: str, key: int) -> Fn:
+    """A node read as an operand and recorded: `Evaluation.get` and the recording in one call (the hot path)."""
+
+    def recorded_ref(s: Evaluation, env: Env) -> V:
+        frames = s._frames
+        if frames:
+            inputs = frames[-1].inputs
+            if node not in inputs:
+                inputs.append(node)
+        v = s.cache.get(node)
+        if v is None:
+            v = s._evaluate(node)
+        if not env and frames:
+            frames[-1].terms[key] = v
+        return v
+    return recorded_ref
+
+
 def _ref(ev: Evaluator, e: ir.Ref) -> Fn:
     node = e.node
-    return lambda s, env: s.get(node)
+
+    def ref(s: Evaluation, env: Env) -> V:  # `Evaluation.get`, inlined: most reads find the node evaluated
+        frames = s._frames
+        if frames:
+            inputs = frames[-1].inputs
+            if node not in inputs:
+                inputs.append(node)
+        v = s.cache.get(node)
+        return v if v is not None else s._evaluate(node)
+    return ref
 
 
 def _local(ev: Evaluator, e: ir.Local) -> Fn:

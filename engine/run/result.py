@@ -13,7 +13,6 @@ from dsl import types as T
 from engine.model import ir
 from engine.model.citations import Citation
 from engine.run.evaluate import Evaluation, Evaluator, TraceNode
-from engine.model.printer import show
 from engine.run.trace_terms import cited_articles, term_tree
 from engine.model.values import UNKNOWN, V, to_json
 
@@ -345,7 +344,8 @@ def trace_json(result: Result) -> dict[str, object]:
     cited += [c for d in list(result.program.warnings) + result.evaluation.diagnostics for c in getattr(d, "citations", ())]
     return {
         "schema": TRACE_SCHEMA,
-        "nodes": [_trace_node(t, nodes.get(t.id.split("@")[0]), nodes) for t in trace_nodes],
+        "nodes": [_trace_node(t, nodes.get(t.id.split("@")[0]), nodes, result.evaluation.evaluator)
+                  for t in trace_nodes],
         "items": [
             {"id": b.id, "fields": dict(b.fields),
              "parts": [{"name": p.name, "amount": p.amount, "payer": p.payer} for p in b.parts]}
@@ -356,7 +356,7 @@ def trace_json(result: Result) -> dict[str, object]:
     }
 
 
-def _trace_node(t: TraceNode, node: ir.Node | None, nodes: dict[str, ir.Node]) -> dict[str, object]:
+def _trace_node(t: TraceNode, node: ir.Node | None, nodes: dict[str, ir.Node], evaluator: Evaluator) -> dict[str, object]:
     typ = node.type if node is not None else T.INT
     out: dict[str, object] = {
         "id": t.id,
@@ -384,8 +384,8 @@ def _trace_node(t: TraceNode, node: ir.Node | None, nodes: dict[str, ir.Node]) -
     if node is not None:
         out["label"] = {"zh": node.labels.zh, "en": node.labels.en}
     if t.expr is not None:
-        out["formula"] = show(t.expr)
-        terms = term_tree(t.expr, t.terms, t.value)
+        out["formula"] = evaluator.printed(t.expr)
+        terms = term_tree(t.expr, t.terms, t.value, evaluator.term_shapes)
         if terms is not None:
             out["terms"] = terms
     if t.note is not None:

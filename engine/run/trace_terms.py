@@ -12,6 +12,7 @@ texts of every citation a result mentions. Pure functions of the IR and trace.
 from __future__ import annotations
 
 from collections.abc import Iterable, Iterator
+from dataclasses import dataclass
 
 from engine.model import ir
 from engine.model.citations import Citation
@@ -19,34 +20,69 @@ from engine.model.printer import show
 from engine.model.values import V, to_json
 
 
-def term_tree(e: ir.Expr, recorded: dict[int, V], value: V) -> dict[str, object] | None:
-    """The tree of `e` (the root takes `value`), or None when the formula has no condition, choice or call."""
-    if not structured(e) and not any(True for _ in _structured_below(e)):
-        return None
-    return _term(e, recorded, value)
+def term_tree(e: ir.Expr, recorded: dict[int, V], value: V, shapes: dict[int, Shape] | None = None) -> dict[str, object] | None:
+    """The tree of `e` (the root takes `value`), or None when the formula has no condition, choice or call.
+
+    `shapes` keeps, per expression, everything of its tree that does not depend on the case (the printed forms,
+    the operators, the references): an evaluator passes its own, so that each formula is printed once, not once
+    per case.
+    """
+    shape = shape_of(e, shapes if shapes is not None else {})
+    return None if shape is None else _fill(shape, recorded, value)
 
 
-def _term(e: ir.Expr, recorded: dict[int, V], value: V | None = None) -> dict[str, object]:
-    v = value if value is not None else recorded.get(id(e))
-    out: dict[str, object] = {"expr": show(e), "type": str(e.type)}
+@dataclass(frozen=True, slots=True)
+class Shape:
+    """The part of a term's tree that depends on the formula only."""
+
+    key: int  # id() of the sub-expression: where the evaluator recorded its value
+    expr: str
+    type_text: str
+    type: object
+    op: str | None  # a condition, choice or call; None for the others
+    func: str | None
+    args: tuple[Shape, ...]
+    refs: tuple[str, ...]
+
+
+def shape_of(e: ir.Expr, shapes: dict[int, Shape]) -> Shape | None:
+    """`e`'s shape (memoized in `shapes`, which must live no longer than the program), or None when its tree would
+    say nothing: no condition, choice or call in it."""
+    key = id(e)
+    if key in shapes:
+        return shapes[key]
+    shape = _shape(e) if structured(e) or any(True for _ in _structured_below(e)) else None
+    shapes[key] = shape  # type: ignore[assignment]
+    return shape
+
+
+def _shape(e: ir.Expr) -> Shape:
+    if structured(e):
+        return Shape(id(e), show(e), str(e.type), e.type, _op(e), e.func if isinstance(e, ir.Call) else None,
+                     tuple(_shape(a) for a in _operands(e)), ())
+    return Shape(id(e), show(e), str(e.type), e.type, None, None, tuple(_shape(a) for a in _structured_below(e)),
+                 tuple(dict.fromkeys(references(e))))
+
+
+def _fill(shape: Shape, recorded: dict[int, V], value: V | None = None) -> dict[str, object]:
+    v = value if value is not None else recorded.get(shape.key)
+    out: dict[str, object] = {"expr": shape.expr, "type": shape.type_text}
     if v is None:
         out.update(value=None, known=False, evaluated=False)
     else:
-        out.update(value=to_json(v.value, e.type), known=v.known)
+        out.update(value=to_json(v.value, shape.type), known=v.known)  # type: ignore[arg-type]
         if not v.known:
             out["missing"] = sorted(v.missing)
-    if structured(e):
-        out["op"] = _op(e)
-        if isinstance(e, ir.Call):
-            out["func"] = e.func
-        out["args"] = [_term(a, recorded) for a in _operands(e)]
+    if shape.op is not None:
+        out["op"] = shape.op
+        if shape.func is not None:
+            out["func"] = shape.func
+        out["args"] = [_fill(a, recorded) for a in shape.args]
     else:
-        below = list(_structured_below(e))
-        if below:
-            out["args"] = [_term(a, recorded) for a in below]
-        refs = list(dict.fromkeys(references(e)))
-        if refs:
-            out["refs"] = refs
+        if shape.args:
+            out["args"] = [_fill(a, recorded) for a in shape.args]
+        if shape.refs:
+            out["refs"] = list(shape.refs)
     return out
 
 

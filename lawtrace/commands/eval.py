@@ -23,18 +23,19 @@ def eval_(case: str, regime: str | None, on: str | None, as_of: str | None, rule
     """Evaluate one case file (YAML or JSON; `-` reads standard input)."""
     from engine.run.case import read_case
     from engine.run.result import result_json
-    from explain.render import render_result
-    from lawtrace.api import evaluate_case, with_overlays
+    from lawtrace.api import evaluate_case
     from lawtrace.receipt import attach
 
     parsed = read_case(case)
     result = evaluate_case(parsed, regime, on, rules, as_of)
     data = result_json(result)
     data["case"] = {k: parsed.data[k] for k in ("id", "name", "notes") if parsed.data.get(k) is not None}
-    attach(data, parsed.raw_facts, with_overlays(rules), rules)
+    attach(data, parsed.raw_facts, result.program, rules)
     if fmt == "json":
         emit_json(data)
     else:
+        from explain.render import render_result
+
         click.echo(render_result(data, lang, fmt, parsed.data), nl=False)
 
 

@@ -32,7 +32,7 @@ log = logging.getLogger("lawtrace.web")
 
 
 def _warm() -> None:
-    for name in api.catalog().regimes:
+    for name in api.regime_names():  # from the cache of compiled programs when the statutes have not changed
         api.load_program(name)
 
 

@@ -42,7 +42,7 @@ class Evaluated:
         """The result JSON as `lawtrace eval --format json` writes it (with the case's id, name and notes)."""
         data = result_json(self.result, include_trace=trace)
         data["case"] = {k: self.case.data[k] for k in CASE_TEXT if self.case.data.get(k) is not None}
-        return attach(data, self.case.raw_facts, api.catalog())
+        return attach(data, self.case.raw_facts, self.result.program)
 
 
 def text_of(body: bytes) -> str:
@@ -99,7 +99,7 @@ def case_of(data: dict[str, object]) -> Case:
 
 def program(name: str, field: str = "regime", where: str = "body") -> ir.Program:
     """The compiled regime; a name the catalog does not know is the user's error, naming the field."""
-    known = api.catalog().regimes
+    known = api.regime_names()
     if name not in known:
         raise ApiError(422, "unknown regime", [FieldError(field, f"unknown regime '{name}'; known: {', '.join(sorted(known))}",
                                                           where, hint=did_you_mean(name, known))])

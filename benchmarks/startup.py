@@ -1,0 +1,130 @@
+"""Start-up: what a caseworker waits for, side by side with Python's own start (issue 18).
+
+Runs, round after round in one process so that every command sees the same load: `python -c pass`,
+`lawtrace --version`, `lawtrace eval examples/grade7.yaml` cold (the cache cleared: parse and compile) and warm,
+`lawtrace explain examples/grade7.yaml one_time_disability_subsidy` and `lawtrace ask examples/grade7.yaml --next`
+(both warm), and the single traced case of the national regime in-process. Each is timed in CPU time (user +
+system of the child), and the median of the rounds is printed in ms and as a ratio to `python -c pass`.
+
+    python benchmarks/startup.py [--rounds 7] [--baseline REV]
+
+`--baseline REV` adds `lawtrace eval` of the code at git revision REV (extracted with `git archive`, run from
+PYTHONPATH), e.g. 44f7cfa, the code as issue 18 found it: "cold no slower than today" is read beside it.
+
+The commands run with bytecode caching on (PYTHONDONTWRITEBYTECODE removed), as an installed lawtrace runs, in a
+cache directory of their own.
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import resource
+import shutil
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+CASE = "examples/grade7.yaml"
+GOALS = {"eval (warm)": 5.0, "explain (warm)": 8.0, "ask --next (warm)": 8.0}
+
+
+def _commands(baseline: str | None) -> list[tuple[str, list[str], bool]]:
+    """(label, argv, clear the cache first)."""
+    py = sys.executable
+    lawtrace = [py, "-m", "lawtrace"]
+    before = [(f"eval at {baseline} (today)", [py, "-m", "lawtrace", "eval", str(ROOT / CASE)], False)] if baseline else []
+    return before + [
+        ("python -c pass", [py, "-c", "pass"], False),
+        ("lawtrace --version", lawtrace + ["--version"], False),
+        ("eval (cold)", lawtrace + ["eval", CASE], True),
+        ("eval (warm)", lawtrace + ["eval", CASE], False),
+        ("eval --format json (warm)", lawtrace + ["eval", CASE, "--format", "json"], False),
+        ("explain (warm)", lawtrace + ["explain", CASE, "one_time_disability_subsidy"], False),
+        ("ask --next (warm)", lawtrace + ["ask", CASE, "--next"], False),
+    ]
+
+
+def _cpu_ms(argv: list[str], env: dict[str, str]) -> float:
+    before = resource.getrusage(resource.RUSAGE_CHILDREN)
+    run = subprocess.run(argv, cwd=env.get("PYTHONPATH", ROOT), env=env, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
+    after = resource.getrusage(resource.RUSAGE_CHILDREN)
+    if run.returncode != 0:
+        raise SystemExit(f"{' '.join(argv)} failed:\n{run.stderr.decode()[-2000:]}")
+    return ((after.ru_utime - before.ru_utime) + (after.ru_stime - before.ru_stime)) * 1000
+
+
+def single_case_ms(rounds: int, per_round: int = 300) -> tuple[float, float]:
+    """The national regime, examples/grade7.yaml, every item and deadline with the complete trace: median ms per
+    case of `rounds` rounds, and with the result JSON (trace included) made too."""
+    sys.path.insert(0, str(ROOT))
+    from engine.run.case import case_as_of, case_date, case_kind, read_case, validate_facts
+    from engine.run.result import evaluate, result_json
+    from lawtrace.api import evaluator
+
+    ev = evaluator("national")
+    case = read_case(str(ROOT / CASE))
+    facts = validate_facts(ev.program, case)
+    on, kind, as_of = case_date(case, None), case_kind(case), case_as_of(case, None)
+    out = []
+    for make_json in (False, True):
+        times = []
+        for _ in range(rounds):
+            start = time.process_time()
+            for _ in range(per_round):
+                r = evaluate(ev, facts, on, kind, as_of)
+                if make_json:
+                    result_json(r)
+            times.append((time.process_time() - start) / per_round * 1000)
+        out.append(statistics.median(times))
+    return out[0], out[1]
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
+    parser.add_argument("--rounds", type=int, default=7)
+    parser.add_argument("--baseline", help="a git revision whose `lawtrace eval` is timed beside (e.g. 44f7cfa)")
+    args = parser.parse_args()
+    cache = Path(tempfile.mkdtemp(prefix="lawtrace-startup-"))
+    env = {k: v for k, v in os.environ.items() if k not in ("PYTHONDONTWRITEBYTECODE", "LAWTRACE_NO_CACHE")}
+    env["LAWTRACE_CACHE_DIR"] = str(cache)
+    commands = _commands(args.baseline)
+    envs = {label: env for label, _, _ in commands}
+    if args.baseline:
+        old = Path(tempfile.mkdtemp(prefix="lawtrace-baseline-"))
+        archive = subprocess.run(["git", "archive", args.baseline], cwd=ROOT, capture_output=True, check=True).stdout
+        subprocess.run(["tar", "-x", "-C", str(old)], input=archive, check=True)
+        envs[commands[0][0]] = {**env, "PYTHONPATH": str(old)}  # and run from there: the old code, not this one
+    times: dict[str, list[float]] = {label: [] for label, _, _ in commands}
+    load_before = os.getloadavg()
+    try:
+        for label, argv, _ in commands:  # one round unmeasured: bytecode written, the cache filled
+            subprocess.run(argv, cwd=envs[label].get("PYTHONPATH", ROOT), env=envs[label], stdout=subprocess.DEVNULL,
+                           stderr=subprocess.DEVNULL)
+        for _ in range(args.rounds):
+            for label, argv, clear in commands:
+                if clear:
+                    shutil.rmtree(cache, ignore_errors=True)
+                times[label].append(_cpu_ms(argv, envs[label]))
+    finally:
+        shutil.rmtree(cache, ignore_errors=True)
+    load_after = os.getloadavg()
+    base = statistics.median(times["python -c pass"])
+    print(f"CPU time (user + system), median of {args.rounds} rounds; Python {sys.version.split()[0]}, "
+          f"{os.cpu_count()} CPUs, load average {load_before[0]:.1f} before, {load_after[0]:.1f} after")
+    print(f"{'command':<28} {'ms':>8} {'× pass':>8}  goal")
+    for label, _, _ in commands:
+        ms = statistics.median(times[label])
+        goal = GOALS.get(label)
+        verdict = "" if goal is None else f"≤ {goal:g}× {'met' if ms / base <= goal else 'NOT met'}"
+        print(f"{label:<28} {ms:8.1f} {ms / base:8.1f}  {verdict}")
+    traced, with_json = single_case_ms(args.rounds)
+    print(f"single traced case, national (in process): {traced:.3f} ms; with its result JSON: {with_json:.3f} ms")
+
+
+if __name__ == "__main__":
+    main()
