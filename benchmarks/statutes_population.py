@@ -109,6 +109,10 @@ def _lists(rng: np.random.Generator, t: T.ListType, n: int, died: np.ndarray | N
             values = pa.array(rng.random(m) < 0.1)
         elif isinstance(f.type, T.IntType):
             values = pa.array(rng.integers(f.type.low or 0, (f.type.high or 80) + 1, m))
+        elif isinstance(f.type, T.MoneyType):
+            values = pa.array(np.round(rng.uniform(1000, 20000, m), 2))
+        elif isinstance(f.type, T.DateType):
+            values = _dates(rng.integers(date(1950, 1, 1).toordinal(), date(2025, 12, 31).toordinal(), m))
         else:
             raise SystemExit(f"no generator for list field {f.name}: {f.type}")
         fields.append((f.name, values))
