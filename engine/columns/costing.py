@@ -110,10 +110,17 @@ class ItemRows:
         determined = pk & (~pv | counted)
         fen = np.where(counted, _fen(item.amount, n), 0)
         if item.parts:
-            shares = [(np.where(counted, _fen(a, n), 0), p) for _, a, p in item.parts]
-            payer_known = np.ones(n, dtype=bool)
-            for _, a, p in item.parts:
-                payer_known = payer_known & known_rows(a.known, n) & known_rows(p.known, n)
+            # where a part's amount is open, who bears what is open: the whole amount goes to the undetermined payer
+            split = np.ones(n, dtype=bool)
+            for _, a, _ in item.parts:
+                split &= known_rows(a.known, n)
+            shares = [(np.where(counted & split, _fen(a, n), 0), p) for _, a, p in item.parts]
+            if not split.all():
+                open_split = Codes(0, T.PARTIES, np.zeros(n, dtype=bool))
+                shares.append((np.where(split, 0, fen), open_split))
+            payer_known = split.copy()
+            for _, _, p in item.parts:
+                payer_known &= known_rows(p.known, n)
         else:
             shares = [(fen, item.payer)]
             payer_known = known_rows(item.payer.known, n)
