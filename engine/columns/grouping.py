@@ -13,6 +13,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from datetime import date
+from decimal import Decimal
 from fractions import Fraction
 
 import numpy as np
@@ -53,6 +54,8 @@ def variable_array(col: Col, n: int) -> pa.Array:
     if isinstance(col, Num):
         scale = _decimal_scale(col.den)
         v = row_values(col.v, n).astype(np.int64)
+        if col.den == 1:
+            return pa.array(v, mask=mask)
         if scale is not None:
             from engine.columns.rows_out import decimal_array
 
@@ -66,7 +69,7 @@ def variable_array(col: Col, n: int) -> pa.Array:
     if isinstance(col, Date):
         days = row_values(col.v, n).astype(np.int64) - _UNIX_ORDINAL
         return pa.array(days.astype(np.int32), mask=mask).cast(pa.date32())
-    raise LawtraceError(f"a list cannot be a column of the per-row output")
+    raise LawtraceError("a list cannot be a column of the per-row output")
 
 
 def _decimal_scale(den: int) -> int | None:
@@ -218,6 +221,8 @@ class Groups:
 def _key(v: object) -> object:
     if v is None:
         return None
+    if isinstance(v, Decimal):
+        return str(v)
     if isinstance(v, date):
         return v.isoformat()
     return v

@@ -16,7 +16,7 @@ from pathlib import Path
 import numpy as np
 
 from dsl.errors import LawtraceError
-from engine.columns.arrays import VectorOverflow, VectorUnsupported
+from engine.columns.arrays import Records, VectorOverflow, VectorUnsupported
 from engine.columns.batch import keep_freed_blocks
 from engine.columns.costing import Outcome, Totals
 from engine.columns.grouping import YEAR, Groups, check_variables, variable_array, year_column
@@ -183,6 +183,10 @@ class _Run:
 
 
 def _key_column(batch: object, name: str, chunk: Chunk) -> object:
+    """A fact as its typed value (CSV text and Parquet columns group alike); another column as given; `year`."""
+    fact = chunk.facts.get(name)
+    if fact is not None and not isinstance(fact, Records):
+        return variable_array(fact, chunk.n)
     names = batch.schema.names  # type: ignore[attr-defined]
     if name in names:
         col = batch.column(names.index(name))  # type: ignore[attr-defined]
