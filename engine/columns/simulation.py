@@ -8,17 +8,19 @@ file's size; the per-row file exists only when every chunk was written.
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass
 from datetime import date
 from pathlib import Path
 
 import numpy as np
+import pyarrow as pa
 
 from dsl.errors import LawtraceError
 from engine.columns.arrays import Records, VectorOverflow, VectorUnsupported
 from engine.columns.batch import keep_freed_blocks
 from engine.columns.costing import Outcome, Totals
+from engine.columns.datasets import DatasetWriter, is_dataset_path, population_files
 from engine.columns.grouping import YEAR, Groups, check_variables, variable_array, year_column
 from engine.columns.population import (DEFAULT_CHUNK_ROWS, ID_COLUMN, PopulationError, Schema, chunk_from_batch,
                                        column_names, read_batches)
@@ -78,44 +80,105 @@ def simulate(program: ir.Program, population: Path, baseline: ir.Program | None 
              on: date | None = None, out: Path | None = None, chunk_rows: int = DEFAULT_CHUNK_ROWS,
              progress: Callable[[int, int], None] | None = None,
              other_facts: frozenset[str] = frozenset(), breakdown: Breakdown = Breakdown()) -> Simulation:
-    """Evaluate every row of the population file; totals, and per-row results written to `out` when given.
+    """Evaluate every row of the population (a file, a directory of Parquet files or a glob), streaming chunk by
+    chunk; totals, and per-row results written to `out` when given (a file, or a directory of Parquet parts).
 
     A column named as a fact of `other_facts` (facts of other regimes) is read past; any other column
     that is not a fact of the regimes evaluated, nor asked for by `breakdown`, is an error.
     """
-    keep_freed_blocks()
-    check_variables(program, breakdown.variables)
-    programs = [program] + ([baseline] if baseline is not None else [])
-    extra = breakdown.input_columns()
-    schema = Schema.of(*programs, ignored=other_facts | frozenset(extra))
-    name = str(population)
-    names = column_names(population)
-    schema.check_columns(name, names)
-    for column in extra:
-        if column not in names and column != YEAR:
-            raise PopulationError(name, f"no column '{column}' to keep or group by", column=column)
-    run = _Run(program, baseline, schema, on, breakdown, name)
-    ignored = tuple(c for c in names if c in schema.ignored and c not in extra)
-    wanted = [c for c in names if c not in schema.ignored or c in extra]
-    writer = RowWriter(out) if out is not None else None
-    first = 0
+    files = population_files(population)
+    plan = plan_run(program, baseline, files, on, other_facts, breakdown, str(population))
+    run = plan.start()
+    dataset = out is not None and (len(files) > 1 or is_dataset_path(out))
+    writer: RowWriter | DatasetWriter | None = None
+    if out is not None:
+        writer = DatasetWriter(out) if dataset else RowWriter(out)
+    rows = 0
     try:
-        for batch in read_batches(population, chunk_rows, wanted):
-            columns = run.chunk(batch, first, writer is not None)
-            if writer is not None and columns is not None:
-                writer.write(columns)
-            first += batch.num_rows
-            if progress is not None:
-                progress(batch.num_rows, batch.nbytes)
+        for index, file in enumerate(files):
+            part = RowWriter(writer.part(index)) if isinstance(writer, DatasetWriter) else writer
+            for batch, first in plan.batches(file, chunk_rows):
+                columns = run.chunk(batch, first, part is not None, str(file), rows)
+                if part is not None and columns is not None:
+                    part.write(columns)
+                rows += batch.num_rows
+                if progress is not None:
+                    progress(batch.num_rows, batch.nbytes)
+            if isinstance(writer, DatasetWriter) and part is not None:
+                part.close()
         if writer is not None:
-            if first == 0:
-                raise_empty(name)
-            writer.close()
+            if rows == 0:
+                raise_empty(str(population))
+            writer.commit() if isinstance(writer, DatasetWriter) else writer.close()
     except BaseException:
         if writer is not None:
             writer.abort()
         raise
-    return run.result(ignored)
+    return run.result(plan.ignored)
+
+
+def simulate_batches(program: ir.Program, batches: Iterable[pa.RecordBatch], baseline: ir.Program | None = None,
+                     on: date | None = None, name: str = "<batches>",
+                     breakdown: Breakdown = Breakdown()) -> Simulation:
+    """The same over record batches made elsewhere (generated on the fly, read from a stream): nothing is kept but
+    the totals, so memory is one batch whatever the number of rows."""
+    plan = Plan(program, baseline, Schema.of(*_programs(program, baseline), ignored=frozenset(breakdown.input_columns())),
+                on, breakdown, name, (), [])
+    run = plan.start()
+    rows = 0
+    for batch in batches:
+        run.chunk(batch, rows, False, name, rows)
+        rows += batch.num_rows
+    return run.result(())
+
+
+def _programs(program: ir.Program, baseline: ir.Program | None) -> list[ir.Program]:
+    return [program] + ([baseline] if baseline is not None else [])
+
+
+@dataclass(frozen=True)
+class Plan:
+    """What every part of a run shares: the programs, the population's schema, the columns to read. Picklable: a
+    cluster ships it to each worker once."""
+
+    program: ir.Program
+    baseline: ir.Program | None
+    schema: Schema
+    on: date | None
+    breakdown: Breakdown
+    name: str
+    ignored: tuple[str, ...]
+    wanted: list[str]
+
+    def start(self) -> _Run:
+        return _Run(self.program, self.baseline, self.schema, self.on, self.breakdown, self.name)
+
+    def batches(self, file: Path, chunk_rows: int) -> Iterator[tuple[pa.RecordBatch, int]]:
+        """The file's record batches, each with its first row's index in the file (for the errors' row numbers)."""
+        first = 0
+        for batch in read_batches(file, chunk_rows, [c for c in column_names(file) if c in self.wanted]):
+            yield batch, first
+            first += batch.num_rows
+
+
+def plan_run(program: ir.Program, baseline: ir.Program | None, files: list[Path], on: date | None,
+             other_facts: frozenset[str], breakdown: Breakdown, name: str) -> Plan:
+    """Checks what can be checked before any row is read: the variables asked for, every file's columns."""
+    keep_freed_blocks()
+    check_variables(program, breakdown.variables)
+    extra = breakdown.input_columns()
+    schema = Schema.of(*_programs(program, baseline), ignored=other_facts | frozenset(extra))
+    names: list[str] = []
+    for file in files:
+        columns = column_names(file)
+        schema.check_columns(str(file), columns)
+        for column in extra:
+            if column not in columns and column != YEAR:
+                raise PopulationError(str(file), f"no column '{column}' to keep or group by", column=column)
+        names += [c for c in columns if c not in names]
+    ignored = tuple(c for c in names if c in schema.ignored and c not in extra)
+    wanted = [c for c in names if c not in schema.ignored or c in extra]
+    return Plan(program, baseline, schema, on, breakdown, name, ignored, wanted)
 
 
 class _Run:
@@ -125,8 +188,8 @@ class _Run:
                  breakdown: Breakdown, name: str):
         self.program, self.baseline_program = program, baseline
         self.schema, self.on, self.breakdown, self.name = schema, on, breakdown, name
-        self.reform_vp = _vectorized(program)
-        self.baseline_vp = _vectorized(baseline) if baseline is not None else None
+        self.reform_vp = _compiled(program)
+        self.baseline_vp = _compiled(baseline) if baseline is not None else None
         self.totals = Totals()
         self.base_totals = Totals() if baseline is not None else None
         self.comparison = Comparison() if baseline is not None else None
@@ -134,16 +197,18 @@ class _Run:
         self.groups = Groups(breakdown.by, breakdown.variables, compared) if breakdown.by else None
         self.overall = Groups((), breakdown.variables, compared) if breakdown.variables else None
 
-    def chunk(self, batch: object, first: int, rows_out: bool) -> dict[str, object] | None:
-        chunk, ids = chunk_from_batch(self.schema, batch, self.name, first, self.on)  # type: ignore[arg-type]
-        items, values = _items(self.reform_vp, chunk, self.name, list(self.breakdown.variables))
+    def chunk(self, batch: pa.RecordBatch, first: int, rows_out: bool, file: str,
+              offset: int) -> dict[str, object] | None:
+        """One record batch: `first` its first row in `file` (errors name it), `offset` in the whole population."""
+        chunk, ids = chunk_from_batch(self.schema, batch, file, first, self.on)
+        items, values = _items(_compiled(self.program), chunk, file, list(self.breakdown.variables))
         outcome = self.totals.add(items, chunk.n)
         base_items: tuple[ItemColumns, ...] = ()
         base_outcome: Outcome | None = None
         diffs = None
         if self.baseline_vp is not None:
             assert self.base_totals is not None and self.comparison is not None
-            base_items, _ = _items(self.baseline_vp, chunk, self.name, [])
+            base_items, _ = _items(_compiled(self.baseline_program), chunk, file, [])
             base_outcome = self.base_totals.add(base_items, chunk.n)
             diffs = self.comparison.add(outcome, base_outcome)
         if self.groups is not None:
@@ -153,7 +218,7 @@ class _Run:
             self.overall.add([], outcome, base_outcome, diffs, values)
         if not rows_out:
             return None
-        columns: dict[str, object] = {"row": row_numbers(first, chunk.n)}
+        columns: dict[str, object] = {"row": row_numbers(offset, chunk.n)}
         if ids is not None:
             columns[ID_COLUMN] = ids
         for k in self.breakdown.keep:
@@ -171,6 +236,28 @@ class _Run:
                 both = outcome.determined.get(p, ones) & base_outcome.determined.get(p, ones)
                 columns[f"delta.{p}"] = money_array(d, both)
         return columns
+
+    def merge(self, other: _Run) -> None:
+        """Adds another part's sums (exact: integer fen and fractions), e.g. a partition evaluated on a worker."""
+        self.totals.merge(other.totals)
+        if self.base_totals is not None and other.base_totals is not None:
+            self.base_totals.merge(other.base_totals)
+        if self.comparison is not None and other.comparison is not None:
+            self.comparison.merge(other.comparison)
+        if self.groups is not None and other.groups is not None:
+            self.groups.merge(other.groups)
+        if self.overall is not None and other.overall is not None:
+            self.overall.merge(other.overall)
+
+    def __getstate__(self) -> dict[str, object]:
+        state = dict(self.__dict__)  # the compiled columns programs stay where they were compiled
+        state["reform_vp"] = state["baseline_vp"] = None
+        return state
+
+    def __setstate__(self, state: dict[str, object]) -> None:
+        self.__dict__.update(state)
+        self.reform_vp = _compiled(self.program)
+        self.baseline_vp = _compiled(self.baseline_program) if self.baseline_program is not None else None
 
     def result(self, ignored: tuple[str, ...]) -> Simulation:
         labels = {b.id: {"zh": b.labels.zh, "en": b.labels.en} for b in self.reform_vp.benefits}
@@ -198,11 +285,22 @@ def _key_column(batch: object, name: str, chunk: Chunk) -> object:
     return year_column(chunk.date, chunk.n)
 
 
-def _vectorized(program: ir.Program) -> VectorProgram:
-    try:
-        return VectorProgram(program)
-    except VectorUnsupported as e:
-        raise LawtraceError(f"regime {program.regime} cannot be simulated: {e}") from None
+_COMPILED: dict[int, tuple[ir.Program, VectorProgram]] = {}
+
+
+def _compiled(program: ir.Program) -> VectorProgram:
+    """The program compiled to column operations, once per program object in this process (a worker keeps the
+    compiled form of the program it was sent for every partition it evaluates)."""
+    hit = _COMPILED.get(id(program))
+    if hit is None or hit[0] is not program:
+        try:
+            hit = (program, VectorProgram(program))
+        except VectorUnsupported as e:
+            raise LawtraceError(f"regime {program.regime} cannot be simulated: {e}") from None
+        if len(_COMPILED) > 16:
+            _COMPILED.clear()
+        _COMPILED[id(program)] = hit
+    return hit[1]
 
 
 def _items(vp: VectorProgram, chunk: Chunk, file: str,
