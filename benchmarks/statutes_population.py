@@ -64,8 +64,10 @@ def make_population(schema: Schema, n: int, seed: int = SEED, missing: float = 0
             if t.low == 1 and t.high == 10:
                 values = rng.choice(np.arange(1, 11), n, p=GRADE_P / GRADE_P.sum())
                 absent |= rng.random(n) < 0.2  # not yet appraised
-            elif t.low is not None and t.high is not None:
+            elif t.low is not None and t.high is not None and t.high - t.low <= 1000:
                 values = rng.integers(t.low, t.high + 1, n)
+            elif t.low is not None:  # an open range (`int 0..`: days, months, counts): realistic small numbers
+                values = rng.integers(t.low, t.low + 366, n)
             else:
                 values = rng.integers(16, 66, n)
             columns[name] = pa.array(values, mask=absent)

@@ -18,6 +18,7 @@ import pyarrow as pa
 import pyarrow.compute as pc
 import pyarrow.parquet as pq
 import pytest
+import yaml
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT / "benchmarks"))
@@ -104,14 +105,27 @@ def test_the_trials_runs_reconcile_on_a_generated_population(population: Path, n
     assert data["n"] == 4000
 
 
-def test_a_reform_of_advance_payment_changes_advances_not_payers(population: Path) -> None:
+def test_a_reform_of_advance_payment_changes_advances_not_payers(population: Path, tmp_path: Path) -> None:
     data = run(population, "advance")
     for period, p in data["delta"]["periods"].items():
         assert all(D(v["change"]) == 0 for v in p["by_payer"].values()), period
         assert all(D(v["change"]) == 0 for v in p["by_item"].values()), period
         assert p["set_apart"]["undetermined_under_reform_only"] == 0
-    fund = [D(p["advanced_by"].get("fund", {"change": "0"})["change"]) for p in data["delta"]["periods"].values()]
-    assert sum(fund) > 0  # the fund advances more: the reform's only effect, shown where the analyst reads
+    # the uninsured employer that refuses to pay (examples/uninsured-employer.yaml), at ten wages
+    case = yaml.safe_load((ROOT / "examples/uninsured-employer.yaml").read_text(encoding="utf-8"))
+    facts = {k: v for k, v in case["facts"].items() if not k.startswith("provincial_")}
+    rows = [dict(facts, date=case["date"], monthly_wage=5000 + 500 * i, original_monthly_pay=5000 + 500 * i,
+                 care_level="none", died=False)
+            for i in range(10)]
+    path = tmp_path / "uninsured.parquet"
+    pq.write_table(pa.Table.from_pylist([{k: str(v) for k, v in r.items()} for r in rows]), path)
+    data = run(path, "advance")
+    monthly = data["delta"]["periods"]["monthly"]
+    assert all(D(v["change"]) == 0 for v in monthly["by_payer"].values())
+    pay = sum(5000 + 500 * i for i in range(10))  # the suspension wages of one month, now advanced by the fund
+    assert D(monthly["advanced_by"]["fund"]["change"]) == pay
+    assert D(monthly["recovered_from"]["employer"]["change"]) == pay
+    assert monthly["rows_determined_under_both"] == 10
 
 
 def test_an_item_undetermined_in_the_baseline_is_never_zero_in_the_delta(population: Path, tmp_path: Path) -> None:
