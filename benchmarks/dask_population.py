@@ -4,7 +4,8 @@
     python benchmarks/dask_population.py --stream 100000000                # generated on the fly, never on disk
 
 The dataset is the synthetic population of `statutes_population.py` (every fact of the national and Jiangsu
-regimes, about 5 % of each unknown), written as PARTS Parquet files under --dir. Each run is `lawtrace simulate DIR
+regimes, about 5 % of each unknown), written as PARTS Parquet files under --dir (the first four generated, the
+others the same rows shuffled afresh: generating a row costs more than evaluating it). Each run is `lawtrace simulate DIR
 --regime jiangsu --baseline national --format json` in a process of its own: wall time, and the peak memory of that
 process (with --dask, of the driver; the workers are processes of their own, their peak is not included). The three
 runs' JSON must be identical, and the script says so. `--stream N` evaluates N rows that are never written: batches of
@@ -31,6 +32,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parent))
 from statutes_population import machine, make_population  # noqa: E402
 
 BATCH = 262_144
+POOL = 4  # distinct generated parts; generating every row takes longer than evaluating it
 
 
 def rss_mib() -> float:
@@ -46,22 +48,26 @@ def write_dataset(directory: Path, rows: int, parts: int) -> None:
     directory.mkdir(parents=True, exist_ok=True)
     per = -(-rows // parts)
     t0 = time.perf_counter()
+    pool = [make_population(schema, per, seed=1000 + i) for i in range(min(parts, POOL))]
+    rng = np.random.default_rng(11)
     for i in range(parts):
         n = min(per, rows - i * per)
-        pq.write_table(make_population(schema, n, seed=1000 + i), directory / f"part-{i:05d}.parquet",
-                       row_group_size=BATCH)
+        table = pool[i % len(pool)]  # the first POOL parts generated, the others their rows shuffled afresh
+        table = table.take(rng.permutation(per)[:n]) if i >= len(pool) else table.slice(0, n)
+        pq.write_table(table, directory / f"part-{i:05d}.parquet", row_group_size=BATCH)
     size = sum(f.stat().st_size for f in directory.iterdir()) / 2**20
     print(f"# dataset: {rows:,} rows in {parts} files, {size:,.0f} MiB, written in {time.perf_counter() - t0:.0f} s")
 
 
-def timed(argv: list[str]) -> tuple[float, float, str]:
+def timed(argv: list[str]) -> tuple[float, float, float, str]:
     t0 = time.perf_counter()
     child = subprocess.Popen(argv, stdout=subprocess.PIPE)
     out = child.stdout.read()  # type: ignore[union-attr]
     _, status, usage = os.wait4(child.pid, 0)
     if os.waitstatus_to_exitcode(status) != 0:
         raise SystemExit(f"failed: {' '.join(argv)}")
-    return time.perf_counter() - t0, usage.ru_maxrss / 1024, hashlib.sha256(out).hexdigest()[:16]
+    cpu = usage.ru_utime + usage.ru_stime
+    return time.perf_counter() - t0, cpu, usage.ru_maxrss / 1024, hashlib.sha256(out).hexdigest()[:16]
 
 
 def cluster_runs(directory: Path, rows: int) -> None:
@@ -70,10 +76,10 @@ def cluster_runs(directory: Path, rows: int) -> None:
     digests = set()
     for label, extra in (("single process", []), ("LocalCluster, 1 worker", ["--dask", "local:1"]),
                          ("LocalCluster, 2 workers", ["--dask", "local:2"])):
-        wall, peak, digest = timed(base + extra)
+        wall, cpu, peak, digest = timed(base + extra)
         digests.add(digest)
-        print(f"{label:<24} {wall:7.1f} s  {rows / wall:>10,.0f} rows/s  peak {peak:,.0f} MiB (this process)  "
-              f"json {digest}")
+        print(f"{label:<24} {wall:7.1f} s wall  {rows / wall:>10,.0f} rows/s  CPU of this process {cpu:7.1f} s  "
+              f"peak {peak:,.0f} MiB (this process)  json {digest}", flush=True)
     print("results identical:" if len(digests) == 1 else "RESULTS DIFFER:", ", ".join(sorted(digests)))
 
 
@@ -105,8 +111,11 @@ def stream(rows: int, pool: int) -> None:
     sim = simulate_batches(jiangsu, generate(), national)
     wall = time.perf_counter() - t0
     low, high = min(s[2] for s in samples), max(s[2] for s in samples)
-    print(f"streamed {sim.totals.n:,} rows in {wall:.0f} s ({sim.totals.n / wall:,.0f} rows/s); RSS from "
-          f"{low:,.0f} to {high:,.0f} MiB over the run")
+    import resource
+
+    usage = resource.getrusage(resource.RUSAGE_SELF)
+    print(f"streamed {sim.totals.n:,} rows in {wall:.0f} s ({sim.totals.n / wall:,.0f} rows/s; process CPU "
+          f"{usage.ru_utime + usage.ru_stime:.0f} s); RSS from {low:,.0f} to {high:,.0f} MiB over the run")
 
 
 def main() -> int:

@@ -247,6 +247,7 @@ def timed_process(argv: list[str]) -> tuple[float, float]:
     wall = time.perf_counter() - t0
     if os.waitstatus_to_exitcode(status) != 0:
         raise SystemExit(f"failed: {' '.join(argv)}")
+    print(f"  (CPU {usage.ru_utime + usage.ru_stime:.1f} s)", end=" ")
     return wall, usage.ru_maxrss / 1024
 
 
