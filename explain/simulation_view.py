@@ -234,12 +234,16 @@ def _bars(title: str, bars: list[tuple[str, Decimal, Decimal | None]], w: dict[s
         return ""
     top = max([abs(a) for _, a, _ in bars] + [abs(b) for _, _, b in bars if b is not None] + [Decimal(1)])
     row_h = 34 if any(b is not None for _, _, b in bars) else 22
-    out = [f'<figure><figcaption>{html.escape(title)}</figcaption>'
+    legend = ""
+    if any(b is not None for _, _, b in bars):
+        legend = (f' <small><span style="color:#1565c0">■</span> {html.escape(w["reform"])} '
+                  f'<span style="color:#90caf9">■</span> {html.escape(w["baseline"])}</small>')
+    out = [f'<figure><figcaption>{html.escape(title)}{legend}</figcaption>'
            f'<svg width="760" height="{row_h * len(bars) + 10}" role="img" aria-label="{html.escape(title)}">']
     for i, (label, a, b) in enumerate(bars):
         y = 5 + i * row_h
         out.append(f'<text x="0" y="{y + 14}" font-size="12">{html.escape(label[:28])}</text>')
-        for j, (v, color) in enumerate(((a, "#1565c0"), (b, "#90caf9"))):
+        for j, (v, color) in enumerate(((a, "#1565c0" if a >= 0 else "#c62828"), (b, "#90caf9"))):
             if v is None:
                 continue
             width = int(360 * abs(v) / top)
@@ -273,13 +277,18 @@ def _html(s: Sections) -> str:
         parts.append(f"<h2>{html.escape(name)}</h2>")
         parts.append(_bars(f"{name} — {w['chart_items']}", [b for b in bars if b[1] or b[2]], w))
         parts.append(_bars(f"{name} — {w['chart_payers']}", payers, w))
+        if delta is not None:
+            changes = [(_label(d, i, s.lang), _dec(v["change"]), None) for i, v in delta["by_item"].items()
+                       if _dec(v["change"])]
+            parts.append(_bars(f"{name} — {w['change']} ({w['both_rows']})", changes, w))
     if d.get("by"):
         for period in d["totals"]:
             bars = [(", ".join(WORDS[s.lang]["undetermined"] if v is None else str(v) for v in g["group"].values()),
                      _dec(g["periods"].get(period, {}).get("amount", "0")),
                      _dec(g["periods"][period]["baseline"]) if "delta" in d and period in g["periods"] else None)
                     for g in d["by"]["groups"][:40]]
-            parts.append(_bars(f"{w.get('period_' + period, period)} — {w['chart_groups']}", bars, w))
+            parts.append(_bars(f"{w.get('period_' + period, period)} — {w['chart_groups']}: "
+                               f"{', '.join(d['by']['by'])}", bars, w))
     for title, header, rows in s.out:
         parts.append(f"<h2>{html.escape(title)}</h2><table><tr>" + "".join(f"<th>{html.escape(h)}</th>" for h in header)
                      + "</tr>")

@@ -206,7 +206,7 @@ class Groups:
     def as_json(self) -> dict[str, object]:
         periods = sorted(self.periods, key=period_order)
         rows = []
-        for key in sorted(self.groups, key=lambda k: tuple((v is None, str(v)) for v in k)):
+        for key in sorted(self.groups, key=lambda k: tuple(_order(v) for v in k)):
             entry = {"group": {b: _key(v) for b, v in zip(self.by, key)}}
             entry.update(self.groups[key].as_json(periods, self.variables, self.compared))
             rows.append(entry)
@@ -216,6 +216,15 @@ class Groups:
         """The variables over every row (a Groups with no `by`)."""
         g = self.groups.get((), GroupSums())
         return {v: _stat(g.sums.get(v), g.known.get(v, 0), g.rows) for v in self.variables}
+
+
+def _order(v: object) -> tuple[int, object, str]:
+    """Groups in the natural order of their values (numbers as numbers), the undetermined last."""
+    if v is None:
+        return (2, 0, "")
+    if isinstance(v, (int, float, Decimal)) and not isinstance(v, bool):
+        return (0, v, "")
+    return (1, 0, str(v))
 
 
 def _key(v: object) -> object:
