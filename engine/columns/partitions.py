@@ -20,7 +20,7 @@ import pyarrow as pa
 from dsl.errors import LawtraceError
 from engine.columns.population import DEFAULT_CHUNK_ROWS
 from engine.columns.rows_out import RowWriter
-from engine.columns.simulation import Plan, Simulation, _Run
+from engine.columns.simulation import Plan, Simulation, Sums
 
 
 @dataclass
@@ -29,7 +29,7 @@ class PartResult:
 
     index: int
     rows: int
-    run: _Run | None
+    sums: Sums | None
     error: str | None = None
 
 
@@ -55,7 +55,7 @@ def run_file_partition(plan: Plan, file: str, index: int, offset: int, part_out:
         if writer is not None:
             writer.abort()
         raise
-    return PartResult(index, rows, run)
+    return PartResult(index, rows, run.sums())
 
 
 def run_frame_partition(plan: Plan, frame: object, index: int) -> PartResult:
@@ -72,7 +72,7 @@ def run_frame_partition(plan: Plan, frame: object, index: int) -> PartResult:
         return PartResult(index, 0, None, e.render())
     except (pa.ArrowException, ValueError, TypeError) as e:
         return PartResult(index, 0, None, f"{name}: cannot read this partition: {e}")
-    return PartResult(index, rows, run)
+    return PartResult(index, rows, run.sums())
 
 
 def combine(plan: Plan, parts: Iterable[PartResult]) -> tuple[Simulation, int]:
@@ -84,7 +84,7 @@ def combine(plan: Plan, parts: Iterable[PartResult]) -> tuple[Simulation, int]:
     total = plan.start()
     rows = 0
     for p in ordered:
-        assert p.run is not None
-        total.merge(p.run)
+        assert p.sums is not None
+        total.merge(p.sums)
         rows += p.rows
     return total.result(plan.ignored), rows

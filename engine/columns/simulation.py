@@ -181,6 +181,17 @@ def plan_run(program: ir.Program, baseline: ir.Program | None, files: list[Path]
     return Plan(program, baseline, schema, on, breakdown, name, ignored, wanted)
 
 
+@dataclass
+class Sums:
+    """A run's sums over the rows it has seen: all a part of a population sends back to be added."""
+
+    totals: Totals
+    baseline: Totals | None
+    comparison: Comparison | None
+    groups: Groups | None
+    overall: Groups | None
+
+
 class _Run:
     """The state of one simulation over its chunks (also one partition's, when a cluster evaluates it)."""
 
@@ -237,27 +248,21 @@ class _Run:
                 columns[f"delta.{p}"] = money_array(d, both)
         return columns
 
-    def merge(self, other: _Run) -> None:
+    def sums(self) -> Sums:
+        """What a part sends back: its sums only (the programs stay where they are)."""
+        return Sums(self.totals, self.base_totals, self.comparison, self.groups, self.overall)
+
+    def merge(self, other: Sums) -> None:
         """Adds another part's sums (exact: integer fen and fractions), e.g. a partition evaluated on a worker."""
         self.totals.merge(other.totals)
-        if self.base_totals is not None and other.base_totals is not None:
-            self.base_totals.merge(other.base_totals)
+        if self.base_totals is not None and other.baseline is not None:
+            self.base_totals.merge(other.baseline)
         if self.comparison is not None and other.comparison is not None:
             self.comparison.merge(other.comparison)
         if self.groups is not None and other.groups is not None:
             self.groups.merge(other.groups)
         if self.overall is not None and other.overall is not None:
             self.overall.merge(other.overall)
-
-    def __getstate__(self) -> dict[str, object]:
-        state = dict(self.__dict__)  # the compiled columns programs stay where they were compiled
-        state["reform_vp"] = state["baseline_vp"] = None
-        return state
-
-    def __setstate__(self, state: dict[str, object]) -> None:
-        self.__dict__.update(state)
-        self.reform_vp = _compiled(self.program)
-        self.baseline_vp = _compiled(self.baseline_program) if self.baseline_program is not None else None
 
     def result(self, ignored: tuple[str, ...]) -> Simulation:
         labels = {b.id: {"zh": b.labels.zh, "en": b.labels.en} for b in self.reform_vp.benefits}
