@@ -48,6 +48,7 @@ def simulate(population: Path, regime: str, baseline: str | None, rules: tuple[P
     from datetime import date
 
     from dsl.errors import LawtraceError
+    from dsl import bounds
     from engine.columns.datasets import population_files
     from engine.columns.population import count_rows
     from engine.columns.simulation import Breakdown
@@ -60,6 +61,9 @@ def simulate(population: Path, regime: str, baseline: str | None, rules: tuple[P
             when = date.fromisoformat(on)
         except ValueError:
             raise LawtraceError(f"--date {on}: expected a date written YYYY-MM-DD") from None
+        problem = bounds.date_problem(when)
+        if problem:
+            raise LawtraceError(f"--date {on}: {problem}")
     files = population_files(population)
     program = load_program(regime, rules)
     base = None
