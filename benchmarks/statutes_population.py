@@ -3,6 +3,7 @@
     python benchmarks/statutes_population.py                      # make /tmp/lawtrace_pop_1000000.parquet, time it
     python benchmarks/statutes_population.py --rows 100000 --regimes national
     lawtrace simulate --regime jiangsu --baseline national /tmp/lawtrace_pop_1000000.parquet
+    python benchmarks/statutes_population.py --breakdown           # simulate with and without --by/--variables
 
 The population is synthetic (seeded numpy, no Python loop over rows): every
 fact the regimes declare, by its type, with a few facts given realistic
@@ -63,8 +64,10 @@ def make_population(schema: Schema, n: int, seed: int = SEED, missing: float = 0
             if t.low == 1 and t.high == 10:
                 values = rng.choice(np.arange(1, 11), n, p=GRADE_P / GRADE_P.sum())
                 absent |= rng.random(n) < 0.2  # not yet appraised
-            elif t.low is not None and t.high is not None:
+            elif t.low is not None and t.high is not None and t.high - t.low <= 1000:
                 values = rng.integers(t.low, t.high + 1, n)
+            elif t.low is not None:  # an open range (`int 0..`: days, months, counts): realistic small numbers
+                values = rng.integers(t.low, t.low + 366, n)
             else:
                 values = rng.integers(16, 66, n)
             columns[name] = pa.array(values, mask=absent)
@@ -109,6 +112,10 @@ def _lists(rng: np.random.Generator, t: T.ListType, n: int, died: np.ndarray | N
             values = pa.array(rng.random(m) < 0.1)
         elif isinstance(f.type, T.IntType):
             values = pa.array(rng.integers(f.type.low or 0, (f.type.high or 80) + 1, m))
+        elif isinstance(f.type, T.MoneyType):
+            values = pa.array(np.round(rng.uniform(1000, 20000, m), 2))
+        elif isinstance(f.type, T.DateType):
+            values = _dates(rng.integers(date(1950, 1, 1).toordinal(), date(2025, 12, 31).toordinal(), m))
         else:
             raise SystemExit(f"no generator for list field {f.name}: {f.type}")
         fields.append((f.name, values))
@@ -164,7 +171,12 @@ def main() -> int:
     ap.add_argument("--out", type=Path, help="population file (default /tmp/lawtrace_pop_ROWS.parquet)")
     ap.add_argument("--check", type=int, default=200, help="rows compared with the single-case evaluator")
     ap.add_argument("--json", type=Path, help="write the figures as JSON")
+    ap.add_argument("--breakdown", action="store_true",
+                    help="only time `lawtrace simulate` (jiangsu against national) with and without --by/--variables, "
+                         "each in a process of its own (wall time and peak memory)")
     args = ap.parse_args()
+    if args.breakdown:
+        return breakdown(args)
 
     from engine.columns.batch import keep_freed_blocks
     from engine.columns.simulation import simulate
@@ -213,11 +225,50 @@ def main() -> int:
         t0 = time.perf_counter()
         sim = simulate(programs[reform], path, programs[base], other_facts=frozenset(schema.facts))
         both_s = time.perf_counter() - t0
+        once = sim.comparison.periods["once"]  # type: ignore[union-attr]
         print(f"{reform} vs {base}: file→totals and deltas {both_s:.2f} s; "
-              f"winners {sim.comparison.winners:,}, losers {sim.comparison.losers:,}")  # type: ignore[union-attr]
+              f"once items: winners {once.winners:,}, losers {once.losers:,}")
         figures["baseline_s"] = both_s
     if args.json:
         args.json.write_text(json.dumps(figures, indent=1, default=str))
+    return 0
+
+
+BREAKDOWN = ["--by", "disability_grade,year", "--variables", "wage_base,subsidy_share"]
+
+
+def timed_process(argv: list[str]) -> tuple[float, float]:
+    """Wall seconds and peak resident memory (MiB) of one child process."""
+    import subprocess
+
+    t0 = time.perf_counter()
+    child = subprocess.Popen(argv, stdout=subprocess.DEVNULL)
+    _, status, usage = os.wait4(child.pid, 0)
+    wall = time.perf_counter() - t0
+    if os.waitstatus_to_exitcode(status) != 0:
+        raise SystemExit(f"failed: {' '.join(argv)}")
+    print(f"  (CPU {usage.ru_utime + usage.ru_stime:.1f} s)", end=" ")
+    return wall, usage.ru_maxrss / 1024
+
+
+def breakdown(args: argparse.Namespace) -> int:
+    from lawtrace.api import load_program
+
+    path = args.out or Path(f"/tmp/lawtrace_pop_{args.rows}.parquet")
+    if not path.exists():
+        schema = Schema.of(load_program("national"), load_program("jiangsu"))
+        pq.write_table(make_population(schema, args.rows), path, row_group_size=262_144)
+    print(f"# machine: {machine()}")
+    print(f"# population: {args.rows:,} rows, {path}")
+    base = [sys.executable, "-m", "lawtrace", "simulate", str(path), "--regime", "jiangsu", "--baseline", "national",
+            "--format", "json", "--no-progress"]
+    figures = {}
+    for label, argv in (("plain", base), ("by+variables", base + BREAKDOWN)):
+        wall, peak = timed_process(argv)
+        figures[label] = (wall, peak)
+        print(f"{label:<13} {wall:6.1f} s, peak {peak:,.0f} MiB   ({' '.join(argv[3:])})")
+    (w0, m0), (w1, m1) = figures["plain"], figures["by+variables"]
+    print(f"ratio: time {w1 / w0:.2f}x, memory {m1 / m0:.2f}x")
     return 0
 
 

@@ -11,13 +11,15 @@ DIFF_WORDS = {
     "zh": {"title": "规则比较", "rules": "规则变化", "outcomes": "案件结果变化", "added": "新增", "removed": "删除",
            "changed": "修改", "items": "涉及待遇", "old": "原", "new": "新", "because": "原因（取值不同的规则）",
            "summary": "汇总", "cases": "案件数", "gain": "获益", "lose": "受损", "mixed": "有增有减",
-           "payer_changed": "支付方变化", "totals": "按支付方合计（已确定的应付金额）", "no_changes": "无变化",
+           "payer_changed": "支付方变化", "to_undetermined": "金额变为尚不能确定",
+           "undetermined_payer": "尚不能确定的支付方", "totals": "按支付方合计（已确定的应付金额）", "no_changes": "无变化",
            "case": "案件", "item": "待遇"},
     "en": {"title": "Regime comparison", "rules": "Rule changes", "outcomes": "Changed outcomes", "added": "added",
            "removed": "removed", "changed": "changed", "items": "items", "old": "old", "new": "new",
            "because": "because (rules whose values differ)", "summary": "Summary", "cases": "cases",
            "gain": "gain", "lose": "lose", "mixed": "gain on some items, lose on others",
-           "payer_changed": "payer changed", "totals": "Totals by payer (determined payable amounts)",
+           "payer_changed": "payer changed",
+           "to_undetermined": "amount became undetermined", "undetermined_payer": "undetermined payer", "totals": "Totals by payer (determined payable amounts)",
            "no_changes": "no changes", "case": "case", "item": "item"},
 }
 
@@ -25,7 +27,8 @@ DIFF_WORDS = {
 def render_diff(data: dict[str, object], lang: str = "zh", fmt: str = "text") -> str:
     template = environment(fmt == "html").get_template(f"diff.{FORMATS[fmt]}.j2")
     words = {**WORDS[lang], **DIFF_WORDS[lang]}
-    return template.render(view=diff_view(data, lang), w=words, lang=lang)
+    text = template.render(view=diff_view(data, lang), w=words, lang=lang)
+    return text if text.endswith("\n") else text + "\n"
 
 
 def diff_view(data: dict[str, object], lang: str) -> dict[str, object]:

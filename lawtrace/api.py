@@ -160,3 +160,50 @@ def regimes() -> list[dict[str, object]]:
         out.append({"name": name, "label": {"zh": r.labels.zh, "en": r.labels.en},
                     "instruments": instruments, "overrides": [c.as_json() for c in program.changes]})
     return out
+
+
+def other_facts() -> frozenset[str]:
+    """Every fact of every shipped regime: a population column naming one is read past by a regime that lacks it."""
+    out: set[str] = set()
+    for name in catalog().regimes:
+        try:
+            out.update(f.id for f in load_program(name).facts())
+        except LawtraceError:
+            continue
+    return frozenset(out)
+
+
+def simulate(population: object, regime: str = DEFAULT_REGIME, baseline: str | None = None,
+             rules: tuple[Path, ...] = (), on: str | date | None = None, out: Path | None = None,
+             by: tuple[str, ...] = (), variables: tuple[str, ...] = (), keep: tuple[str, ...] = (),
+             dask: object = None) -> object:
+    """A population evaluated under `regime` (and `baseline`): the `Simulation` (`.as_json()` as `lawtrace simulate`
+    prints it).
+
+    `population` is a path (a CSV or Parquet file, a directory of Parquet files, a glob) or a Dask DataFrame (one
+    row per case, a column per fact; its partitions run on Dask's current scheduler). `dask` runs a path's
+    partitions on a cluster: a scheduler address, `"local"`/`"local:N"`, or a `distributed.Client` already open.
+    """
+    from engine.columns.simulation import Breakdown
+    from engine.columns.simulation import simulate as run_here
+
+    program = load_program(regime, tuple(rules))
+    base = None
+    if baseline is not None:
+        base = load_program(baseline, () if baseline in catalog().regimes else tuple(rules))
+    when = date.fromisoformat(on) if isinstance(on, str) else on
+    breakdown = Breakdown(tuple(by), tuple(variables), tuple(keep))
+    if hasattr(population, "to_delayed") and hasattr(population, "npartitions"):
+        from lawtrace.cluster import simulate_frame
+
+        return simulate_frame(population, program, base, when, other_facts(), breakdown)
+    path = Path(str(population))
+    if dask is None:
+        return run_here(program, path, base, when, out, other_facts=other_facts(), breakdown=breakdown)
+    from lawtrace.cluster import Cluster, simulate_on_cluster
+
+    if isinstance(dask, str):
+        with Cluster(dask) as cluster:
+            return simulate_on_cluster(cluster.client, program, path, base, when, out, other_facts=other_facts(),
+                                       breakdown=breakdown)
+    return simulate_on_cluster(dask, program, path, base, when, out, other_facts=other_facts(), breakdown=breakdown)

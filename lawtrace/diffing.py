@@ -12,7 +12,7 @@ from dsl.errors import LawtraceError, SourceError
 from dsl.source import SourceFile, Span
 from engine.analysis.diff import OutcomeChange, RuleChange, Side, diff_outcomes, diff_rules, summarize
 from engine.model.safe_load import InputRefused, json_depth_problem, load_yaml
-from engine.run.case import Case, _BadValue, case_date, convert
+from engine.run.case import Case, _BadValue, case_as_of, case_date, check_requirements, convert, validate_facts
 from engine.run.result import Result, evaluate
 from lawtrace.api import evaluator, load_program
 
@@ -60,34 +60,44 @@ def run_diff(spec_a: str, spec_b: str, rules: tuple[Path, ...], cases_path: str 
     changes = diff_rules(side_a, side_b)
     outcomes: list[OutcomeChange] = []
     summary = None
+    strict = True
     if cases_path is not None:
         cases = load_cases(cases_path)
+        strict = not cases_path.endswith((".csv", ".parquet"))
     if cases is not None:
         pairs: list[tuple[str, Result, Result]] = []
         for case_id, case in cases:
-            old = _evaluate(case, name_a, (), on_a)
-            new = _evaluate(case, name_b, rules, on_b)
+            old = _evaluate(case, name_a, (), on_a, strict)
+            new = _evaluate(case, name_b, rules, on_b, strict)
             pairs.append((case_id, old, new))
             outcomes.extend(diff_outcomes(case_id, old, new))
         summary = summarize(outcomes, pairs)
     return DiffReport(side_a, side_b, changes, outcomes, summary)
 
 
-def _evaluate(case: Case, regime: str, rules: tuple[Path, ...], on: date | None) -> Result:
+def _evaluate(case: Case, regime: str, rules: tuple[Path, ...], on: date | None, strict: bool = True) -> Result:
+    """A case under one side, validated as `eval` validates it (a fact the regime does not declare is an error);
+    a population row (`strict` False) reads past the columns of other regimes' facts, as `simulate` does."""
     program = load_program(regime, rules)
+    when = on or case_date(case, None)
+    if strict:
+        ev = evaluator(regime, rules)
+        facts = validate_facts(program, case)
+        check_requirements(ev, case, facts, when, case_as_of(case, None))
+        return evaluate(ev, facts, when)
     declared = {f.id: f for f in program.facts()}
     facts: dict[str, object] = {}
     errors = []
     for name, raw in case.raw_facts.items():
         if raw is None or name not in declared:
-            continue  # a fact another regime declares cannot change this regime's answer
+            continue  # a column of another regime's fact, read past as simulate does
         try:
             facts[str(name)] = convert(raw, declared[str(name)].type, f"facts.{name}")
         except _BadValue as e:
             errors.append(case.error(e.path, e.message))
     if errors:
         raise errors[0]
-    return evaluate(evaluator(regime, rules), facts, on or case_date(case, None))
+    return evaluate(evaluator(regime, rules), facts, when)
 
 
 MAX_POPULATION_CASES = 100_000  # each case is evaluated twice with its full trace: a bound on the time it takes

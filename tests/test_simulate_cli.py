@@ -66,24 +66,29 @@ def case_of(row: dict[str, str]) -> dict:
     return case
 
 
-def expected_totals(rows: list[dict[str, str]], regime: str) -> tuple[dict[str, Decimal], dict[str, Decimal]]:
+def expected_totals(rows: list[dict[str, str]], regime: str) -> tuple[dict[str, Decimal], dict[str, dict[str, Decimal]]]:
+    """Sums of single-case answers: an item counts where it is payable with a known amount (whatever else is open),
+    its share under its payer or, when the payer is not known, under `undetermined`; periods apart."""
     by_item: dict[str, Decimal] = {}
-    by_payer: dict[str, Decimal] = {}
+    by_payer: dict[str, dict[str, Decimal]] = {}
     for row in rows:
         result = result_json(evaluate_case(case_of(row), regime=regime), include_trace=False)
         for it in result["items"]:
             by_item.setdefault(it["id"], Decimal(0))
-            if it["payable"] is True and it["amount"] is not None and "payer" not in it["undetermined"] \
-                    and not it["undetermined"]:
+            if it["payable"] is True and it["amount"] is not None:
                 amount = Decimal(it["amount"])
                 by_item[it["id"]] += amount
-                if it["parts"]:
-                    for p in it["parts"]:
-                        if p["payer"] is not None:
-                            by_payer[p["payer"]] = by_payer.get(p["payer"], Decimal(0)) + Decimal(p["amount"])
-                elif it["payer"] is not None:
-                    by_payer[it["payer"]] = by_payer.get(it["payer"], Decimal(0)) + amount
+                payers = by_payer.setdefault(it["period"], {})
+                shares = [(p["payer"], Decimal(p["amount"])) for p in it["parts"]] if it["parts"] \
+                    else [(it["payer"], amount)]
+                for payer, share in shares:
+                    key = payer if payer is not None else "undetermined"
+                    payers[key] = payers.get(key, Decimal(0)) + share
     return by_item, by_payer
+
+
+def by_item_of(data: dict) -> dict[str, Decimal]:
+    return {k: Decimal(v["amount"]) for k, v in data["items"].items()}
 
 
 def simulate(*args: str) -> tuple[int, str, str]:
@@ -98,9 +103,11 @@ def test_totals_equal_the_sum_of_single_case_answers(tmp_path: Path) -> None:
     data = json.loads(out)
     assert data["n"] == len(ROWS)
     by_item, by_payer = expected_totals(ROWS, "national")
-    assert {k: Decimal(v) for k, v in data["totals"]["by_item"].items()} == by_item
-    assert {k: Decimal(v) for k, v in data["totals"]["by_payer"].items() if Decimal(v)} == \
-        {k: v for k, v in by_payer.items() if v}
+    assert by_item_of(data) == by_item
+    for period, payers in by_payer.items():
+        got = {k: Decimal(v) for k, v in data["totals"][period]["by_payer"].items() if Decimal(v)}
+        assert got == {k: v for k, v in payers.items() if v}
+        assert sum(got.values()) == Decimal(data["totals"][period]["amount"])
     assert sum(by_item.values()) > 0  # the population reaches real amounts
     assert data["undetermined_rows"] >= 1  # row d has no date and almost no facts
 
@@ -132,16 +139,19 @@ def test_parquet_with_native_lists_and_baseline(tmp_path: Path) -> None:
                               "--out", str(tmp_path / "rows.parquet"))
     assert code == 0, err
     data = json.loads(out)
-    delta = data["delta"]
-    assert delta["winners"] + delta["losers"] + delta["unchanged"] + delta["undetermined_rows"] == 3
-    for item, amount in delta["by_item"].items():
-        assert Decimal(amount) == Decimal(data["totals"]["by_item"].get(item, "0")) - \
-            Decimal(data["baseline"]["totals"]["by_item"].get(item, "0"))
+    for period, delta in data["delta"]["periods"].items():
+        apart = delta["set_apart"]
+        assert delta["winners"] + delta["losers"] + delta["unchanged"] + apart["undetermined_under_reform_only"] \
+            + apart["undetermined_under_baseline_only"] + apart["undetermined_under_both"] == 3
+        assert Decimal(delta["all_rows"]["reform"]) == Decimal(data["totals"][period]["amount"])
+        assert Decimal(delta["all_rows"]["baseline"]) == Decimal(data["baseline"]["totals"][period]["amount"])
     rows = pq.read_table(tmp_path / "rows.parquet").to_pylist()
     assert [r["row"] for r in rows] == [1, 2, 3]
     assert rows[0]["one_time_disability_subsidy.amount"] == Decimal("78000.00")
     assert rows[0]["baseline.one_time_disability_subsidy.amount"] == Decimal("78000.00")
     assert rows[0]["one_time_disability_subsidy.payer"] == "fund"
+    assert "one_time_disability_subsidy.advance_payer" in rows[0] and "total.once" in rows[0]
+    assert rows[0]["delta.once"] is not None or rows[0]["total.once"] is None
 
 
 def test_per_row_csv_matches_single_case_answers(tmp_path: Path) -> None:
@@ -166,7 +176,7 @@ def test_date_option_applies_to_every_row(tmp_path: Path) -> None:
     pop = write_csv(tmp_path / "pop.csv", [dict(ROWS[0], date="")])
     code, out, _ = simulate("--regime", "national", str(pop), "--date", "2009-05-01", "--format", "json")
     assert code == 0
-    assert json.loads(out)["totals"]["by_item"]["one_time_disability_subsidy"] == "72000.00"  # 6000 × 12 (2003 text)
+    assert json.loads(out)["items"]["one_time_disability_subsidy"]["amount"] == "72000.00"  # 6000 × 12 (2003 text)
 
 
 @pytest.mark.parametrize("header, cell, message", [
@@ -203,10 +213,12 @@ def test_missing_file_and_unknown_regime_exit_1(tmp_path: Path) -> None:
 
 def test_text_report_lists_payers_and_items(tmp_path: Path) -> None:
     pop = write_csv(tmp_path / "pop.csv", ROWS)
-    code, out, _ = simulate("--regime", "national", str(pop), "--baseline", "national")
+    code, out, _ = simulate("--regime", "national", str(pop), "--baseline", "national", "--lang", "en")
     assert code == 0
-    assert "totals by payer" in out and "fund" in out and "one_time_disability_subsidy" in out
-    assert "winners 0" in out and "losers 0" in out
+    assert "by final payer: the work-injury insurance fund" in out and "one-time disability subsidy" in out.lower()
+    assert "winners 0" in out and "losers 0" in out and "NOT" not in out
+    code, out, _ = simulate("--regime", "national", str(pop), "--baseline", "national")
+    assert "按最终支付方" in out and "尚不能确定" in out and "None" not in out
 
 
 def test_narrow_integer_and_dictionary_columns(tmp_path: Path) -> None:
@@ -225,4 +237,4 @@ def test_narrow_integer_and_dictionary_columns(tmp_path: Path) -> None:
     code, out, err = simulate("--regime", "national", str(path), "--format", "json")
     assert code == 0, err
     # 6000 × 13 + 6000 × 7 + 6000 × 27 (2010 text)
-    assert json.loads(out)["totals"]["by_item"]["one_time_disability_subsidy"] == "282000.00"
+    assert json.loads(out)["items"]["one_time_disability_subsidy"]["amount"] == "282000.00"

@@ -261,17 +261,25 @@ def _json(v: V, node: ir.Node | None, keys: set[object] | None = None) -> object
 
 
 def summarize(changes: list[OutcomeChange], results: list[tuple[str, Result, Result]]) -> dict[str, object]:
-    """Who gains and who loses, who pays, and totals by payer under each regime."""
+    """Who gains and who loses (on items both sides determine), whose amount became or ceased to be undetermined
+    (counted apart, never as a loss or a gain), who pays, and totals by payer under each regime."""
     gain: set[str] = set()
     lose: set[str] = set()
+    to_undetermined: set[str] = set()
+    from_undetermined: set[str] = set()
     payer_changed: set[str] = set()
     for c in changes:
-        old_amount = _amount(c.old)
-        new_amount = _amount(c.new)
-        if new_amount > old_amount:
-            gain.add(c.case)
-        elif new_amount < old_amount:
-            lose.add(c.case)
+        old_known, new_known = _determined(c.old), _determined(c.new)
+        if old_known and not new_known:
+            to_undetermined.add(c.case)
+        elif new_known and not old_known:
+            from_undetermined.add(c.case)
+        elif old_known and new_known:
+            old_amount, new_amount = _amount(c.old), _amount(c.new)
+            if new_amount > old_amount:
+                gain.add(c.case)
+            elif new_amount < old_amount:
+                lose.add(c.case)
         if c.old.get("payer") != c.new.get("payer") or c.old.get("advance_payer") != c.new.get("advance_payer"):
             payer_changed.add(c.case)
     return {
@@ -279,9 +287,18 @@ def summarize(changes: list[OutcomeChange], results: list[tuple[str, Result, Res
         "gain": len(gain - lose),
         "lose": len(lose - gain),
         "mixed": len(gain & lose),
+        "to_undetermined": len(to_undetermined),
+        "from_undetermined": len(from_undetermined),
         "payer_changed": len(payer_changed),
         "totals": {"old": _totals(r[1] for r in results), "new": _totals(r[2] for r in results)},
     }
+
+
+def _determined(o: dict[str, object]) -> bool:
+    """The item's amount is known: not payable (or absent: `{}`), or payable with an amount."""
+    if not o:
+        return True
+    return o.get("payable") is False or (o.get("payable") is True and o.get("amount") is not None)
 
 
 def _amount(o: dict[str, object]) -> Decimal:
@@ -290,7 +307,7 @@ def _amount(o: dict[str, object]) -> Decimal:
 
 
 def _totals(results: Iterable[Result]) -> dict[str, dict[str, str]]:
-    """Known payable amounts by period and final payer (undetermined items are left out)."""
+    """Known payable amounts by period and final payer; an amount whose payer is open under `undetermined`."""
     sums: dict[str, dict[str, Decimal]] = {}
     for r in results:
         for i in r.items:
@@ -298,6 +315,6 @@ def _totals(results: Iterable[Result]) -> dict[str, dict[str, str]]:
             if o["payable"] is not True or o["amount"] is None:
                 continue
             by_payer = sums.setdefault(str(o["period"]), {})
-            payer = str(o["payer"])
+            payer = "undetermined" if i.payer.value is UNKNOWN else "none" if o["payer"] is None else str(o["payer"])
             by_payer[payer] = by_payer.get(payer, Decimal(0)) + Decimal(str(o["amount"]))
     return {period: {p: f"{v:.2f}" for p, v in sorted(payers.items())} for period, payers in sorted(sums.items())}

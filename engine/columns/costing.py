@@ -1,12 +1,16 @@
-"""Totals over a population: by item and by payer, undetermined rows, and a reform against its baseline.
+"""Totals over a population, one regime: by period, by item, by payer, and the fund's advances and recoveries.
 
 Guarantees: every sum is exact (Python ints of fen, accumulated chunk by
-chunk from int64 arrays); an item counts in the totals of a row only where it
-is payable (true, not unknown) and its amount and payers are known; a row is
-undetermined when any of its items is; totals "by payer" add what each party
-bears in the end (an item's parts to their own payers), over every period:
-a once item's amount, a monthly item's amount for one month, a yearly item's
-for one year (the breakdown by period is given beside it).
+chunk from int64 arrays); periods are never added together (a once item's
+amount, a monthly item's amount for one month and a yearly item's for one
+year are totals of their own). An item's amount is *determined* in a row when
+the item is known not payable (0) or payable with a known amount; it then
+counts in the item's total whatever else is open, and its share goes to its
+payer, or to `undetermined` (the undetermined payer) when who pays is not
+known: a determined amount is never dropped. An item whose payability or
+amount is unknown counts in no sum and in the item's undetermined rows. The
+fund's advances (SIL 41-42, APM) are given as flows: what each party pays
+first, and from whom it is recovered, of the determined amounts.
 """
 
 from __future__ import annotations
@@ -21,6 +25,8 @@ from engine.columns.arrays import Codes, Known, Num, is_scalar
 from engine.columns.vector import FEN, ItemColumns
 
 PARTIES = tuple(p for p in T.PARTIES if p != "none")
+UNDETERMINED = "undetermined"  # the key of an amount whose payer (or advance payer) is not known
+PERIODS = ("once", "monthly", "yearly")
 
 
 def yuan(fen: int) -> str:
@@ -28,153 +34,241 @@ def yuan(fen: int) -> str:
     return f"{Decimal(fen).scaleb(-2):.2f}"
 
 
-def _known(k: Known, n: int) -> np.ndarray:
+def known_rows(k: Known, n: int) -> np.ndarray:
     return np.ones(n, dtype=bool) if k is None else np.broadcast_to(k, (n,))
 
 
-def _values(v: object, n: int) -> np.ndarray:
+def row_values(v: object, n: int) -> np.ndarray:
     return np.broadcast_to(np.asarray(v), (n,))
 
 
 def _fen(amount: Num, n: int) -> np.ndarray:
     assert amount.den == FEN, "a money node is always in fen"
-    return _values(amount.v, n).astype(np.int64, copy=False)
+    return row_values(amount.v, n).astype(np.int64, copy=False)
+
+
+def period_order(p: str) -> int:
+    return PERIODS.index(p) if p in PERIODS else len(PERIODS)
+
+
+def party_order(p: str) -> int:
+    return T.PARTIES.index(p) if p in T.PARTIES else len(T.PARTIES)
+
+
+def add_into(into: dict[str, int], more: dict[str, int]) -> None:
+    for k, v in more.items():
+        into[k] = into.get(k, 0) + v
+
+
+def party_sums(fen: np.ndarray, party: Codes, rows: np.ndarray, n: int, nobody: bool = False) -> dict[str, int]:
+    """fen summed over `rows` by the party of each row; an unknown party under UNDETERMINED, nobody left out.
+
+    Rows whose party is "none" count under "none" when `nobody` (a final payer: every amount lands somewhere), and
+    not at all otherwise (an advance: none is made)."""
+    known = known_rows(party.known, n)
+    out: dict[str, int] = {}
+    codes = party.v
+    if is_scalar(codes):
+        name = party.vocab[int(codes)]  # type: ignore[call-overload]
+        if name != "none" or nobody:
+            s = int(fen[rows & known].sum(dtype=np.int64))
+            if s or rows.any():
+                out[name] = s
+    else:
+        for code, name in enumerate(party.vocab):
+            if name == "none" and not nobody:
+                continue
+            sel = rows & known & (codes == code)  # type: ignore[operator]
+            if sel.any():
+                out[name] = int(fen[sel].sum(dtype=np.int64))
+    if party.known is not None:
+        sel = rows & ~known
+        if sel.any():
+            out[UNDETERMINED] = int(fen[sel].sum(dtype=np.int64))
+    return out
 
 
 @dataclass
-class RowOutcome:
-    """Per row of one chunk: what was decided for each item, and the row's total benefit."""
+class ItemRows:
+    """One item over one chunk: where its amount is determined, the amount (0 elsewhere), its parties."""
+
+    id: str
+    period: str
+    determined: np.ndarray
+    counted: np.ndarray  # payable with a known amount
+    fen: np.ndarray
+    shares: list[tuple[np.ndarray, Codes]]  # (fen, final payer) of each part, or of the whole item
+    advance: Codes
+    recover: Codes
+    payer_known: np.ndarray
+
+    @staticmethod
+    def of(item: ItemColumns, n: int) -> ItemRows:
+        pk = known_rows(item.payable.known, n)
+        pv = row_values(item.payable.v, n).astype(bool, copy=False)
+        counted = pk & pv & known_rows(item.amount.known, n)
+        determined = pk & (~pv | counted)
+        fen = np.where(counted, _fen(item.amount, n), 0)
+        if item.parts:
+            # where a part's amount is open, who bears what is open: the whole amount goes to the undetermined payer
+            split = np.ones(n, dtype=bool)
+            for _, a, _ in item.parts:
+                split &= known_rows(a.known, n)
+            shares = [(np.where(counted & split, _fen(a, n), 0), p) for _, a, p in item.parts]
+            if not split.all():
+                open_split = Codes(0, T.PARTIES, np.zeros(n, dtype=bool))
+                shares.append((np.where(split, 0, fen), open_split))
+            payer_known = split.copy()
+            for _, _, p in item.parts:
+                payer_known &= known_rows(p.known, n)
+        else:
+            shares = [(fen, item.payer)]
+            payer_known = known_rows(item.payer.known, n)
+        return ItemRows(item.benefit.id, item.benefit.period, determined, counted, fen, shares,
+                        item.advance_payer, item.recover_from, payer_known)
+
+    def by_payer(self, rows: np.ndarray, n: int) -> dict[str, int]:
+        out: dict[str, int] = {}
+        for fen, payer in self.shares:
+            add_into(out, party_sums(fen, payer, rows, n, nobody=True))
+        return out
+
+
+@dataclass
+class Outcome:
+    """One regime over one chunk: its items, and per period each row's determined flag and total."""
 
     n: int
-    determined: np.ndarray  # the row has no undetermined item
-    total: np.ndarray  # fen: every payable item's amount, all periods together
+    items: list[ItemRows]
+    determined: dict[str, np.ndarray]  # every item of the period determined in the row
+    total: dict[str, np.ndarray]  # fen: the period's determined amounts in the row
+
+    @staticmethod
+    def of(items: tuple[ItemColumns, ...], n: int) -> Outcome:
+        rows = [ItemRows.of(i, n) for i in items]
+        determined: dict[str, np.ndarray] = {}
+        total: dict[str, np.ndarray] = {}
+        for r in sorted(rows, key=lambda r: period_order(r.period)):
+            if r.period not in determined:
+                determined[r.period] = np.ones(n, dtype=bool)
+                total[r.period] = np.zeros(n, dtype=np.int64)
+            determined[r.period] &= r.determined
+            total[r.period] += r.fen
+        return Outcome(n, rows, determined, total)
+
+    def all_determined(self) -> np.ndarray:
+        out = np.ones(self.n, dtype=bool)
+        for d in self.determined.values():
+            out &= d
+        return out
 
 
 @dataclass
 class ItemTotal:
     period: str
-    amount: int = 0  # fen
-    payable_rows: int = 0
-    undetermined_rows: int = 0
+    amount: int = 0  # fen, over the rows where it is determined
+    payable_rows: int = 0  # payable with a known amount
+    undetermined_rows: int = 0  # payability or amount unknown
+    payer_undetermined_rows: int = 0  # amount counted, its payer not known
+    by_payer: dict[str, int] = field(default_factory=dict)
+    advanced_by: dict[str, int] = field(default_factory=dict)
+    recovered_from: dict[str, int] = field(default_factory=dict)
+
+    def as_json(self) -> dict[str, object]:
+        return {"period": self.period, "amount": yuan(self.amount), "payable_rows": self.payable_rows,
+                "undetermined_rows": self.undetermined_rows, "payer_undetermined_rows": self.payer_undetermined_rows,
+                "by_payer": money_map(self.by_payer), "advanced_by": money_map(self.advanced_by),
+                "recovered_from": money_map(self.recovered_from)}
+
+
+@dataclass
+class PeriodTotal:
+    amount: int = 0
+    undetermined_rows: int = 0  # rows with an item of the period undetermined
+    by_payer: dict[str, int] = field(default_factory=dict)
+    advanced_by: dict[str, int] = field(default_factory=dict)
+    recovered_from: dict[str, int] = field(default_factory=dict)
+
+    def as_json(self) -> dict[str, object]:
+        return {"amount": yuan(self.amount), "undetermined_rows": self.undetermined_rows,
+                "by_payer": money_map(self.by_payer), "advanced_by": money_map(self.advanced_by),
+                "recovered_from": money_map(self.recovered_from)}
+
+
+def money_map(d: dict[str, int]) -> dict[str, str]:
+    return {k: yuan(v) for k, v in sorted(d.items(), key=lambda kv: party_order(kv[0]))}
 
 
 @dataclass
 class Totals:
-    """Sums over every chunk seen so far."""
+    """Sums over every chunk seen so far, for one regime."""
 
     items: dict[str, ItemTotal] = field(default_factory=dict)
-    by_payer: dict[str, int] = field(default_factory=dict)
-    by_payer_period: dict[str, dict[str, int]] = field(default_factory=dict)
-    advanced: dict[str, int] = field(default_factory=dict)  # by who pays first (and recovers)
+    periods: dict[str, PeriodTotal] = field(default_factory=dict)
     n: int = 0
-    undetermined_rows: int = 0
+    undetermined_rows: int = 0  # rows with any item undetermined
 
-    def add(self, items: tuple[ItemColumns, ...], n: int) -> RowOutcome:
-        determined_row = np.ones(n, dtype=bool)
-        total = np.zeros(n, dtype=np.int64)
-        for item in items:
-            b = item.benefit
-            t = self.items.setdefault(b.id, ItemTotal(b.period))
-            pk = _known(item.payable.known, n)
-            pv = _values(item.payable.v, n).astype(bool, copy=False)
-            payable = pk & pv
-            fields_known = _known(item.amount.known, n) & _known(item.payer.known, n) \
-                & _known(item.advance_payer.known, n) & _known(item.recover_from.known, n)
-            for _, amount, payer in item.parts:
-                fields_known = fields_known & _known(amount.known, n) & _known(payer.known, n)
-            counted = payable & fields_known
-            determined = pk & (~pv | fields_known)
-            determined_row &= determined
-            t.undetermined_rows += int(n - np.count_nonzero(determined))
-            t.payable_rows += int(np.count_nonzero(counted))
-            amount = np.where(counted, _fen(item.amount, n), 0)
-            t.amount += int(amount.sum(dtype=np.int64))
-            total += amount
-            shares = [(a, p) for _, a, p in item.parts] if item.parts else [(item.amount, item.payer)]
-            for part_amount, part_payer in shares:
-                self._by_party(self.by_payer, part_amount, part_payer, counted, n, b.period)
-            self._by_party(self.advanced, item.amount, item.advance_payer, counted, n, None)
+    def add(self, items: tuple[ItemColumns, ...], n: int) -> Outcome:
+        outcome = Outcome.of(items, n)
+        self.add_outcome(outcome)
+        return outcome
+
+    def add_outcome(self, outcome: Outcome) -> None:
+        n = outcome.n
+        for r in outcome.items:
+            t = self.items.setdefault(r.id, ItemTotal(r.period))
+            p = self.periods.setdefault(r.period, PeriodTotal())
+            t.payable_rows += int(np.count_nonzero(r.counted))
+            t.undetermined_rows += int(n - np.count_nonzero(r.determined))
+            t.payer_undetermined_rows += int(np.count_nonzero(r.counted & ~r.payer_known))
+            t.amount += int(r.fen.sum(dtype=np.int64))
+            payers = r.by_payer(r.counted, n)
+            advanced = party_sums(r.fen, r.advance, r.counted, n)
+            recovered = party_sums(r.fen, r.recover, r.counted, n)
+            for into in (t, p):
+                add_into(into.by_payer, payers)
+                add_into(into.advanced_by, advanced)
+                add_into(into.recovered_from, recovered)
+        for period, total in outcome.total.items():
+            p = self.periods[period]
+            p.amount += int(total.sum(dtype=np.int64))
+            p.undetermined_rows += int(n - np.count_nonzero(outcome.determined[period]))
         self.n += n
-        self.undetermined_rows += int(n - np.count_nonzero(determined_row))
-        return RowOutcome(n, determined_row, total)
+        self.undetermined_rows += int(n - np.count_nonzero(outcome.all_determined()))
 
-    def _by_party(self, into: dict[str, int], amount: Num, payer: Codes, counted: np.ndarray, n: int,
-                  period: str | None) -> None:
-        fen = np.where(counted, _fen(amount, n), 0)
-        codes = payer.v
-        for code, party in enumerate(payer.vocab):
-            if party == "none":
-                continue
-            if is_scalar(codes):
-                if int(codes) != code:  # type: ignore[call-overload]
-                    continue
-                s = int(fen.sum(dtype=np.int64))
-            else:
-                s = int(np.where(codes == code, fen, 0).sum(dtype=np.int64))  # type: ignore[operator]
-            if s == 0 and party not in into:
-                continue
-            into[party] = into.get(party, 0) + s
-            if period is not None:
-                per = self.by_payer_period.setdefault(party, {})
-                per[period] = per.get(period, 0) + s
+    def merge(self, other: Totals) -> None:
+        """Add another part's totals (exact: integer fen), e.g. a partition evaluated elsewhere."""
+        for k, t in other.items.items():
+            mine = self.items.setdefault(k, ItemTotal(t.period))
+            mine.amount += t.amount
+            mine.payable_rows += t.payable_rows
+            mine.undetermined_rows += t.undetermined_rows
+            mine.payer_undetermined_rows += t.payer_undetermined_rows
+            for a, b in ((mine.by_payer, t.by_payer), (mine.advanced_by, t.advanced_by),
+                         (mine.recovered_from, t.recovered_from)):
+                add_into(a, b)
+        for k, p in other.periods.items():
+            mp = self.periods.setdefault(k, PeriodTotal())
+            mp.amount += p.amount
+            mp.undetermined_rows += p.undetermined_rows
+            for a, b in ((mp.by_payer, p.by_payer), (mp.advanced_by, p.advanced_by),
+                         (mp.recovered_from, p.recovered_from)):
+                add_into(a, b)
+        self.n += other.n
+        self.undetermined_rows += other.undetermined_rows
+
+    def paid_by(self, party: str) -> int:
+        """What a party bears in the end over every period (the fund's accounts add a month to a lump sum here)."""
+        return sum(p.by_payer.get(party, 0) for p in self.periods.values())
+
+    def advanced(self, party: str) -> int:
+        return sum(p.advanced_by.get(party, 0) for p in self.periods.values())
 
     def as_json(self) -> dict[str, object]:
+        periods = sorted(self.periods, key=period_order)
         return {
             "n": self.n,
-            "totals": {
-                "by_payer": {p: yuan(v) for p, v in sorted(self.by_payer.items(), key=_party_order)},
-                "by_item": {i: yuan(t.amount) for i, t in self.items.items()},
-                "by_payer_period": {p: {k: yuan(v) for k, v in per.items()}
-                                    for p, per in sorted(self.by_payer_period.items(), key=_party_order)},
-                "advanced_by": {p: yuan(v) for p, v in sorted(self.advanced.items(), key=_party_order)},
-            },
-            "items": {i: {"period": t.period, "amount": yuan(t.amount), "payable_rows": t.payable_rows,
-                          "undetermined_rows": t.undetermined_rows} for i, t in self.items.items()},
             "undetermined_rows": self.undetermined_rows,
-        }
-
-
-def _party_order(kv: tuple[str, object]) -> int:
-    return T.PARTIES.index(kv[0]) if kv[0] in T.PARTIES else len(T.PARTIES)
-
-
-@dataclass
-class Comparison:
-    """A reform against its baseline, row by row: who gains, who loses, by how much."""
-
-    winners: int = 0
-    losers: int = 0
-    unchanged: int = 0
-    undetermined: int = 0  # undetermined under either regime
-    gains: int = 0  # fen, over the winners
-    losses: int = 0  # fen, over the losers (positive)
-
-    def add(self, reform: RowOutcome, baseline: RowOutcome) -> np.ndarray:
-        both = reform.determined & baseline.determined
-        diff = reform.total - baseline.total
-        up, down = both & (diff > 0), both & (diff < 0)
-        self.winners += int(np.count_nonzero(up))
-        self.losers += int(np.count_nonzero(down))
-        self.unchanged += int(np.count_nonzero(both & (diff == 0)))
-        self.undetermined += int(reform.n - np.count_nonzero(both))
-        self.gains += int(diff[up].sum(dtype=np.int64))
-        self.losses += int(-diff[down].sum(dtype=np.int64))
-        return diff
-
-    def as_json(self, reform: Totals, baseline: Totals) -> dict[str, object]:
-        payers = list(dict.fromkeys(list(reform.by_payer) + list(baseline.by_payer)))
-        items = list(dict.fromkeys(list(reform.items) + list(baseline.items)))
-        return {
-            "by_payer": {p: yuan(reform.by_payer.get(p, 0) - baseline.by_payer.get(p, 0))
-                         for p in sorted(payers, key=lambda p: _party_order((p, None)))},
-            "by_item": {i: yuan((reform.items[i].amount if i in reform.items else 0)
-                                - (baseline.items[i].amount if i in baseline.items else 0)) for i in items},
-            "cost_to_fund": yuan(reform.by_payer.get("fund", 0) - baseline.by_payer.get("fund", 0)),
-            "cost_to_employers": yuan(reform.by_payer.get("employer", 0) - baseline.by_payer.get("employer", 0)),
-            "winners": self.winners,
-            "losers": self.losers,
-            "unchanged": self.unchanged,
-            "undetermined_rows": self.undetermined,
-            "gains": yuan(self.gains),
-            "losses": yuan(self.losses),
+            "totals": {p: self.periods[p].as_json() for p in periods},
+            "items": {i: t.as_json() for i, t in self.items.items()},
         }

@@ -164,12 +164,12 @@ def _groups(col: object, n: int) -> np.ndarray:
 
 def fund_balance(outlays: Totals, accounts: EmployerAccounts) -> dict[str, object]:
     """Employers' payments less the fund's outlays: without the range items, and as a range with them."""
-    paid_out = outlays.by_payer.get("fund", 0)
+    paid_out = outlays.paid_by("fund")
     fixed = accounts.fixed()
     low, high = accounts.ranged()
     return {
         "fund_outlays": yuan(paid_out),
-        "fund_advances": yuan(outlays.advanced.get("fund", 0)),  # paid first, to be recovered from another party
+        "fund_advances": yuan(outlays.advanced("fund")),  # paid first, to be recovered from another party
         "employer_payments": yuan(fixed),
         "employer_payments_in_ranges": {"min": yuan(low), "max": yuan(high)},
         "balance_without_ranges": yuan(fixed - paid_out),

@@ -217,6 +217,49 @@ def _arrow_message(e: Exception) -> str:
 
 # ---------------------------------------------------------------- batches → chunks
 
+BAD_CELLS_SHOWN = 20  # a chunk's bad cells reported at once; the user fixes them and runs again
+
+
+class BadCells(PopulationError):
+    """Every bad cell of a chunk (up to BAD_CELLS_SHOWN), each with its row and column; the first one's place."""
+
+    def __init__(self, file: str, errors: list[PopulationError]):
+        first = errors[0]
+        if len(errors) == 1:
+            LawtraceError.__init__(self, str(first))
+        else:
+            more = " (the first of the chunk's bad cells; there may be more)" if len(errors) >= BAD_CELLS_SHOWN else ""
+            LawtraceError.__init__(self, f"{file}: {len(errors)} bad cells{more}:\n" + "\n".join(
+                "  " + str(e).removeprefix(f"{file}: ") for e in errors))
+        self.file, self.row, self.column = file, first.row, first.column
+        self.errors = errors
+
+
+def bad_cells(column: pa.Array, t: T.Type, where: _Where, first: PopulationError, limit: int) -> list[PopulationError]:
+    """The bad cells of a column whose conversion failed, found by halving (a few conversions per bad cell)."""
+    if isinstance(column, pa.ChunkedArray):
+        column = column.combine_chunks()
+    found: list[PopulationError] = []
+
+    def search(start: int, length: int, error: PopulationError | None) -> None:
+        if len(found) >= limit:
+            return
+        if error is None:
+            try:
+                convert_arrow(column.slice(start, length), t, _Where(where.file, where.column, where.first_row + start))
+                return
+            except PopulationError as e:
+                error = e
+        if length == 1 or error.row is None:
+            found.append(error)
+            return
+        half = length // 2
+        search(start, half, None)
+        search(start + half, length - half, None)
+
+    search(0, len(column), first)
+    return found or [first]
+
 
 def chunk_from_batch(schema: Schema, batch: pa.RecordBatch, file: str, first_row: int,
                      on: date | None) -> tuple[Chunk, pa.Array | None]:
@@ -225,6 +268,7 @@ def chunk_from_batch(schema: Schema, batch: pa.RecordBatch, file: str, first_row
     facts: dict[str, Col] = {}
     ids = None
     day: Date | None = None
+    bad: list[PopulationError] = []
     for name, column in zip(batch.schema.names, batch.columns):
         where = _Where(file, name, first_row)
         if name == ID_COLUMN:
@@ -236,7 +280,14 @@ def chunk_from_batch(schema: Schema, batch: pa.RecordBatch, file: str, first_row
             if t is None:
                 schema.check_columns(file, [name])
                 continue
-            facts[name] = convert_arrow(column, t, where)
+            try:
+                facts[name] = convert_arrow(column, t, where)
+            except PopulationError as e:
+                bad.extend(bad_cells(column, t, where, e, BAD_CELLS_SHOWN - len(bad)))
+                if len(bad) >= BAD_CELLS_SHOWN:
+                    break
+    if bad:
+        raise BadCells(file, bad)
     if on is not None:
         o = on.toordinal()
         day = Date(o, None, o, o)

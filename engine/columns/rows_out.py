@@ -3,11 +3,14 @@
 Guarantees: the file appears under its name only after the last chunk is
 written (it is written beside it under a temporary name and renamed); on any
 error the partial file is removed. Columns: `row` (1-based), `id` when the
-population has one, then per item `ITEM.payable` (null: undetermined),
-`ITEM.amount` (yuan, two places; only where payable is true, as in result
-JSON), `ITEM.payer` (null: nobody or undetermined), and `total` (the row's
-payable amounts, all periods together; null when the row is undetermined);
-with a baseline the same columns prefixed `baseline.`, and `delta`.
+population has one, the input columns asked for (`--keep`), then per item
+`ITEM.payable` (null: undetermined), `ITEM.amount` (yuan, two places; only
+where payable is true, as in result JSON), `ITEM.payer`, `ITEM.advance_payer`
+and `ITEM.recover_from` (null: nobody or undetermined), the variables asked
+for (`--variables`), and per period `total.once`, `total.monthly`, ... (the
+row's determined amounts of the period; null when an item of the period is
+undetermined): a once amount and a monthly one are never added; with a
+baseline the same columns prefixed `baseline.`, and `delta.PERIOD`.
 """
 
 from __future__ import annotations
@@ -19,7 +22,7 @@ import numpy as np
 import pyarrow as pa
 
 from engine.columns.arrays import Codes, Known
-from engine.columns.costing import RowOutcome
+from engine.columns.costing import Outcome
 from engine.columns.population import PopulationError
 from engine.columns.vector import ItemColumns
 
@@ -34,14 +37,20 @@ def _values(v: object, n: int) -> np.ndarray:
     return np.broadcast_to(np.asarray(v), (n,))
 
 
-def money_array(fen: np.ndarray, valid: np.ndarray) -> pa.Array:
-    """int64 fen as a decimal128(20, 2) column, zero-copy into Arrow's 128-bit layout."""
-    fen = np.ascontiguousarray(fen, dtype=np.int64)
-    words = np.empty(2 * fen.shape[0], dtype=np.int64)
-    words[0::2] = fen
-    words[1::2] = fen >> 63  # the sign, extended into the high word
+def decimal_array(v: np.ndarray, valid: np.ndarray, scale: int) -> pa.Array:
+    """int64 numerators over 10**scale as a decimal128 column, zero-copy into Arrow's 128-bit layout."""
+    v = np.ascontiguousarray(v, dtype=np.int64)
+    words = np.empty(2 * v.shape[0], dtype=np.int64)
+    words[0::2] = v
+    words[1::2] = v >> 63  # the sign, extended into the high word
     validity = pa.array(valid, pa.bool_()).buffers()[1] if not valid.all() else None
-    return pa.Array.from_buffers(MONEY, fen.shape[0], [validity, pa.py_buffer(words)])
+    return pa.Array.from_buffers(pa.decimal128(20 if scale <= 2 else 38, scale), v.shape[0],
+                                 [validity, pa.py_buffer(words)])
+
+
+def money_array(fen: np.ndarray, valid: np.ndarray) -> pa.Array:
+    """int64 fen as a decimal128(20, 2) column."""
+    return decimal_array(fen, valid, 2)
 
 
 def party_array(payer: Codes, valid: np.ndarray, n: int) -> pa.Array:
@@ -70,20 +79,26 @@ def contract_payer(item: ItemColumns, payable: np.ndarray, n: int) -> pa.Array:
     return pa.array(chosen.tolist(), type=pa.string(), mask=~valid)
 
 
-def item_columns(prefix: str, items: tuple[ItemColumns, ...], outcome: RowOutcome) -> dict[str, pa.Array]:
+def item_columns(prefix: str, items: tuple[ItemColumns, ...], outcome: Outcome) -> dict[str, pa.Array]:
     n = outcome.n
     out: dict[str, pa.Array] = {}
     for item in items:
         pk = _known(item.payable.known, n)
         pv = _values(item.payable.v, n).astype(bool)
         payable = pk & pv
-        out[f"{prefix}{item.benefit.id}.payable"] = pa.array(pv, mask=~pk)
+        i = item.benefit.id
+        out[f"{prefix}{i}.payable"] = pa.array(pv, mask=~pk)
         amount_known = payable & _known(item.amount.known, n)
-        out[f"{prefix}{item.benefit.id}.amount"] = money_array(_values(item.amount.v, n), amount_known)
-        out[f"{prefix}{item.benefit.id}.payer"] = (contract_payer(item, payable, n) if item.parts
-                                                   else party_array(item.payer, ~pk | pv, n))
-    out[f"{prefix}total"] = money_array(outcome.total, outcome.determined)
+        out[f"{prefix}{i}.amount"] = money_array(_values(item.amount.v, n), amount_known)
+        out[f"{prefix}{i}.payer"] = (contract_payer(item, payable, n) if item.parts
+                                     else party_array(item.payer, ~pk | pv, n))
+        out[f"{prefix}{i}.advance_payer"] = party_array(item.advance_payer, ~pk | pv, n)
+        out[f"{prefix}{i}.recover_from"] = party_array(item.recover_from, ~pk | pv, n)
     return out
+
+
+def total_columns(prefix: str, outcome: Outcome) -> dict[str, pa.Array]:
+    return {f"{prefix}total.{p}": money_array(t, outcome.determined[p]) for p, t in outcome.total.items()}
 
 
 class RowWriter:

@@ -196,6 +196,11 @@ class VectorProgram:
         run = Run(self, chunk)
         return tuple(_item(run, b) for b in self.benefits)
 
+    def items_and_nodes(self, chunk: Chunk, names: list[str]) -> tuple[tuple[ItemColumns, ...], dict[str, Col]]:
+        """The items and named nodes of one evaluation (the nodes the items computed are not computed again)."""
+        run = Run(self, chunk)
+        return tuple(_item(run, b) for b in self.benefits), {name: run.get(name) for name in names}
+
     # ------------------------------------------------------------ compilation
 
     def _compile(self, e: ir.Expr, scope: tuple[str, ...]) -> Fn:

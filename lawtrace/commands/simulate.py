@@ -7,7 +7,7 @@ from pathlib import Path
 
 import click
 
-from lawtrace.cli_support import emit_json, user_errors
+from lawtrace.cli_support import LANGS, emit_json, user_errors
 
 
 @click.command("simulate")
@@ -17,7 +17,12 @@ from lawtrace.cli_support import emit_json, user_errors
 @click.option("--rules", "rules", multiple=True, type=click.Path(path_type=Path), help="A DSL overlay file (repeatable).")
 @click.option("--date", "on", help="Accident date for every row, YYYY-MM-DD (overrides the `date` column).")
 @click.option("--out", type=click.Path(path_type=Path), help="Write per-row results here (.parquet or .csv).")
-@click.option("--format", "fmt", type=click.Choice(["text", "json"]), default="text", show_default=True)
+@click.option("--format", "fmt", type=click.Choice(["text", "json", "md", "html"]), default="text", show_default=True)
+@click.option("--lang", type=LANGS, default="zh", show_default=True)
+@click.option("--by", "by", default="", help="Figures by group: input columns or facts, comma-separated (`year`: of the accident).")
+@click.option("--variables", "variables", default="",
+              help="Values of the regime (e.g. wage_base), comma-separated: per row, and their sums and means.")
+@click.option("--keep", "keep", default="", help="Input columns to carry into the per-row output, comma-separated.")
 @click.option("--chunk-rows", type=click.IntRange(1, None), default=262_144, show_default=True,
               help="Rows read and evaluated at a time (memory stays bounded by it).")
 @click.option("--progress/--no-progress", default=None, help="Progress bar on standard error (default: when it is a terminal).")
@@ -26,23 +31,29 @@ from lawtrace.cli_support import emit_json, user_errors
 @click.option("--employers-by", "employers_by", default="industry_risk_class", show_default=True,
               help="The employers' fact to give their totals by.")
 @click.option("--as-of", "as_of", help="Evaluation date of the employers' late fees and fines, YYYY-MM-DD.")
+@click.option("--dask", "dask_at", is_flag=False, flag_value="local", default=None, metavar="[ADDRESS|local[:N]]",
+              help="Evaluate the partitions on a Dask cluster: a scheduler's address, or local[:N] worker processes "
+                   "here (needs lawtrace[dask]); --out is then a directory of Parquet parts.")
 @user_errors
 def simulate(population: Path, regime: str, baseline: str | None, rules: tuple[Path, ...], on: str | None,
              out: Path | None, fmt: str, chunk_rows: int, progress: bool | None, employers: Path | None = None,
-             employers_by: str | None = None, as_of: str | None = None) -> None:
-    """Evaluate every row of a population (CSV or Parquet): totals by item and payer, reform against baseline.
+             employers_by: str | None = None, as_of: str | None = None, lang: str = "zh", by: str = "",
+             variables: str = "", keep: str = "", dask_at: str | None = None) -> None:
+    """Evaluate every row of a population: totals by item and payer, reform against baseline.
 
-    One row per case, a column per fact named as the fact, `date` for the
-    accident date; an empty cell is unknown. See README, "Populations".
+    POPULATION is a CSV or Parquet file, a directory of Parquet files or a glob
+    (quote it). One row per case, a column per fact named as the fact, `date`
+    for the accident date; an empty cell is unknown. See README, "Populations".
     """
     from datetime import date
 
     from dsl.errors import LawtraceError
     from dsl import bounds
-    from engine.columns.population import count_rows, population_format
-    from engine.columns.simulation import simulate as run
-    from engine.columns.simulation import summary_lines
-    from lawtrace.api import catalog, load_program
+    from engine.columns.datasets import population_files
+    from engine.columns.population import count_rows
+    from engine.columns.simulation import Breakdown
+    from explain.simulation_view import render_simulation
+    from lawtrace.api import catalog, load_program, other_facts
 
     when = None
     if on is not None:
@@ -53,22 +64,17 @@ def simulate(population: Path, regime: str, baseline: str | None, rules: tuple[P
         problem = bounds.date_problem(when)
         if problem:
             raise LawtraceError(f"--date {on}: {problem}")
-    if not population.exists():
-        raise LawtraceError(f"{population}: no such population file")
-    population_format(population)
+    files = population_files(population)
     program = load_program(regime, rules)
     base = None
     if baseline is not None:
         shipped = baseline in catalog().regimes
         base = load_program(baseline, () if shipped else rules)
-    others: set[str] = set()
-    for name in catalog().regimes:  # a column of another regime's fact is read past, not refused
-        try:
-            others.update(f.id for f in load_program(name).facts())
-        except LawtraceError:
-            continue
-    total = count_rows(population)
-    size = population.stat().st_size
+    others = other_facts()  # a column of another regime's fact is read past, not refused
+    breakdown = Breakdown(_names(by), _names(variables), _names(keep))
+    counts = [count_rows(f) for f in files]
+    total = sum(c for c in counts if c is not None) if all(c is not None for c in counts) else None
+    size = sum(f.stat().st_size for f in files)
     show = progress if progress is not None else sys.stderr.isatty()
     if show:
         label = f"simulate {population.name}"
@@ -78,25 +84,42 @@ def simulate(population: Path, regime: str, baseline: str | None, rules: tuple[P
             def advance(rows: int, nbytes: int) -> None:
                 bar.update(rows if total is not None else min(nbytes, max(0, size - bar.pos)))
 
-            sim = run(program, population, base, when, out, chunk_rows, advance, frozenset(others))
+            sim = _run(dask_at, program, population, base, when, out, chunk_rows, advance, frozenset(others),
+                       breakdown)
             bar.update((total or size) - bar.pos)
     else:
-        sim = run(program, population, base, when, out, chunk_rows, None, frozenset(others))
+        sim = _run(dask_at, program, population, base, when, out, chunk_rows, None, frozenset(others), breakdown)
     accounts = None
     if employers is not None:
         from lawtrace.fund_report import fund_accounts
 
         accounts = fund_accounts(sim, employers, program, base, when, as_of, employers_by, chunk_rows, frozenset(others))
+    data = sim.as_json() | ({"fund_accounts": accounts.as_json()} if accounts is not None else {})
     if fmt == "json":
-        emit_json(sim.as_json() | ({"fund_accounts": accounts.as_json()} if accounts is not None else {}))
-    else:
-        for line in summary_lines(sim):
-            click.echo(line)
+        emit_json(data)
+        return
+    click.echo(render_simulation(data, lang, fmt), nl=False)
+    if fmt == "text":
         if accounts is not None:
             for line in accounts.lines():
                 click.echo(line)
         if out is not None:
-            click.echo(f"per-row results: {out}")
+            click.echo(f"per-row results: {out}" if lang == "en" else f"逐行结果：{out}")
+
+
+def _run(dask_at: str | None, *args: object) -> object:
+    if dask_at is None:
+        from engine.columns.simulation import simulate as run
+
+        return run(*args)  # type: ignore[arg-type]
+    from lawtrace.cluster import Cluster, simulate_on_cluster
+
+    with Cluster(dask_at) as cluster:
+        return simulate_on_cluster(cluster.client, *args)  # type: ignore[arg-type]
+
+
+def _names(text: str) -> tuple[str, ...]:
+    return tuple(n.strip() for n in text.split(",") if n.strip())
 
 
 command = simulate
