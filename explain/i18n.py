@@ -53,6 +53,9 @@ WORDS: dict[str, dict[str, str]] = {
         "ask_expected_choice": "请输入 1 到 {n} 的编号或选项名称", "ask_expected_number": "请输入数字",
         "ask_saved": "案件已保存到 {path}", "ask_quit_words": "q quit exit 退出 结束",
         "explanations": "各项说明",
+        "ask_regime_hint": "输入编号；直接回车为全国", "ask_save_where": "答案将保存到 {path}。",
+        "ask_not_saved": "答案不会保存：如需保存，请加 --save 文件名。",
+        "ask_explain_hint": "各项理由：lawtrace explain {path} 待遇项目（名称或编号）\n", "summary": "小结",
         # employer cases, ranges and deadlines
         "date_employer": "缴费期间（日期）", "as_of": "评估日", "field_amount_min": "金额下限", "field_amount_max": "金额上限",
         "amount_range": "金额幅度", "set_by": "具体数额由{who}确定", "range_text": "{min} 至 {max} 元",
@@ -115,6 +118,9 @@ WORDS: dict[str, dict[str, str]] = {
         "ask_expected_bool": "answer yes or no", "ask_expected_choice": "enter a number from 1 to {n} or the name of a choice",
         "ask_expected_number": "enter a number", "ask_saved": "case saved to {path}", "ask_quit_words": "q quit exit",
         "explanations": "Explanations",
+        "ask_regime_hint": "a number; Enter for national", "ask_save_where": "Your answers will be saved to {path}.",
+        "ask_not_saved": "Your answers will not be saved: add --save FILE to keep them.",
+        "ask_explain_hint": "The reasons: lawtrace explain {path} ITEM (its name or id)\n", "summary": "Summary",
         # employer cases, ranges and deadlines
         "date_employer": "Premium period (date)", "as_of": "Evaluated as of", "field_amount_min": "lowest amount",
         "field_amount_max": "highest amount", "amount_range": "Range", "set_by": "the figure is set by {who}",

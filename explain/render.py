@@ -63,6 +63,25 @@ def render_explanation(result: dict[str, object], item_id: str, lang: str = "zh"
                            w=WORDS[lang], lang=lang)
 
 
+def render_summary(result: dict[str, object], lang: str = "zh") -> str:
+    """A short summary: one line per item (its answer, amount and payer), then the facts still missing."""
+    view = result_view(result, lang, {})
+    w = WORDS[lang]
+    head = header(result, lang, None)
+    lines = [f"{w['summary']} — {w['regime']}: {head['regime']}    {head['date_label']}: {head['date']}"]
+    for item in view["items"]:  # type: ignore[union-attr]
+        if item["payable"] is True:
+            amount = item["range"]["text"] if item["range"] else item["amount_text"]
+            lines.append(f"■ {item['label']} — {w['payable']}: {amount} ({item['period']}), {w['payer']}: {item['payer']}")
+        elif item["payable"] is False:
+            lines.append(f"□ {item['label']} — {w['not_payable']}")
+        else:
+            lines.append(f"? {item['label']} — {w['undetermined']}")
+    if view["missing_facts"]:
+        lines.append(f"{w['missing_facts']}: {w['list_sep'].join(view['missing_facts'])}")  # type: ignore[arg-type]
+    return "\n".join(lines) + "\n"
+
+
 def render_questions(data: dict[str, object], lang: str = "zh") -> str:
     """`lawtrace ask --next` as text: the facts worth asking, ranked, each with the items it decides."""
     titles = data.get("instruments", {})

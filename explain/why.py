@@ -412,3 +412,30 @@ def fact_labels(result: Json, lang: str) -> dict[str, str]:
     for i in result.get("items", []):
         out[i["id"]] = str(i["label"][lang])
     return out
+
+
+def resolve_item(result: Json, name: str) -> str:
+    """The id of the item `name` names: its id, or its Chinese or English label (case and spaces ignored).
+
+    Raises a LawtraceError naming the closest ids and labels ("did you mean") and listing the items.
+    """
+    from dsl.errors import did_you_mean
+
+    def norm(s: str) -> str:
+        return "".join(s.split()).casefold()
+
+    names: dict[str, str] = {}
+    for i in result.get("items", []):
+        names[str(i["id"])] = str(i["id"])
+        for lang in ("zh", "en"):
+            label = (i.get("label") or {}).get(lang)
+            if label:
+                names.setdefault(str(label), str(i["id"]))
+    wanted = norm(name)
+    for key, item_id in names.items():
+        if norm(key) == wanted:
+            return item_id
+    hint = did_you_mean(name, names)
+    listing = ", ".join(f"{i['id']} ({i['label']['zh']})" for i in result.get("items", []))
+    raise LawtraceError(f"no item '{name}' in regime {result.get('regime')}" + (f"; {hint}" if hint else "")
+                        + f"\n  the items are: {listing}")
