@@ -112,14 +112,17 @@ class _Explainer:
         open_ = set(item["undetermined"])
         view: Json = {
             "id": item_id, "label": item["label"][self.lang], "status": status,
-            "amount": money_or_none(item["amount"]), "amount_if_payable": money_or_none(item.get("amount_if_payable")),
+            "amount": item["amount"], "amount_if_payable": item.get("amount_if_payable"),
+            "amount_shown": money_or_none(item["amount"]),
+            "amount_if_payable_shown": money_or_none(item.get("amount_if_payable")),
             "amount_text": self._amount_text(item, deciding),
             "period": self.w[item["period"]], "payer": open_party(item["payer"], "payer", item, self.lang, deciding),
             "advance_payer": (self.w["undetermined"] if "advance_payer" in open_
                               else party(item["advance_payer"], self.lang) if item["advance_payer"] else None),
             "recover_from": (self.w["undetermined"] if "recover_from" in open_
                              else party(item["recover_from"], self.lang) if item["recover_from"] else None),
-            "parts": [{"name": p["name"], "amount": money_or_none(p["amount"]), "payer": self._party(p["payer"]),
+            "parts": [{"name": p["name"], "amount": p["amount"], "amount_shown": money_or_none(p["amount"]),
+                       "payer": self._party(p["payer"]),
                        "basis": self._cites(p["basis"])} for p in item["parts"]],
             "basis": self._cites(item["basis"]),
             "undetermined": [self.w[f"field_{f}"] for f in item["undetermined"] if f"field_{f}" in self.w],
@@ -403,7 +406,7 @@ def message_in(diagnostic: Json, lang: str) -> str:
 
 def fact_labels(result: Json, lang: str) -> dict[str, str]:
     """The words of every fact, value and item the trace names (ids map to themselves where it names none)."""
-    out: dict[str, str] = {"date": WORDS[lang]["date"]}
+    out: dict[str, str] = {"date": WORDS[lang]["date"], "as_of": WORDS[lang]["as_of"]}
     trace = result.get("trace")
     for n in (trace.get("nodes", []) if isinstance(trace, dict) else []):
         label = n.get("label")
