@@ -29,8 +29,12 @@ class DiffReport:
             i.code: {"zh": i.title_zh, "en": i.title_en, "latest": i.latest}
             for side in (self.a, self.b) for i in side.program.instruments
         }
+        item_labels = {b.id: {"zh": b.labels.zh, "en": b.labels.en}
+                       for side in (self.a, self.b) for b in side.program.benefits}
+        regimes = {side.label: {"zh": side.program.labels.zh, "en": side.program.labels.en} for side in (self.a, self.b)}
         out: dict[str, object] = {
-            "a": self.a.label, "b": self.b.label, "instruments": instruments,
+            "a": self.a.label, "b": self.b.label, "instruments": instruments, "items": item_labels,
+            "regimes": regimes,
             "rules": [r.as_json() for r in self.rules],
             "outcomes": [o.as_json() for o in self.outcomes],
         }
