@@ -186,7 +186,7 @@ class _Compiler(Parameters, Items, Presumptions):
                 p.put(typed)
         self.errors.extend(checker.errors)
         for r in self.requirements:
-            if not isinstance(self.nodes.get(r.fact), ir.FactNode):
+            if r.fact != ir.CASE_DATE and not isinstance(self.nodes.get(r.fact), ir.FactNode):
                 facts = [n for n, x in self.nodes.items() if isinstance(x, ir.FactNode)]
                 self._err(f"a requirement is about a fact of the case; '{r.fact}' is not one", r.span,
                           did_you_mean(r.fact, facts))

@@ -239,6 +239,9 @@ class Deadline:
     kind: str = "worker"
 
 
+CASE_DATE = "case_date"  # a requirement may be about the case's own date (the field `date`), as well as a fact
+
+
 @dataclass(frozen=True)
 class Requirement:
     """A condition the facts of a case must meet; a case that breaks it is refused at `fact` with `message`."""

@@ -19,11 +19,13 @@ from pathlib import Path
 
 import yaml
 
+from dsl import bounds
 from dsl import types as T
 from dsl.ast import CASE_KINDS
 from dsl.errors import LawtraceError, SourceError, did_you_mean, raise_collected
 from dsl.source import SourceFile, Span
 from engine.model import ir
+from engine.model.safe_load import InputRefused, load_json, load_yaml
 
 TOP_LEVEL = ("id", "name", "notes", "regime", "date", "facts", "kind", "as_of")
 
@@ -68,27 +70,41 @@ def read_case(path: str) -> Case:
 
 
 def parse_case(source: SourceFile) -> Case:
+    """The case file read within the bounds of `dsl.bounds` (`engine.model.safe_load`); every refusal located."""
     text = source.text
+    refused: InputRefused | None = None
     if source.name.endswith(".json") or text.lstrip().startswith("{"):
         try:
-            json.loads(text)
+            load_json(text)
         except json.JSONDecodeError as e:
             span = Span(source.name, e.lineno, e.colno, e.lineno, e.colno + 1)
             raise SourceError(f"not valid JSON: {e.msg}", span, source) from None
+        except InputRefused as e:
+            if e.line is not None:
+                raise _refused(source, e) from None
+            refused = e  # located by the YAML reader below, which reads JSON too
     try:
-        node = yaml.compose(text, Loader=yaml.SafeLoader)
-        data = yaml.safe_load(text)
+        data, node = load_yaml(text)
+    except InputRefused as e:
+        raise _refused(source, e) from None
     except yaml.YAMLError as e:
         mark = getattr(e, "problem_mark", None)
         span = Span(source.name, mark.line + 1, mark.column + 1, mark.line + 1, mark.column + 2) if mark else None
         problem = getattr(e, "problem", None) or str(e)
         raise SourceError(f"not valid YAML: {problem}", span, source) from None
+    if refused is not None:
+        raise _refused(source, refused)
     if not isinstance(data, dict):
         raise SourceError("a case file is a mapping with `facts:` (and optionally id, regime, date)",
                           Span(source.name, 1, 1, 1, 2), source)
     marks: dict[str, Span] = {}
     _collect_marks(node, "", source.name, marks)
     return Case(source, data, marks)
+
+
+def _refused(source: SourceFile, e: InputRefused) -> SourceError:
+    span = Span(source.name, e.line, e.column or 1, e.line, (e.column or 1) + 1) if e.line is not None else None
+    return SourceError(e.message, span, source)
 
 
 def _collect_marks(node: yaml.Node | None, prefix: str, file: str, out: dict[str, Span]) -> None:
@@ -135,7 +151,12 @@ def _dated_field(case: Case, field: str, option: str, override: str | None) -> d
     if parsed is None:
         if override is not None:
             raise LawtraceError(f"{option} {override}: expected a date written YYYY-MM-DD")
-        raise case.error(field, f"expected a date written YYYY-MM-DD, found {raw!r}")
+        raise case.error(field, f"expected a date written YYYY-MM-DD, found {_shown(raw)}")
+    problem = bounds.date_problem(parsed)
+    if problem:
+        if override is not None:
+            raise LawtraceError(f"{option} {override}: {problem}")
+        raise case.error(field, problem)
     return parsed
 
 
@@ -148,9 +169,11 @@ def check_requirements(evaluator: object, case: Case, facts: dict[str, object], 
     ev = evaluator.evaluate(facts, on, as_of)  # type: ignore[attr-defined]
     errors = []
     for r in program.requirements:
-        if r.fact in facts and ev.get(r.node).value is False:
+        about_date = r.fact == ir.CASE_DATE
+        if (on is not None if about_date else r.fact in facts) and ev.get(r.node).value is False:
             basis = "; ".join(c.en() for c in r.cites)
-            errors.append(case.error(f"facts.{r.fact}", f"{r.message.en} ({basis})", r.message.zh or None))
+            errors.append(case.error("date" if about_date else f"facts.{r.fact}", f"{r.message.en} ({basis})",
+                                     r.message.zh or None))
     raise_collected(errors)
 
 
@@ -171,9 +194,13 @@ def validate_facts(program: ir.Program, case: Case) -> dict[str, object]:
     declared = {n.id: n for n in program.facts()}
     errors: list[LawtraceError] = []
     out: dict[str, object] = {}
+    more = 0
     for name, raw in case.raw_facts.items():
         path = f"facts.{name}"
         node = declared.get(str(name))
+        if len(errors) >= bounds.MAX_ERRORS:
+            more += node is None or raw is not None  # counted, not explained: a flood of errors costs no more than 50
+            continue
         if node is None:
             errors.append(case.error(path, f"unknown fact '{name}' in regime {program.regime}",
                                      did_you_mean(str(name), declared)))
@@ -184,6 +211,8 @@ def validate_facts(program: ir.Program, case: Case) -> dict[str, object]:
             out[str(name)] = convert(raw, node.type, path)
         except _BadValue as e:
             errors.append(case.error(e.path, e.message))
+    if more:
+        errors.append(LawtraceError(f"and up to {more} more facts not checked: only the first {bounds.MAX_ERRORS} errors are reported"))
     raise_collected(errors)
     return out
 
@@ -203,31 +232,44 @@ def convert(raw: object, t: T.Type, path: str) -> object:
         raise _BadValue(path, f"expected true or false, found {raw!r}")
     if isinstance(t, T.IntType):
         if isinstance(raw, bool) or not isinstance(raw, int):
-            raise _BadValue(path, f"expected a whole number, found {raw!r}")
-        if t.low is not None and not (t.low <= raw <= (t.high if t.high is not None else raw)):
+            raise _BadValue(path, f"expected a whole number, found {_shown(raw)}")
+        problem = bounds.int_problem(raw)
+        if problem:
+            raise _BadValue(path, problem)
+        if t.low is not None and t.high is not None and not t.low <= raw <= t.high:
             raise _BadValue(path, f"{raw} is out of range: expected {t.low} to {t.high}")
         return Decimal(raw)
     if isinstance(t, (T.MoneyType, T.RateType)):
-        if isinstance(raw, bool):
-            raise _BadValue(path, f"expected an amount, found {raw!r}")
+        if isinstance(raw, bool) or not isinstance(raw, (int, float, str, Decimal)):
+            raise _BadValue(path, f"expected an amount, found {_shown(raw)}")
+        if isinstance(raw, str) and len(raw) > bounds.NUMBER_CHARS:
+            raise _BadValue(path, f"a number of {len(raw):,} characters is longer than the limit of {bounds.NUMBER_CHARS}")
         try:
             value = Decimal(str(raw))
         except InvalidOperation:
-            raise _BadValue(path, f"expected an amount in yuan, found {raw!r}") from None
+            raise _BadValue(path, f"expected an amount in yuan, found {_shown(raw)}") from None
         if not value.is_finite():
-            raise _BadValue(path, f"expected an amount in yuan, found {raw!r}")
+            raise _BadValue(path, f"expected an amount in yuan, found {_shown(raw)}")
+        problem = bounds.money_problem(value)
+        if problem:
+            raise _BadValue(path, problem)
         if isinstance(t, T.MoneyType) and value < 0:
             raise _BadValue(path, f"an amount cannot be negative: {raw}")
+        if isinstance(t, T.RateType) and t.low is not None and t.high is not None and not t.low <= value <= t.high:
+            raise _BadValue(path, f"{raw} is out of range: expected {t.low} to {t.high}")
         return value
     if isinstance(t, T.DateType):
         parsed = _as_date(raw)
         if parsed is None:
-            raise _BadValue(path, f"expected a date written YYYY-MM-DD, found {raw!r}")
+            raise _BadValue(path, f"expected a date written YYYY-MM-DD, found {_shown(raw)}")
+        problem = bounds.date_problem(parsed)
+        if problem:
+            raise _BadValue(path, problem)
         return parsed
     if isinstance(t, T.EnumType):
         if raw not in t.values:
             hint = did_you_mean(str(raw), t.values)
-            raise _BadValue(path, f"expected one of {', '.join(t.values)}, found {raw!r}" + (f"; {hint}" if hint else ""))
+            raise _BadValue(path, f"expected one of {', '.join(t.values)}, found {_shown(raw)}" + (f"; {hint}" if hint else ""))
         return raw
     if isinstance(t, T.ListType):
         if not isinstance(raw, list):
@@ -248,6 +290,12 @@ def convert(raw: object, t: T.Type, path: str) -> object:
             records.append(record)
         return tuple(records)
     raise _BadValue(path, f"facts of type {t} cannot be given in a case")  # pragma: no cover
+
+
+def _shown(raw: object) -> str:
+    """A value as an error quotes it, cut short: a message never repeats a megabyte of input."""
+    text = repr(raw)
+    return text if len(text) <= 60 else text[:57] + "..."
 
 
 def _as_date(raw: object) -> date | None:

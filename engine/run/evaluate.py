@@ -14,6 +14,7 @@ from dataclasses import dataclass, field
 from datetime import date, timedelta
 from decimal import ROUND_HALF_UP, Decimal, InvalidOperation
 
+from dsl import bounds
 from dsl import types as T
 from dsl.source import Span
 from dsl.texts import zh_of
@@ -139,7 +140,12 @@ class Evaluation:
         finally:
             self._frames.pop()
         if value.known and isinstance(node.type, T.MoneyType) and isinstance(value.value, Decimal):
-            value = V(to_fen(value.value))
+            problem = bounds.money_problem(value.value)
+            if problem:  # beyond what the engine holds exactly: undetermined and said, never rounded into nonsense
+                self.error(f"{node_id}: {problem}", getattr(node, "span", None))
+                value = V(UNKNOWN)
+            else:
+                value = V(to_fen(value.value))
         frame.value = value
         self.cache[node_id] = value
         self.trace[node_id] = frame
@@ -387,8 +393,11 @@ def _binary(ev: Evaluator, e: ir.Binary) -> Fn:
         if a.known and b.known:
             try:
                 return V(op(a.value, b.value))
-            except (ZeroDivisionError, InvalidOperation):
+            except ZeroDivisionError:
                 s.error("division by zero", span)
+                return V(UNKNOWN)
+            except (InvalidOperation, OverflowError):
+                s.error(f"{e.op}: a value beyond what lawtrace computes exactly", span)
                 return V(UNKNOWN)
         return unknown(a.missing, b.missing)
     return binary
@@ -474,13 +483,22 @@ def _call(ev: Evaluator, e: ir.Call) -> Fn:
         values = [a(s, env) for a in args]
         if all(v.known for v in values):
             try:
-                return V(f(*(v.value for v in values)))
+                out = f(*(v.value for v in values))
             except MissingYear as missing:  # the calendar of a year is not shipped: said, never guessed
                 s.warn(missing.message(), missing.message_zh())
                 return V(UNKNOWN)
             except ValueError as bad:  # e.g. a negative count of working days
                 s.error(str(bad), span)
                 return V(UNKNOWN)
+            except OverflowError:  # a date or a count beyond what Python's calendar holds
+                s.error(f"{e.func}: the result is outside the dates lawtrace computes with "
+                        f"({bounds.DATE_MIN.isoformat()} to {bounds.DATE_MAX.isoformat()})", span)
+                return V(UNKNOWN)
+            problem = bounds.date_problem(out) if isinstance(out, date) else None
+            if problem:
+                s.error(f"{e.func}: {problem}", span)
+                return V(UNKNOWN)
+            return V(out)
         return unknown(*(v.missing for v in values))
     return call
 
