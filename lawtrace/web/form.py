@@ -19,7 +19,7 @@ from engine.model import ir
 from lawtrace.web.facts import type_json
 
 PREFIX = "f."
-CASE_KEYS = ("id", "name", "notes")
+CASE_KEYS = ("id", "name", "notes", "kind", "as_of")
 NONE = "none"
 _WHOLE = re.compile(r"[+-]?\d+")
 

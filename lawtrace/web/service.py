@@ -17,7 +17,7 @@ from typing import TypeVar
 from dsl.errors import LawtraceError, SourceError, did_you_mean
 from dsl.source import SourceFile
 from engine.model import ir
-from engine.run.case import Case, case_date, parse_case, validate_facts
+from engine.run.case import Case, case_date, case_kind, parse_case, validate_facts
 from engine.analysis.questions import CASE_DATE, Question, next_questions
 from engine.run.result import Result, result_json
 from engine.model.values import to_json
@@ -123,7 +123,7 @@ def questions(case: Case, regime: str | None = None, on: date | None = None) -> 
     name, where = regime_of(case, regime)
     prog = program(name, "regime", where)
     facts, when = _located_errors(case, lambda c: (validate_facts(prog, c), case_date(c, on.isoformat() if on else None)))
-    return prog, next_questions(api.evaluator(name), facts, when), when
+    return prog, next_questions(api.evaluator(name), facts, when, kind=case_kind(case)), when
 
 
 def questions_json(prog: ir.Program, ranked: list[Question], when: date | None) -> dict[str, object]:
