@@ -159,6 +159,9 @@ def _label(rule: dict[str, object], lang: str) -> str:
 
 
 def _node_label(data: dict[str, object], node_id: str, lang: str) -> str:
+    words = (data.get("labels") or {}).get(node_id)  # type: ignore[union-attr]
+    if isinstance(words, dict) and words.get(lang):
+        return str(words[lang])
     item, _, field = node_id.partition(".")
     items = data.get("items") or {}
     if item in items and field:  # type: ignore[operator]

@@ -40,6 +40,10 @@ class DiffReport:
         }
         if self.summary is not None:
             out["summary"] = self.summary
+        named = {b.id for o in self.outcomes for b in o.because}
+        out["labels"] = {n: {"zh": node.labels.zh, "en": node.labels.en}
+                         for side in (self.a, self.b) for n, node in side.program.nodes.items()
+                         if n in named and getattr(node, "labels", None) is not None and node.labels.zh}
         return out
 
 

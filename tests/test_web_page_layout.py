@@ -12,7 +12,7 @@ from pathlib import Path
 from urllib.parse import urlencode
 
 import pytest
-from test_vocabulary import visible
+from test_vocabulary import ENGLISH_SENTENCE, visible
 from test_web_browser import _unavailable, browser, server  # noqa: F401 (fixtures)
 from web_support import in_ci
 
@@ -118,12 +118,26 @@ def test_an_employer_case_gets_its_premium_late_fee_and_fines_on_the_page(browse
         context.close()
 
 
-def test_the_zh_page_has_no_english_sentence_and_no_none(browser, server):  # noqa: F811
-    context, page = _open(browser, server, 1280, GRADE8)
+@pytest.mark.parametrize("query", [GRADE8, EMPLOYER], ids=["worker", "employer"])
+def test_the_zh_page_has_no_english_sentence_no_none_and_no_identifier_where_a_label_exists(browser, server, query):  # noqa: F811
+    """Outside code and the marked gists: presumptions, notes, enum options, diagnostics all in Chinese."""
+    from lawtrace.api import load_program
+
+    program = load_program(query["regime"])
+    labelled = {n for n, node in program.nodes.items() if getattr(node, "labels", None) is not None and node.labels.zh}
+    labelled |= {b.id for b in program.benefits}
+    context, page = _open(browser, server, 1280, query)
     try:
         text = visible(page.content())
         assert not re.search(r"\bNone\b|\bnull\b", text)
         assert "最终支付方：无" not in text
-        assert "尚不能确定" in text  # the medical costs' payer: the third party's facts are missing
+        english = ENGLISH_SENTENCE.search(text)
+        assert english is None, text[max(0, english.start() - 40):english.end()]
+        ids = set(re.findall(r"\b[a-z][a-z0-9]*(?:_[a-z0-9]+)+\b", text)) & labelled
+        assert not ids, sorted(ids)[:10]
+        if query is GRADE8:
+            assert "尚不能确定" in text  # the medical costs' payer: the third party's facts are missing
+            options = page.locator('select[name="f.care_level"] option').all_inner_texts()
+            assert "生活完全不能自理" in options  # enum members by their words, not `full`
     finally:
         context.close()

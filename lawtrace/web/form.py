@@ -118,7 +118,7 @@ def question(node: ir.FactNode, params: dict[str, str], lang: str, ui: dict[str,
     """The form's question for a declared fact, filled with what the form sent."""
     t = node.type
     q = Question(node.id, node.labels.zh if lang == "zh" else node.labels.en, f"fact-{node.id}", None,
-                 kind=str(type_json(t)["kind"]), note=node.note, cites=cites, presumed=node.presumption is not None,
+                 kind=str(type_json(t)["kind"]), note=(node.note.of(lang) if hasattr(node.note, "of") else node.note), cites=cites, presumed=node.presumption is not None,
                  delegated_to=node.delegated_to)
     name = PREFIX + node.id
     if isinstance(t, T.ListType):
