@@ -227,3 +227,39 @@ def test_diff_totals_say_undetermined_not_none(tmp_path):
         assert "None" not in out and word in out.split("\n\n")[-1] and out.endswith("\n")
     data = CliRunner().invoke(main, ["diff", "national", "jiangsu", "--cases", str(cases), "--format", "json"]).output
     assert '"None"' not in data and '"undetermined"' in data
+
+
+def test_check_warns_where_a_chinese_form_is_missing_and_the_shipped_statutes_have_none(tmp_path):
+    """Issue 17 (2): a note, ground, reason or enum member without its Chinese words is reported by `check`."""
+    overlay = tmp_path / "mine.lt"
+    overlay.write_text('''instrument MINE "我的规则" en "mine" level reform
+  version 2026 in_force 2026-01-01
+article 1 """第一条"""
+  fact colour: enum {red "红" en "red", blue} "颜色" en "colour"
+  value two: int "二" en "two" note "only English here" = 2
+  value three: int "三" en "three" note "中文说明" en "a note in both" = 3
+''', encoding="utf-8")
+    out = CliRunner().invoke(main, ["check", str(overlay)])
+    assert out.exit_code == 0, out.output
+    assert "no Chinese form for the note \"only English here\"" in out.output
+    assert "enum member 'blue'" in out.output and "enum member 'red'" not in out.output
+    assert "a note in both" not in out.output
+    shipped = CliRunner().invoke(main, ["check"])
+    assert shipped.exit_code == 0 and "no Chinese form" not in shipped.output
+
+
+def test_the_python_api_of_the_readme(tmp_path):
+    """README "The Python API": evaluate, explain (by label), simulate and diff, as data."""
+    from lawtrace import api
+
+    result = api.evaluate("examples/grade7.yaml")
+    item = next(i for i in result["items"] if i["id"] == "one_time_disability_subsidy")
+    assert (item["amount"], item["payer"]) == ("78000.00", "fund")
+    assert api.explain(result, "一次性伤残补助金", lang="en").startswith("one-time disability subsidy")
+    pop = tmp_path / "pop.csv"
+    pop.write_text("id,date,work_injury_recognized,employer_insured,disability_grade,monthly_wage,"
+                   "regional_avg_monthly_wage\na,2020-06-15,true,true,7,6000,8000\n", encoding="utf-8")
+    totals = api.simulate(pop)
+    assert totals["n"] == 1 and totals["totals"]["by_item"]["one_time_disability_subsidy"] == "78000.00"
+    changes = api.diff("national@2010-06-01", "national@2012-06-01")
+    assert any(r["id"] == "disability_subsidy_months" for r in changes["rules"])
