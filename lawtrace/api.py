@@ -1,110 +1,20 @@
-"""The public Python API: load a regime, evaluate a case, get the result as data or JSON."""
+"""The public Python API: load a regime, evaluate a case, explain an item, simulate a population, diff two regimes.
+
+The loading and evaluating live in `lawtrace.law` (which `lawtrace.diffing` uses too); this module adds the four
+verbs as data, as the CLI prints them in JSON.
+"""
 
 from __future__ import annotations
 
-import functools
 from datetime import date
 from pathlib import Path
 
-from dsl import ast
-from dsl.errors import LawtraceError
-from dsl.parser import parse_file
-from dsl.source import SourceFile
-from engine.model import ir
-from engine.run.case import Case, case_as_of, case_date, case_kind, check_requirements, parse_case, read_case, validate_facts
-from engine.build.catalog import Catalog, display_name, index, load_catalog
-from engine.build.compile import compile_regime
-from engine.run.evaluate import Evaluator
-from engine.run.result import Result
-from engine.run.result import evaluate as evaluate_facts
+from engine.run.case import Case
+from lawtrace.law import (DEFAULT_REGIME, catalog, evaluate_case, evaluator, load_program, overlay_modules, regimes,
+                          with_overlays)
 
-DEFAULT_REGIME = "national"
-
-
-@functools.cache
-def catalog() -> Catalog:
-    return load_catalog()
-
-
-def with_overlays(rules: tuple[Path, ...]) -> Catalog:
-    """The shipped catalog plus a user's overlay files: each declares an instrument (with its `level`), and may
-    declare regimes of its own (`regime my_reform "..." = national + MINE`)."""
-    if not rules:
-        return catalog()
-    base = catalog()
-    extra = []
-    sources = dict(base.sources)
-    for path in rules:
-        if not path.is_file():
-            raise LawtraceError(f"{path}: no such rules file")
-        name = display_name(path)
-        extra.append(parse_file(path, name))
-        sources[name] = SourceFile.read(path, name)
-    return index(list(base.modules) + extra, sources)
-
-
-def overlay_modules(cat: Catalog, regime: str, rules: tuple[Path, ...]) -> tuple[ast.Module, ...]:
-    """The user's modules to stack on `regime`: those whose instrument the regime does not already include."""
-    files = {display_name(p) for p in rules}
-    included = set(cat.expand(regime)) if regime in cat.regimes else set()
-    return tuple(m for m in cat.modules
-                 if m.file in files and m.instrument is not None and m.instrument.code not in included)
-
-
-@functools.lru_cache(maxsize=32)
-def _compiled(regime: str, rules: tuple[Path, ...]) -> tuple[ir.Program, Evaluator]:
-    cat = with_overlays(rules)
-    program = compile_regime(cat, regime, overlay_modules(cat, regime, rules))
-    return program, Evaluator(program)
-
-
-def load_program(regime: str = DEFAULT_REGIME, rules: tuple[Path, ...] = ()) -> ir.Program:
-    return _compiled(regime, tuple(rules))[0]
-
-
-def evaluator(regime: str = DEFAULT_REGIME, rules: tuple[Path, ...] = ()) -> Evaluator:
-    return _compiled(regime, tuple(rules))[1]
-
-
-def evaluate_case(case: str | Case | dict, regime: str | None = None, on: str | None = None,
-                  rules: tuple[Path, ...] = (), as_of: str | None = None) -> Result:
-    """Evaluate a case (a path, `-`, a parsed Case, or a dict as in a case file); `as_of` overrides the case's."""
-    if isinstance(case, dict):
-        import json
-
-        from dsl.source import SourceFile
-
-        case = parse_case(SourceFile("<case>", json.dumps(case, default=str, ensure_ascii=False)))
-    elif isinstance(case, str):
-        case = read_case(case)
-    name = regime or case.regime or DEFAULT_REGIME
-    program, ev = _compiled(name, tuple(rules))
-    facts = validate_facts(program, case)
-    when: date | None = case_date(case, on)
-    kind, evaluated_on = case_kind(case), case_as_of(case, as_of)
-    check_requirements(ev, case, facts, when, evaluated_on)
-    return evaluate_facts(ev, facts, when, kind, evaluated_on)
-
-
-def regimes() -> list[dict[str, object]]:
-    """Each shipped regime: its instruments (highest first, with level and dates in force) and every change a lower
-    instrument or a reform makes in it (fills, overrides, added parts; `applied: false` where the higher rule prevails)."""
-    cat = catalog()
-    out = []
-    for name, r in sorted(cat.regimes.items()):
-        program = load_program(name)
-        instruments = []
-        for code in cat.expand(name):
-            i = cat.instruments[code].instrument
-            assert i is not None
-            instruments.append({
-                "code": i.code, "title": {"zh": i.title_zh, "en": i.title_en}, "level": i.level, "under": i.under,
-                "versions": [{"version": v.version, "in_force": v.in_force.isoformat()} for v in i.versions],
-                "file": cat.instruments[code].file,
-            })
-        out.append({"name": name, "label": {"zh": r.labels.zh, "en": r.labels.en},
-                    "instruments": instruments, "overrides": [c.as_json() for c in program.changes]})
-    return out
+__all__ = ["DEFAULT_REGIME", "catalog", "diff", "evaluate", "evaluate_case", "evaluator", "explain", "load_program",
+           "overlay_modules", "regimes", "simulate", "with_overlays"]
 
 
 # ---------------------------------------------------------------- the four verbs, as data (what the CLI prints)

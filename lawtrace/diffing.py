@@ -13,7 +13,7 @@ from dsl.source import SourceFile, Span
 from engine.run.case import Case, _BadValue, case_date, convert
 from engine.analysis.diff import OutcomeChange, RuleChange, Side, diff_outcomes, diff_rules, summarize
 from engine.run.result import Result, evaluate
-from lawtrace.api import evaluator, load_program
+from lawtrace.law import evaluator, load_program
 
 
 @dataclass(frozen=True)
