@@ -263,3 +263,21 @@ def test_the_python_api_of_the_readme(tmp_path):
     assert totals["n"] == 1 and totals["totals"]["by_item"]["one_time_disability_subsidy"] == "78000.00"
     changes = api.diff("national@2010-06-01", "national@2012-06-01")
     assert any(r["id"] == "disability_subsidy_months" for r in changes["rules"])
+
+
+def test_the_api_explains_an_item_named_by_its_label():
+    """Issue 17 (3): POST /v1/explain?item=一次性伤残补助金; a near miss is a 422 naming the item, with the hint."""
+    from fastapi.testclient import TestClient
+
+    from lawtrace.web.app import create_app
+
+    client = TestClient(create_app())
+    body = open("examples/grade7.yaml", encoding="utf-8").read()
+    ok = client.post("/v1/explain", params={"item": "一次性伤残补助金", "format": "text"}, content=body,
+                     headers={"content-type": "application/yaml"})
+    assert ok.status_code == 200 and "78,000.00 元" in ok.text
+    miss = client.post("/v1/explain", params={"item": "一次性伤残补助"}, content=body,
+                       headers={"content-type": "application/yaml"})
+    assert miss.status_code == 422
+    error = miss.json()["errors"][0]
+    assert error["field"] == "item" and "一次性伤残补助金" in (error["hint"] or "")
