@@ -115,10 +115,11 @@ def _open_items(result: Result) -> list[_Open]:
         if not r.undetermined:
             continue
         b = r.benefit
-        values = {"payable": r.payable, "amount": r.amount, "payer": r.payer, "advance_payer": r.advance_payer,
-                  "recover_from": r.recover_from, "amount_min": r.amount_min, "amount_max": r.amount_max}
-        fields = {b.fields[name]: values[name].missing  # type: ignore[union-attr]
-                  for name in r.undetermined if name in b.fields and values.get(name) is not None}
+        values = {"payable": r.payable, "amount": r.amount, "payer": r.payer,
+                  "advance_payer": r.advance_payer, "recover_from": r.recover_from}
+        if r.amount_min is not None and r.amount_max is not None:  # a range item (a fine): its bounds, not one amount
+            values.update(amount_min=r.amount_min, amount_max=r.amount_max)
+        fields = {b.fields[name]: values[name].missing for name in r.undetermined if name in b.fields and name in values}
         amount = r.amount.value if r.amount.known and isinstance(r.amount.value, Decimal) else None
         out.append(_Open(b, fields, amount))
     return out
