@@ -16,7 +16,7 @@ from pathlib import Path
 from lark import Lark, Token, Transformer, Tree, v_args
 from lark.exceptions import UnexpectedCharacters, UnexpectedEOF, UnexpectedInput, UnexpectedToken, VisitError
 
-from dsl import ast, bounds
+from dsl import ast, bounds, texts
 from dsl import types as T
 from dsl.errors import SourceError, did_you_mean
 from dsl.source import SourceFile, Span
@@ -389,7 +389,7 @@ class _Builder(Transformer):
         return ast.Labels(_text(c[0]), c[1].text if len(c) > 1 else None)
 
     def note(self, meta, c):
-        return _Note(_text(c[0]))
+        return _Note(texts.text(_text(c[0]), c[1].text if len(c) > 1 else None))
 
     def delegated(self, meta, c):
         return _Delegated(str(c[0]))
@@ -468,7 +468,9 @@ class _Builder(Transformer):
 
     def presume(self, meta, c):
         cites, _, _ = _opts(c[3:])
-        return ast.Presume(str(c[0]), c[1], str(c[2]), cites, _text(c[-1]), self._s(meta))
+        en = c[-1].text if isinstance(c[-1], _En) else None
+        ground = c[-2] if en is not None else c[-1]
+        return ast.Presume(str(c[0]), c[1], str(c[2]), cites, texts.text(_text(ground), en), self._s(meta))
 
     def benefit(self, meta, c):
         name, labels, period = str(c[0]), c[1], str(c[2])
@@ -555,6 +557,8 @@ class _Builder(Transformer):
         authority = next((x.cites for x in c if isinstance(x, _Authority)), ())
         amends = next((x.cites for x in c if isinstance(x, _Amends)), ())
         reason = next(_text(x) for x in c if isinstance(x, Token) and x.type == "STRING")
+        reason_en = next((x.text for x in c if isinstance(x, _En)), None)
+        reason = texts.text(reason, reason_en)
         cites, note, _ = _opts(c[1:])
         versions = tuple(x for x in c[1:] if isinstance(x, (ast.ValueVersion, ast.ParamVersion)))
         return ast.Override(target.name, authority, amends, reason, cites, note, versions, self._s(meta))
@@ -587,7 +591,7 @@ class _Builder(Transformer):
         return ast.AddPart(benefit, part, self._s(meta))
 
     def undetermined(self, meta, c):
-        return ast.Undetermined(self._s(meta), _text(c[0]))
+        return ast.Undetermined(self._s(meta), texts.text(_text(c[0]), c[1].text if len(c) > 1 else None))
 
     # types
     def bool_type(self, meta, c):
@@ -626,7 +630,10 @@ class _Builder(Transformer):
         return T.PARTY
 
     def enum_type(self, meta, c):
-        return T.EnumType(tuple(str(t) for t in c))
+        return T.EnumType(tuple(name for name, _ in c), tuple((name, labels) for name, labels in c if labels is not None))
+
+    def enum_member(self, meta, c):
+        return str(c[0]), (c[1].zh, c[1].en) if len(c) > 1 else None
 
     def list_type(self, meta, c):
         return T.ListType(tuple(c))

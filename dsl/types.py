@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from decimal import Decimal
 
 
@@ -61,6 +61,13 @@ class PartyType(Type):
 @dataclass(frozen=True)
 class EnumType(Type):
     values: tuple[str, ...]
+    # each member's words, (name, (zh, en)); words do not make another type
+    labels: tuple[tuple[str, tuple[str | None, str | None]], ...] = field(default=(), compare=False)
+
+    def label(self, member: str, lang: str) -> str:
+        """The member's words in `lang` (the other language's, or its name, where the statute gives none)."""
+        zh, en = dict(self.labels).get(member, (None, None))
+        return (zh or en if lang == "zh" else en or zh) or member
 
     def __str__(self) -> str:
         return "enum {" + ", ".join(self.values) + "}"

@@ -32,7 +32,7 @@ WORDS: dict[str, dict[str, str]] = {
         "gist_marker": "（英文译文大意，非中文原文）", "text_unavailable": "（条文文本未收录）",
         "quote_open": "「", "quote_close": "」", "gloss": "概要",
         "concl_payable": "应支付{label} {amount} 元（{period}），最终支付方：{payer}。",
-        "concl_payable_open": "应支付{label}，金额尚不能确定（{period}），最终支付方：{payer}。",
+        "concl_payable_open": "应支付{label}（{period}），{amount}，最终支付方：{payer}。",
         "concl_not_payable": "不支付{label}。",
         "concl_undetermined": "{label}是否应支付尚不能确定。",
         "because": "依据", "articles": "引用条文", "result_table": "结果一览", "status": "结论", "period": "支付方式",
@@ -56,6 +56,9 @@ WORDS: dict[str, dict[str, str]] = {
         "ask_expected_choice": "请输入 1 到 {n} 的编号或选项名称", "ask_expected_number": "请输入数字",
         "ask_saved": "案件已保存到 {path}", "ask_quit_words": "q quit exit 退出 结束",
         "explanations": "各项说明",
+        "ask_regime_hint": "输入编号；直接回车为全国", "ask_save_where": "答案将保存到 {path}。",
+        "ask_not_saved": "答案不会保存：如需保存，请加 --save 文件名。",
+        "ask_explain_hint": "各项理由：lawtrace explain {path} 待遇项目（名称或编号）\n", "summary": "小结",
         # employer cases, ranges and deadlines
         "date_employer": "缴费期间（日期）", "as_of": "评估日", "field_amount_min": "金额下限", "field_amount_max": "金额上限",
         "amount_range": "金额幅度", "set_by": "具体数额由{who}确定", "range_text": "{min} 至 {max} 元",
@@ -63,6 +66,10 @@ WORDS: dict[str, dict[str, str]] = {
         "deadlines": "期限", "due": "届满日", "latest": "如顺延则至", "done_on": "完成日", "consequence": "逾期后果",
         "status_met": "已按期完成", "status_missed": "已逾期", "status_running": "期限未届满",
         "status_not_applicable": "不适用", "status_undetermined": "尚不能确定",
+        # the one vocabulary of the unknown
+        "severity_warning": "注意", "severity_error": "错误",
+        "nobody": "无", "advance_recover": "{adv}先行支付，向{rec}追偿", "undetermined_by": "尚不能确定（取决于：{facts}）", "list_sep": "、",
+        "amount_open": "金额尚不能确定", "amount_open_by": "金额尚不能确定（取决于：{facts}）",
     },
     "en": {
         "case": "Case", "regime": "Regime", "date": "Date of accident (diagnosis)", "payable": "payable",
@@ -92,7 +99,7 @@ WORDS: dict[str, dict[str, str]] = {
         "gist_marker": "(gist of a translation, not the original text)", "text_unavailable": "(text not available)",
         "quote_open": "\u201c", "quote_close": "\u201d", "gloss": "Summary",
         "concl_payable": "Payable: {label}, {amount} yuan ({period}), paid in the end by {payer}.",
-        "concl_payable_open": "Payable: {label} ({period}), paid in the end by {payer}; the amount cannot be determined yet.",
+        "concl_payable_open": "Payable: {label} ({period}), paid in the end by {payer}; {amount}.",
         "concl_not_payable": "Not payable: {label}.",
         "concl_undetermined": "Not yet determined: whether {label} is payable.",
         "because": "Basis", "articles": "Articles quoted", "result_table": "Result", "status": "Answer", "period": "Period",
@@ -117,6 +124,9 @@ WORDS: dict[str, dict[str, str]] = {
         "ask_expected_bool": "answer yes or no", "ask_expected_choice": "enter a number from 1 to {n} or the name of a choice",
         "ask_expected_number": "enter a number", "ask_saved": "case saved to {path}", "ask_quit_words": "q quit exit",
         "explanations": "Explanations",
+        "ask_regime_hint": "a number; Enter for national", "ask_save_where": "Your answers will be saved to {path}.",
+        "ask_not_saved": "Your answers will not be saved: add --save FILE to keep them.",
+        "ask_explain_hint": "The reasons: lawtrace explain {path} ITEM (its name or id)\n", "summary": "Summary",
         # employer cases, ranges and deadlines
         "date_employer": "Premium period (date)", "as_of": "Evaluated as of", "field_amount_min": "lowest amount",
         "field_amount_max": "highest amount", "amount_range": "Range", "set_by": "the figure is set by {who}",
@@ -125,6 +135,10 @@ WORDS: dict[str, dict[str, str]] = {
         "deadlines": "Time limits", "due": "last day", "latest": "or, if the period runs on,", "done_on": "done on",
         "consequence": "if missed", "status_met": "met", "status_missed": "missed", "status_running": "running",
         "status_not_applicable": "does not apply", "status_undetermined": "undetermined",
+        # the one vocabulary of the unknown
+        "severity_warning": "warning", "severity_error": "error",
+        "nobody": "none", "advance_recover": "{adv} advances, recovering from {rec}", "undetermined_by": "undetermined (depends on: {facts})", "list_sep": ", ",
+        "amount_open": "amount undetermined", "amount_open_by": "amount undetermined (depends on: {facts})",
     },
 }
 

@@ -15,8 +15,8 @@ import markupsafe
 
 from explain.articles import excerpt_of
 from explain.i18n import WORDS, cite_text
-from explain.values import show_value
-from explain.why import _range, explain_all, explain_item, header
+from explain.values import money, money_or_none, open_party, party, show_value, undetermined_by
+from explain.why import _range, explain_all, explain_item, fact_labels, header, message_in, reason_in
 
 TEMPLATES = Path(__file__).with_name("templates")
 FORMATS = {"text": "txt", "md": "md", "html": "html"}
@@ -106,6 +106,25 @@ def render_explanation(result: dict[str, object], item_id: str, lang: str = "zh"
                            w=WORDS[lang], lang=lang)
 
 
+def render_summary(result: dict[str, object], lang: str = "zh") -> str:
+    """A short summary: one line per item (its answer, amount and payer), then the facts still missing."""
+    view = result_view(result, lang, {})
+    w = WORDS[lang]
+    head = header(result, lang, None)
+    lines = [f"{w['summary']} — {w['regime']}: {head['regime']}    {head['date_label']}: {head['date']}"]
+    for item in view["items"]:  # type: ignore[union-attr]
+        if item["payable"] is True:
+            amount = item["range"]["text"] if item["range"] else item["amount_text"]
+            lines.append(f"■ {item['label']} — {w['payable']}: {amount} ({item['period']}), {w['payer']}: {item['payer']}")
+        elif item["payable"] is False:
+            lines.append(f"□ {item['label']} — {w['not_payable']}")
+        else:
+            lines.append(f"? {item['label']} — {w['undetermined']}")
+    if view["missing_facts"]:
+        lines.append(f"{w['missing_facts']}: {w['list_sep'].join(view['missing_facts'])}")  # type: ignore[arg-type]
+    return "\n".join(lines) + "\n"
+
+
 def render_questions(data: dict[str, object], lang: str = "zh") -> str:
     """`lawtrace ask --next` as text: the facts worth asking, ranked, each with the items it decides."""
     titles = data.get("instruments", {})
@@ -146,37 +165,53 @@ def result_view(result: dict[str, object], lang: str, case: dict[str, object]) -
     def cites(cs: object) -> list[str]:
         return [cite_text(c, lang, titles) for c in cs]  # type: ignore[arg-type, attr-defined]
 
-    def party(p: object) -> str:
-        return words.get(str(p), str(p)) if p is not None else words["none"]
+    labels = fact_labels(result, lang)
+    types = {n["id"]: n for n in result.get("trace", {}).get("nodes", [])} if isinstance(result.get("trace"), dict) else {}
+
+    def named(ids: object) -> list[str]:
+        return [labels.get(str(f), str(f)) for f in ids]  # type: ignore[attr-defined]
 
     items = []
     for item in result["items"]:  # type: ignore[attr-defined]
+        deciding = named(item["missing"])
+        open_ = set(item["undetermined"])
         items.append({
             "id": item["id"], "label": item["label"][lang], "payable": item["payable"],
-            "amount": item["amount"], "amount_if_payable": item.get("amount_if_payable"),
-            "period": words[item["period"]], "payer": party(item["payer"]),
-            "advance_payer": party(item["advance_payer"]) if item["advance_payer"] else None,
-            "recover_from": party(item["recover_from"]) if item["recover_from"] else None,
-            "parts": [{"amount": p["amount"], "payer": party(p["payer"]), "basis": cites(p["basis"])} for p in item["parts"]],
-            "basis": cites(item["basis"]), "missing": item["missing"],
+            "amount": money_or_none(item["amount"]), "amount_if_payable": money_or_none(item.get("amount_if_payable")),
+            "amount_text": (f"{money(item['amount'])} {words['yuan']}" if item["amount"] is not None
+                            else words["amount_open_by"].format(facts=words["list_sep"].join(deciding)) if deciding
+                            else words["amount_open"]),
+            "period": words[item["period"]], "payer": open_party(item["payer"], "payer", item, lang, deciding),
+            "advance_payer": (words["undetermined"] if "advance_payer" in open_
+                              else party(item["advance_payer"], lang) if item["advance_payer"] else None),
+            "recover_from": (words["undetermined"] if "recover_from" in open_
+                             else party(item["recover_from"], lang) if item["recover_from"] else None),
+            "parts": [{"amount": money_or_none(p["amount"]), "payer": party(p["payer"], lang), "basis": cites(p["basis"])}
+                      for p in item["parts"]],
+            "basis": cites(item["basis"]), "missing": deciding,
             "range": _range(item, lang),
         })
     return {
         "case_id": case.get("id"), "regime": result["regime"], "date": result["date"] or "?",
         "items": items,
-        "assumed": [{"fact": a["fact"], "value": a["value"], "reason": a["reason"], "basis": cites(a["basis"])}
+        "assumed": [{"fact": labels.get(a["fact"], a["fact"]), "id": a["fact"],
+                     "value": show_value(a["value"], str(types.get(a["fact"], {}).get("type", "")), lang,
+                                         labels=types.get(a["fact"], {}).get("members")),
+                     "reason": reason_in(a, lang), "basis": cites(a["basis"])}
                     for a in result["assumed"]],  # type: ignore[attr-defined]
-        "diagnostics": [{"severity": d["severity"], "message": d["message"], "basis": cites(d.get("citations", []))}
+        "diagnostics": [{"severity": words[f"severity_{d['severity']}"], "message": message_in(d, lang),
+                         "basis": cites(d.get("citations", []))}
                         for d in result["diagnostics"]],  # type: ignore[attr-defined]
-        "missing_facts": result["missing_facts"],
+        "missing_facts": named(result["missing_facts"]),
         "date_label": words["date_employer" if result.get("kind") == "employer" else "date"],
         "as_of": result.get("as_of"),
-        "deadlines": [deadline_view(d, lang, titles) for d in result.get("deadlines", [])],  # type: ignore[union-attr]
+        "deadlines": [deadline_view(d, lang, titles, labels) for d in result.get("deadlines", [])],  # type: ignore[union-attr]
         "receipt": result.get("receipt"),
     }
 
 
-def deadline_view(d: dict[str, object], lang: str, titles: object) -> dict[str, object]:
+def deadline_view(d: dict[str, object], lang: str, titles: object,
+                  labels: dict[str, str] | None = None) -> dict[str, object]:
     """A time limit in words: its last day, where it stands on the evaluation date, and what follows if missed."""
     words = WORDS[lang]
     c = d.get("consequence") or None
@@ -186,5 +221,5 @@ def deadline_view(d: dict[str, object], lang: str, titles: object) -> dict[str, 
         "done_on": d.get("done_on"),
         "consequence": c[lang] if c and c.get("applies") is not False else None,  # type: ignore[union-attr]
         "basis": [cite_text(x, lang, titles) for x in d.get("basis", [])],  # type: ignore[arg-type, attr-defined]
-        "missing": d.get("missing", []),
+        "missing": [(labels or {}).get(str(f), str(f)) for f in d.get("missing", [])],  # type: ignore[union-attr]
     }

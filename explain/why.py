@@ -18,7 +18,7 @@ from typing import Any
 from dsl.errors import LawtraceError
 from explain.articles import article_index, quote
 from explain.i18n import WORDS, cite_text
-from explain.values import show_value
+from explain.values import money, money_or_none, open_party, party, show_value
 
 FIELDS = ("payable", "amount", "amount_min", "amount_max", "payer", "advance_payer", "recover_from")
 MARKS = {True: "✓", False: "✗", None: "?"}
@@ -61,7 +61,8 @@ def _range(item: Json, lang: str) -> Json | None:
     if not bounds or not by:
         return None
     unknown = WORDS[lang]["unknown"]
-    low, high = bounds.get("min") or unknown, bounds.get("max") or unknown
+    low = money(bounds["min"]) if bounds.get("min") is not None else unknown
+    high = money(bounds["max"]) if bounds.get("max") is not None else unknown
     return {"min": low, "max": high, "who": by[lang], "text": WORDS[lang]["range_text"].format(min=low, max=high)}
 
 
@@ -107,13 +108,21 @@ class _Explainer:
         chain = self._chain(roots)
         self.lookups = {x["table"]: x for n in chain for x in self.nodes[n].get("lookups", [])}
         status = {True: "payable", False: "not_payable", None: "undetermined"}[item["payable"]]
+        deciding = [self._fact(f)["label"] for f in item["missing"]]
+        open_ = set(item["undetermined"])
         view: Json = {
             "id": item_id, "label": item["label"][self.lang], "status": status,
             "amount": item["amount"], "amount_if_payable": item.get("amount_if_payable"),
-            "period": self.w[item["period"]], "payer": self._party(item["payer"]),
-            "advance_payer": self._party(item["advance_payer"]) if item["advance_payer"] else None,
-            "recover_from": self._party(item["recover_from"]) if item["recover_from"] else None,
-            "parts": [{"name": p["name"], "amount": p["amount"], "payer": self._party(p["payer"]),
+            "amount_shown": money_or_none(item["amount"]),
+            "amount_if_payable_shown": money_or_none(item.get("amount_if_payable")),
+            "amount_text": self._amount_text(item, deciding),
+            "period": self.w[item["period"]], "payer": open_party(item["payer"], "payer", item, self.lang, deciding),
+            "advance_payer": (self.w["undetermined"] if "advance_payer" in open_
+                              else party(item["advance_payer"], self.lang) if item["advance_payer"] else None),
+            "recover_from": (self.w["undetermined"] if "recover_from" in open_
+                             else party(item["recover_from"], self.lang) if item["recover_from"] else None),
+            "parts": [{"name": p["name"], "amount": p["amount"], "amount_shown": money_or_none(p["amount"]),
+                       "payer": self._party(p["payer"]),
                        "basis": self._cites(p["basis"])} for p in item["parts"]],
             "basis": self._cites(item["basis"]),
             "undetermined": [self.w[f"field_{f}"] for f in item["undetermined"] if f"field_{f}" in self.w],
@@ -131,6 +140,13 @@ class _Explainer:
             view["deciding"] = [self._fact(f) for f in item["missing"]]
         view["steps"] = [self._step(n, node_id) for n, node_id in enumerate(chain, start=1)]
         return view
+
+    def _amount_text(self, item: Json, deciding: list[str]) -> str:
+        if item["amount"] is not None:
+            return f"{money(item['amount'])} {self.w['yuan']}"
+        if not deciding:
+            return self.w["amount_open"]
+        return self.w["amount_open_by"].format(facts=self.w["list_sep"].join(deciding))
 
     def _chain(self, roots: list[str]) -> list[str]:
         """The nodes the answer went through, each after the nodes it read."""
@@ -166,7 +182,7 @@ class _Explainer:
                         for x in node.get("lookups", [])],
             "cites": self._cites(node["citations"]),
             "quotes": self._quotes(node["citations"]) if is_rule else [],
-            "note": node.get("note"),
+            "note": node.get("note_zh") or node.get("note") if self.lang == "zh" else node.get("note"),
             "source": node.get("source"),
         }
         return step
@@ -198,7 +214,9 @@ class _Explainer:
         roles = {"if": ("if_cond", "if_then", "if_else"), "otherwise": ("first_known", "else_known")}.get(str(op), ())
         for k, arg in enumerate(term.get("args", [])):
             prefix = self.w[roles[k]] + " " if k < len(roles) else ""
-            lines.append({"depth": depth, "mark": self._mark(arg), "text": prefix + self._describe(arg)})
+            code, rest = self._describe_parts(arg)
+            lines.append({"depth": depth, "mark": self._mark(arg), "text": prefix + self._describe(arg),
+                          "prefix": prefix, "code": code, "rest": rest})
             if arg.get("args") and arg.get("evaluated", True):
                 lines += self._term_lines(arg, depth + 1)
         return lines
@@ -211,18 +229,27 @@ class _Explainer:
         return "•" if term["known"] else "?"
 
     def _describe(self, term: Json) -> str:
-        """A part of a formula in words: `label (name): value`, or `expression: value (label = value, ...)`."""
+        """A part of a formula in words: `label: value`, or `expression: value (label = value, ...)`."""
+        code, rest = self._describe_parts(term)
+        if code is None and term["expr"] in self.nodes:  # plain text names the node by its label and its id
+            return rest.replace(": ", f" ({term['expr']}): ", 1)
+        return (code or "") + rest
+
+    def _describe_parts(self, term: Json) -> tuple[str | None, str]:
+        """The expression as written (None where the part is a node, named by its label) and the words after it."""
         refs = [r for r in term.get("refs", []) if r in self.nodes]
         if term.get("evaluated") is False:
             value = self.w["not_evaluated"]
         else:
-            value = show_value(term["value"], term["type"], self.lang, term["known"])
+            members = self.nodes[term["expr"]].get("members") if term["expr"] in self.nodes else None
+            value = show_value(term["value"], term["type"], self.lang, term["known"], labels=members)
         if term["expr"] in refs:  # the part is just a node
-            return f"{self._label(term['expr'])} ({term['expr']}): {value}"
-        text = f"{term['expr']}: {value}"
+            label = self._label(term["expr"])
+            return (None, f"{label}: {value}") if label != term["expr"] else (term["expr"], f": {value}")
+        rest = f": {value}"
         if refs:
-            text += " (" + "; ".join(f"{self._label(r)} = {self._value(self.nodes[r])}" for r in refs) + ")"
-        return text
+            rest += " (" + "; ".join(f"{self._label(r)} = {self._value(self.nodes[r])}" for r in refs) + ")"
+        return term["expr"], rest
 
     # ------------------------------------------------------------ why not
 
@@ -245,7 +272,7 @@ class _Explainer:
         args = term.get("args", [])
         if op in ("and", "or"):
             if (op == "and") == want:  # every part counts: all of an `and` that held, all of an `or` that failed
-                head = [] if want else [self._row(depth, "any", self._describe(term), rule, [], self.w["any_of"], want)]
+                head = [] if want else [self._row(depth, "any", term, rule, [], self.w["any_of"], want)]
                 return head + [f for a in args for f in self._failures(a, rule, depth + (0 if want else 1), want)]
             return [f for a in args if a.get("value") is want for f in self._failures(a, rule, depth, want)]
         if op == "not":
@@ -255,17 +282,21 @@ class _Explainer:
             refs = [term["expr"]]
             node = self.nodes[refs[0]]
             if (node["kind"] != "fact" or node.get("assumed")) and node.get("formula"):
-                row = self._row(depth, "node", self._describe(term), node, [], None, want)
+                row = self._row(depth, "node", term, node, [], None, want)
                 row["origin"] = self._origin(node) if node["kind"] == "fact" else ""
                 return [row] + self._failures(self._root_term(node), node, depth + 1, want)
             needed = self.w["yes"] if not want else self.w["no"]
-            return [self._row(depth, "leaf", self._describe(term), rule, refs,
+            return [self._row(depth, "leaf", term, rule, refs,
                               self.w["must_be"].format(what=self._label(refs[0]), value=needed), want)]
         instead = self.w["must_hold" if not want else "must_not_hold"].format(expr=term["expr"])
-        return [self._row(depth, "leaf", self._describe(term), rule, refs, instead, want)]
+        row = self._row(depth, "leaf", term, rule, refs, instead, want)
+        row["instead_code"] = (self.w["must_hold" if not want else "must_not_hold"].format(expr="").rstrip(), term["expr"])
+        return [row]
 
-    def _row(self, depth: int, kind: str, text: str, rule: Json, refs: list[str], instead: str | None,
+    def _row(self, depth: int, kind: str, term: Json, rule: Json, refs: list[str], instead: str | None,
              value: bool = False) -> Json:
+        code, rest = self._describe_parts(term)
+        text = self._describe(term)
         citations = list(rule["citations"])
         for r in refs:
             node = self.nodes[r]
@@ -275,6 +306,7 @@ class _Explainer:
         if len(refs) == 1 and self.nodes[refs[0]]["kind"] == "fact":
             origin = self._origin(self.nodes[refs[0]])
         return {"depth": depth, "kind": kind, "mark": MARKS[value], "text": text, "origin": origin, "instead": instead,
+                "instead_code": None, "code": code, "rest": rest,
                 "rule": rule["id"], "cites": self._cites(citations), "quotes": self._quotes(citations)}
 
     # ------------------------------------------------------------ still open
@@ -283,7 +315,9 @@ class _Explainer:
         """The parts of an undecided field that are still unknown, down to the facts that would decide them."""
         if term.get("known") or term.get("evaluated") is False:
             return []
+        code, rest = self._describe_parts(term)
         rows = [{"depth": depth, "field": field if depth == 0 else "", "text": self._describe(term),
+                 "code": code, "rest": rest,
                  "missing": [self._fact(m)["label"] for m in term.get("missing", [])],
                  "cites": self._cites(rule["citations"])}]
         if term.get("args"):
@@ -317,8 +351,9 @@ class _Explainer:
     def _assumed(self, chain: list[str]) -> list[Json]:
         facts = {n for n in chain if self.nodes[n].get("assumed")}
         return [{"fact": a["fact"], "label": self._label(a["fact"]),
-                 "value": show_value(a["value"], self.nodes[a["fact"]]["type"], self.lang),
-                 "reason": a["reason"], "basis": self._cites(a["basis"])}
+                 "value": show_value(a["value"], self.nodes[a["fact"]]["type"], self.lang,
+                                     labels=self.nodes[a["fact"]].get("members")),
+                 "reason": reason_in(a, self.lang), "basis": self._cites(a["basis"])}
                 for a in self.result.get("assumed", []) if a["fact"] in facts]
 
     def _label(self, node_id: str) -> str:
@@ -334,10 +369,10 @@ class _Explainer:
             if used is None:
                 return self.w["a_table"]
             return self.w["table_entry"].format(key=used["key"], value=used["value"])
-        return show_value(node["value"], node["type"], self.lang, node["known"])
+        return show_value(node["value"], node["type"], self.lang, node["known"], labels=node.get("members"))
 
     def _party(self, p: object) -> str:
-        return self.w.get(str(p), str(p)) if p is not None else self.w["none"]
+        return party(p, self.lang) if p is not None else self.w["undetermined"]
 
     def _cites(self, citations: list[Json]) -> list[str]:
         return [cite_text(c, self.lang, self.titles) for c in citations]
@@ -357,3 +392,53 @@ class _Explainer:
             self.glossed.add(article)
             out.append(q)
         return out
+
+
+def reason_in(assumption: Json, lang: str) -> str:
+    """A presumption's ground in `lang` (the English where the statute gives no Chinese)."""
+    return str(assumption.get("reason_zh") or assumption.get("reason", "")) if lang == "zh" else str(assumption.get("reason", ""))
+
+
+def message_in(diagnostic: Json, lang: str) -> str:
+    """A diagnostic's message in `lang` (the English where no Chinese is given)."""
+    return str(diagnostic.get("message_zh") or diagnostic["message"]) if lang == "zh" else str(diagnostic["message"])
+
+
+def fact_labels(result: Json, lang: str) -> dict[str, str]:
+    """The words of every fact, value and item the trace names (ids map to themselves where it names none)."""
+    out: dict[str, str] = {"date": WORDS[lang]["date"], "as_of": WORDS[lang]["as_of"]}
+    trace = result.get("trace")
+    for n in (trace.get("nodes", []) if isinstance(trace, dict) else []):
+        label = n.get("label")
+        if isinstance(label, dict) and label.get(lang):
+            out[n["id"]] = str(label[lang])
+    for i in result.get("items", []):
+        out[i["id"]] = str(i["label"][lang])
+    return out
+
+
+def resolve_item(result: Json, name: str) -> str:
+    """The id of the item `name` names: its id, or its Chinese or English label (case and spaces ignored).
+
+    Raises a LawtraceError naming the closest ids and labels ("did you mean") and listing the items.
+    """
+    from dsl.errors import did_you_mean
+
+    def norm(s: str) -> str:
+        return "".join(s.split()).casefold()
+
+    names: dict[str, str] = {}
+    for i in result.get("items", []):
+        names[str(i["id"])] = str(i["id"])
+        for lang in ("zh", "en"):
+            label = (i.get("label") or {}).get(lang)
+            if label:
+                names.setdefault(str(label), str(i["id"]))
+    wanted = norm(name)
+    for key, item_id in names.items():
+        if norm(key) == wanted:
+            return item_id
+    hint = did_you_mean(name, names)
+    listing = ", ".join(f"{i['id']} ({i['label']['zh']})" for i in result.get("items", []))
+    raise LawtraceError(f"no item '{name}' in regime {result.get('regime')}" + (f"; {hint}" if hint else "")
+                        + f"\n  the items are: {listing}")

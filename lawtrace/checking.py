@@ -7,6 +7,7 @@ from typing import TYPE_CHECKING
 
 from dsl.errors import ErrorList, LawtraceError
 from dsl.source import SourceFile
+from dsl.texts import missing_zh
 from engine.build.catalog import Catalog, display_name, index, statute_files
 from engine.model import ir
 from engine.model.diagnostics import Diagnostic
@@ -75,6 +76,9 @@ def check_paths(paths: tuple[Path, ...], regime: str | None,
             errors.append(e)
     if errors:
         return _flatten(errors), []
+    untranslated = [Diagnostic("warning", f"no Chinese form for the {what}: write it \"中文\" en \"English\"",
+                               span=span, zh=f"缺少中文：{what}")  # type: ignore[arg-type]
+                    for m in given for span, what in missing_zh(m)]
     shipped: list[ast.Module] = []
     if paths:
         given_files = {m.file for m in given}
@@ -111,7 +115,7 @@ def check_paths(paths: tuple[Path, ...], regime: str | None,
             for err in _flatten([e]):
                 if err.render() not in {x.render() for x in errors}:
                     errors.append(err)
-    return errors, warnings
+    return errors, untranslated + warnings
 
 
 def layer_warnings(program: ir.Program) -> list[Diagnostic]:

@@ -14,7 +14,7 @@ from engine.analysis.diff import OutcomeChange, RuleChange, Side, diff_outcomes,
 from engine.model.safe_load import InputRefused, json_depth_problem, load_yaml
 from engine.run.case import Case, _BadValue, case_as_of, case_date, check_requirements, convert, validate_facts
 from engine.run.result import Result, evaluate
-from lawtrace.api import evaluator, load_program
+from lawtrace.law import evaluator, load_program
 
 
 @dataclass(frozen=True)
@@ -30,13 +30,21 @@ class DiffReport:
             i.code: {"zh": i.title_zh, "en": i.title_en, "latest": i.latest}
             for side in (self.a, self.b) for i in side.program.instruments
         }
+        item_labels = {b.id: {"zh": b.labels.zh, "en": b.labels.en}
+                       for side in (self.a, self.b) for b in side.program.benefits}
+        regimes = {side.label: {"zh": side.program.labels.zh, "en": side.program.labels.en} for side in (self.a, self.b)}
         out: dict[str, object] = {
-            "a": self.a.label, "b": self.b.label, "instruments": instruments,
+            "a": self.a.label, "b": self.b.label, "instruments": instruments, "items": item_labels,
+            "regimes": regimes,
             "rules": [r.as_json() for r in self.rules],
             "outcomes": [o.as_json() for o in self.outcomes],
         }
         if self.summary is not None:
             out["summary"] = self.summary
+        named = {b.id for o in self.outcomes for b in o.because}
+        out["labels"] = {n: {"zh": node.labels.zh, "en": node.labels.en}
+                         for side in (self.a, self.b) for n, node in side.program.nodes.items()
+                         if n in named and getattr(node, "labels", None) is not None and node.labels.zh}
         return out
 
 

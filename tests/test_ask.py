@@ -32,7 +32,10 @@ def ask_next(tmp_path: Path, facts: dict, *extra: str) -> dict:
 def test_living_worker_missing_grade_and_insurance_is_asked_those_first(tmp_path: Path):
     data = ask_next(tmp_path, LIVING)
     questions = data["questions"]
-    assert {q["fact"] for q in questions[:2]} == {"disability_grade", "employer_insured"}
+    # the grade first: it decides four items and the most money (162,000.00 at stake); the insurance decides who pays
+    # eight items, but each only in part (whether the employer pays stays open), so it comes within the first three
+    assert questions[0]["fact"] == "disability_grade"
+    assert "employer_insured" in {q["fact"] for q in questions[:3]}
     for q in questions:
         assert set(q) >= {"fact", "label", "decides"} and set(q["label"]) == {"zh", "en"}
     grade = next(q for q in questions if q["fact"] == "disability_grade")
@@ -116,10 +119,11 @@ def test_ranking_is_generic_over_the_program_and_evaluates_few_hypotheses(monkey
     monkeypatch.setattr(Evaluator, "evaluate", counting)
     questions = next_questions(evaluator, {}, date(2020, 1, 1))
     by_fact = {q.fact: q for q in questions}
-    assert questions[0].fact == "a"  # a = false refuses both open items
+    assert questions[0].fact == "a"  # a = false refuses both open items (0.5 each), a = true opens them
     assert by_fact["a"].decides == ("one", "two")
     assert by_fact["c"].decides == () and by_fact["c"].needed_for == ("one",)  # an amount decided only with g
-    assert by_fact["c"].score == pytest.approx(0.5)
+    # half of the facts the amount misses (0.5), and it enters one amount whose payability is open (REACH 0.5 × 0.5)
+    assert by_fact["c"].score == pytest.approx(0.75)
     assert "never" not in by_fact  # item three is decided whatever it is
     assert "later" not in by_fact  # a later event is presumed not to have happened, and not asked
     # one evaluation of the case, then one per answer of each candidate (one stand-in for an amount)
@@ -175,33 +179,30 @@ def test_interview_in_a_terminal_asks_validates_and_ends_with_the_result(tmp_pat
     saved = tmp_path / "done.yaml"
     child = spawn(str(case), "--save", str(saved), cwd=tmp_path)
     child.expect("逐一回答问题")
+    child.expect("答案将保存到")  # said before the first question
     child.expect(r"\[1\] ")
     first = child.readline()
-    for _ in range(2):  # the two most decisive questions come first: insurance and grade, in either order
-        if "employer_insured" in first:
-            child.expect("> ")
+    assert "disability_grade" in first  # the most decisive question first (the case gives regime and date)
+    child.expect("> ")
+    child.sendline("11")
+    child.expect("答案无效: 11 is out of range: expected 1 to 10")
+    child.expect("> ")
+    child.sendline("7")
+    for _ in range(40):  # the insurance: yes; every other question: "don't know", until none is left
+        index = child.expect([r"\[\d+\] ", "没有尚待查明且影响结论的事实了"])
+        if index == 1:
+            break
+        question = child.readline()
+        child.expect("> ")
+        if "employer_insured" in question:
             child.sendline("也许")  # not an answer
             child.expect("答案无效: 请回答 是 或 否")
             child.expect("> ")
             child.sendline("是")
         else:
-            assert "disability_grade" in first
-            child.expect("> ")
-            child.sendline("11")
-            child.expect("答案无效: 11 is out of range: expected 1 to 10")
-            child.expect("> ")
-            child.sendline("7")
-        child.expect(r"\[\d+\] ")
-        first = child.readline()
-    for _ in range(40):  # every other question: "don't know", until none is left
-        child.expect("> ")
-        child.sendline("")
-        index = child.expect([r"\[\d+\] ", "没有尚待查明且影响结论的事实了"])
-        if index == 1:
-            break
-    child.expect("一次性伤残补助金 — 应支付: 78000.00 元")
-    child.expect("各项说明")
-    child.expect("《工伤保险条例》第三十七条第一款第（一）项")
+            child.sendline("")
+    child.expect("一次性伤残补助金 — 应支付: 78,000.00 元")
+    child.expect("lawtrace explain")  # a short summary, then where the reasons are: not every explanation
     child.expect("案件已保存到")
     child.expect(pexpect.EOF)
     child.close()
@@ -213,11 +214,19 @@ def test_interview_in_a_terminal_asks_validates_and_ends_with_the_result(tmp_pat
 
 
 def test_interview_from_nothing_asks_the_top_ranked_question_first_in_english_and_stops_on_q(tmp_path: Path):
-    top = json.loads(CliRunner().invoke(main, ["ask", "--next", "--format", "json"]).output)["questions"][0]
     child = spawn("--lang", "en", cwd=tmp_path)
     child.expect("Answer one question at a time")
+    child.expect("will not be saved: add --save FILE")
+    child.expect(r"\[0\] Regime")  # no case, no --regime: which law applies, first
+    child.expect("> ")
+    child.sendline("")  # Enter: the national one
     child.expect(r"\[1\] ")
-    assert child.readline().strip() == f"{top['label']['en']} ({top['fact']})"
+    assert child.readline().strip() == "Date of accident (diagnosis) (date)"  # then the date: it picks the law in force
+    child.expect("> ")
+    child.sendline("2020-06-15")
+    child.expect(r"\[2\] ")
+    after = json.loads(CliRunner().invoke(main, ["ask", "--next", "--format", "json", "--date", "2020-06-15"]).output)
+    assert child.readline().strip() == f"{after['questions'][0]['label']['en']} ({after['questions'][0]['fact']})"
     child.expect("> ")
     child.sendline("q")
     child.expect("Interview ended.")

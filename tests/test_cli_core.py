@@ -46,8 +46,8 @@ def test_eval_reads_stdin_and_command_line_overrides():
 def test_eval_text_in_both_languages():
     zh = CliRunner().invoke(main, ["eval", str(EXAMPLE)])
     en = CliRunner().invoke(main, ["eval", str(EXAMPLE), "--lang", "en"])
-    assert "78000.00" in zh.output and "《工伤保险条例》第三十七条第一款第（一）项" in zh.output
-    assert "78000.00" in en.output and "WIIR art. 37(1)(1)" in en.output
+    assert "78,000.00 元" in zh.output and "《工伤保险条例》第三十七条第一款第（一）项" in zh.output
+    assert "78,000.00 yuan" in en.output and "WIIR art. 37(1)(1)" in en.output
 
 
 def test_grade_11_exits_1_naming_the_field_without_traceback(tmp_path: Path):

@@ -58,7 +58,7 @@ def test_the_day_count_is_shown_in_the_explanation():
     out = CliRunner().invoke(main, ["explain", "-", "late_fee", "--lang", "en"], input=case)
     assert out.exit_code == 0, out.output
     assert "(days_late): 40" in out.output
-    assert "1000.00" in out.output and "SIL art. 86" in out.output
+    assert "1,000.00" in out.output and "SIL art. 86" in out.output
 
 
 def test_edge_arrears_paid_on_the_due_date_owe_no_fee():

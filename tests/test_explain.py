@@ -33,22 +33,22 @@ def test_grade7_zh_names_article_37_the_wage_base_its_clamp_the_months_and_78000
     text = render_explanation(grade7, "one_time_disability_subsidy", "zh", "text", CASE)
     assert "《工伤保险条例》第三十七条第一款第（一）项" in text
     assert "七级伤残为13个月的本人工资" in text  # the article's own words, quoted where they decide
-    assert "本人工资（计发基数） (wage_base): 6000.00 元" in text
+    assert "本人工资（计发基数） (wage_base): 6,000.00 元" in text
     assert "clamp(monthly_wage, wage_floor_share * regional_avg_monthly_wage" in text
     assert "《工伤保险条例》第六十四条第二款" in text
-    assert "4800.00 元" in text and "24000.00 元" in text  # the floor and the ceiling of the clamp, with values
+    assert "4,800.00 元" in text and "24,000.00 元" in text  # the floor and the ceiling of the clamp, with values
     assert "按表取第 7 项：13" in text  # the months
-    assert "应支付一次性伤残补助金 78000.00 元（一次性），最终支付方：工伤保险基金。" in text
+    assert "应支付一次性伤残补助金 78,000.00 元（一次性），最终支付方：工伤保险基金。" in text
 
 
 def test_grade7_en_says_the_same_in_english(grade7):
     text = render_explanation(grade7, "one_time_disability_subsidy", "en", "text", CASE)
     assert "WIIR art. 37(1)(1)" in text
-    assert "wage base (wage_base): 6000.00 yuan" in text
+    assert "wage base (wage_base): 6,000.00 yuan" in text
     assert "clamp: held between a floor and a ceiling" in text
     assert "WIIR art. 64(2)" in text
     assert "entry 7 of the table: 13" in text
-    assert "Payable: one-time disability subsidy, 78000.00 yuan (once), paid in the end by the work-injury insurance fund." in text
+    assert "Payable: one-time disability subsidy, 78,000.00 yuan (once), paid in the end by the work-injury insurance fund." in text
     assert "yuan" in text and "元" not in text.replace("七级伤残为13个月", "")  # no Chinese words but the quoted law
 
 
@@ -242,11 +242,11 @@ def test_templates_are_strict_and_html_is_autoescaped():
 
 def test_whole_case_report_in_markdown_and_html_has_the_table_the_reasoning_and_the_articles(grade7):
     md = render_result(grade7, "zh", "md", CASE)
-    assert "## 结果一览" in md and "| 一次性伤残补助金 | 应支付 | 78000.00 |" in md
+    assert "## 结果一览" in md and "| 一次性伤残补助金 | 应支付 | 78,000.00 |" in md
     assert "## 各项待遇的理由" in md and "## 引用条文" in md
     assert md.count("### ") >= len(grade7["items"])
     html = render_result(grade7, "en", "html", CASE)
-    assert '<td class="num">78000.00</td>' in html
+    assert '<td class="num">78,000.00</td>' in html
     assert html.count('<section class="item"') == len(grade7["items"])
     assert "Articles quoted" in html
 
@@ -269,7 +269,7 @@ def test_every_item_of_every_regime_explains_in_every_format_and_language():
 def test_eval_writes_the_whole_case_report(fmt: str):
     out = CliRunner().invoke(main, ["eval", str(Path(__file__).parents[1] / "examples" / "grade7.yaml"), "--format", fmt])
     assert out.exit_code == 0, out.output
-    assert "78000.00" in out.output
+    assert "78,000.00" in out.output
 
 
 def test_explain_cli_errors_are_clear_and_exit_1(tmp_path: Path):

@@ -240,7 +240,7 @@ def test_explain_one_item_as_data_and_as_text(client):
     assert any("第三十七条" in b for b in data["basis"])
     text = post(client, "/v1/explain", GRADE7, item="one_time_disability_subsidy", format="text", lang="en")
     assert text.headers["content-type"].startswith("text/plain")
-    assert "78000.00" in text.text and "WIIR art. 37" in text.text
+    assert "78,000.00" in text.text and "WIIR art. 37" in text.text
 
 
 def test_explain_every_item_as_a_report_with_hostile_text_escaped(client):

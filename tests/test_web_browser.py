@@ -202,7 +202,7 @@ def test_download_the_case_file_and_the_report(page, server, tmp_path):
     saved = tmp_path / download.value.suggested_filename
     download.value.save_as(saved)
     report = saved.read_text(encoding="utf-8")
-    assert "78000.00" in report and "《工伤保险条例》第三十七条" in report
+    assert "78,000.00" in report and "《工伤保险条例》第三十七条" in report
     shown = page.context.new_page()
     shown.goto(saved.as_uri())  # the report stands alone: its styles are inline
     expect(shown.locator("h1")).to_be_visible()

@@ -16,7 +16,7 @@ from decimal import Decimal
 from dsl import types as T
 from engine.model import ir
 from engine.model.citations import Citation
-from engine.model.printer import show, show_value
+from engine.model.printer import show, show_const, show_value
 from engine.run.result import ItemResult, Result
 from engine.model.values import UNKNOWN, V, to_json
 
@@ -30,10 +30,16 @@ class RuleChange:
     new: str | None
     citations_old: tuple[Citation, ...]
     citations_new: tuple[Citation, ...]
+    label: dict[str, str | None] | None = None  # the rule's words, {zh, en}, where it has them
+    rule_kind: str = ""  # fact | parameter | value
+    # a parameter's values that differ, each {from, key, old, new} (key None for a single value; old or new None
+    # where a version or an entry is only on one side), for describing the change in words
+    entries: tuple[dict[str, object], ...] = ()
 
     def as_json(self) -> dict[str, object]:
         return {
             "kind": self.kind, "id": self.id, "items": list(self.items), "old": self.old, "new": self.new,
+            "label": self.label, "rule_kind": self.rule_kind, "entries": list(self.entries),
             "citations": [c.as_json() for c in dict.fromkeys(self.citations_old + self.citations_new)],
             "citations_old": [c.as_json() for c in self.citations_old],
             "citations_new": [c.as_json() for c in self.citations_new],
@@ -112,14 +118,52 @@ def diff_rules(a: Side, b: Side) -> list[RuleChange]:
         if old is None and new is None:
             continue
         items = tuple(sorted(set(_items_of(a.program, node_id)) | set(_items_of(b.program, node_id))))
+        node = b.program.nodes.get(node_id) or a.program.nodes[node_id]
+        labels = getattr(node, "labels", None)
+        words = {"label": {"zh": labels.zh, "en": labels.en} if labels is not None else None,
+                 "rule_kind": node.kind}
         if old is None:
             assert new is not None
-            changes.append(RuleChange("added", node_id, items, None, new[0], (), _unique(new[1])))
+            changes.append(RuleChange("added", node_id, items, None, new[0], (), _unique(new[1]), **words))
         elif new is None:
-            changes.append(RuleChange("removed", node_id, items, old[0], None, _unique(old[1]), ()))
+            changes.append(RuleChange("removed", node_id, items, old[0], None, _unique(old[1]), (), **words))
         elif old[0] != new[0] or set(old[1]) != set(new[1]):
-            changes.append(RuleChange("changed", node_id, items, old[0], new[0], _unique(old[1]), _unique(new[1])))
+            entries = _param_entries(a.program.nodes[node_id], b.program.nodes[node_id], a.on, b.on)
+            changes.append(RuleChange("changed", node_id, items, old[0], new[0], _unique(old[1]), _unique(new[1]),
+                                      entries=entries, **words))
     return changes
+
+
+def _param_entries(old: ir.Node, new: ir.Node, on_a: date | None, on_b: date | None) -> tuple[dict[str, object], ...]:
+    """A parameter's values that differ: version by version (by start date), entry by entry of a table."""
+    if not (isinstance(old, ir.ParamNode) and isinstance(new, ir.ParamNode)):
+        return ()
+    va, vb = _in_force(old.versions, on_a), _in_force(new.versions, on_b)
+    if on_a is not None or on_b is not None:  # one version each: compared whatever their start dates
+        pairs = [(va[0] if va else None, vb[0] if vb else None)]
+    else:
+        starts = sorted({v.start for v in va} | {v.start for v in vb}, reverse=True)
+        by_a, by_b = {v.start: v for v in va}, {v.start: v for v in vb}
+        pairs = [(by_a.get(d), by_b.get(d)) for d in starts]
+    out: list[dict[str, object]] = []
+    t = new.type
+    for x, y in pairs:
+        start = (y or x).start.isoformat() if (y or x) is not None else None  # type: ignore[union-attr]
+        xv, yv = (x.value if x else None), (y.value if y else None)
+        if isinstance(xv, dict) or isinstance(yv, dict):
+            keys = list(dict.fromkeys(list((xv or {}).keys()) + list((yv or {}).keys())))  # type: ignore[union-attr]
+            value_t = t.value if isinstance(t, T.TableType) else t
+            key_t = t.key if isinstance(t, T.TableType) else t
+            for k in keys:
+                o, n = (xv or {}).get(k), (yv or {}).get(k)  # type: ignore[union-attr]
+                if o != n:
+                    out.append({"from": start, "key": show_const(k, key_t),
+                                "old": None if o is None else show_const(o, value_t),
+                                "new": None if n is None else show_const(n, value_t)})
+        elif xv != yv:
+            out.append({"from": start, "key": None, "old": None if x is None else show_value(xv, t),
+                        "new": None if y is None else show_value(yv, t)})
+    return tuple(out)
 
 
 def _unique(cites: Iterable[Citation]) -> tuple[Citation, ...]:

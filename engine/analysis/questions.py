@@ -13,11 +13,23 @@ case is evaluated once in full, then one hypothesis per answer, item fields only
 A presumption that stands for a fact of record (ASKED_PRESUMPTIONS) is offered
 for confirmation when another answer would change some item. Nothing here
 knows a fact or an item by name.
+
+The rank weighs what an answer settles by what it is worth and how likely it is:
+- each item an answer settles counts 1 where it is then payable, NOT_PAID where it is then refused (learning that
+  nothing is owed settles less than learning what is), plus its amount where it is then payable and known;
+- the answers of a yes/no fact are equally likely, except an event: an answer under which items become payable
+  that the other answer refuses (a death, the end of the labour relation) is weighed EVENT, the other 1 - EVENT,
+  as the contract takes events a case does not mention as not having happened (a fact the law presumes, as the
+  recognition decision, keeps equal odds: the law, not the case's silence, says what to expect of it);
+- an amount or a date (answers that cannot be listed) counts, besides the items it alone completes, REACH for
+  every open item whose amount it enters (the wage enters most of them: it comes early);
+- money and items are put on one scale: a question's expected amount is divided by the largest of any question's,
+  so the question deciding the most money gains 1, as much as one item settled.
 """
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import date
 from decimal import Decimal
 
@@ -32,6 +44,9 @@ MAX_RANGE = 24  # an int range longer than this is weighed like an amount, not a
 # its own figure?) are worth confirming; a burden of proof is the other side's to discharge, and later events are,
 # by the contract, taken as not having happened: those are not asked.
 ASKED_PRESUMPTIONS = ("statutory_duty", "legal_default")
+NOT_PAID = 0.5
+EVENT = 0.25
+REACH = 0.5
 FIELD_NAMES = ("payable", "amount", "payer", "advance_payer", "recover_from")
 
 
@@ -40,9 +55,10 @@ class Question:
     fact: str  # a fact id, or CASE_DATE
     decides: tuple[str, ...]  # items some answer to this fact alone would decide, in the program's order
     needed_for: tuple[str, ...]  # undetermined items whose answer depends on this fact
-    score: float  # undetermined items decided, averaged over the answers tried (plus a share of those it decides with others)
+    score: float  # the rank: items settled, weighted (see the module's doc), plus the money on the common scale
     at_stake: Decimal | None  # the largest known amount of each item it decides, summed
     presumed: object = None  # for a presumed fact: the value presumed (its `decides` are the items another answer changes)
+    expected: Decimal = Decimal(0)  # the amounts it settles, each weighed by the likelihood of the answer that pays it
 
 
 @dataclass(frozen=True)
@@ -66,12 +82,16 @@ def next_questions(evaluator: Evaluator, facts: dict[str, object], on: date | No
             if fact not in skip and fact not in facts:
                 candidates.setdefault(fact, []).append(item)
     order = {node_id: n for n, node_id in enumerate(program.nodes)}
-    questions = [_weigh(evaluator, facts, on, fact, items) for fact, items in candidates.items()]
+    reach = _reach(program, [i for i in opened])
+    questions = [_weigh(evaluator, facts, on, fact, items, reach.get(fact, 0)) for fact, items in candidates.items()]
     for a in base.evaluation.assumed.values():
         if a.kind in ASKED_PRESUMPTIONS and a.fact not in skip and a.fact not in candidates:
             q = _weigh_presumed(evaluator, facts, on, base, a.fact, a.value, kind)
             if q.decides:
                 questions.append(q)
+    top = max((q.expected for q in questions), default=Decimal(0))
+    if top > 0:
+        questions = [replace(q, score=round(q.score + float(q.expected / top), 6)) for q in questions]
     questions.sort(key=lambda q: (-q.score, -(q.at_stake or 0), -len(q.needed_for), order.get(q.fact, -1), q.fact))
     return questions
 
@@ -105,7 +125,24 @@ def _open_items(result: Result) -> list[_Open]:
     return out
 
 
-def _weigh(evaluator: Evaluator, facts: dict[str, object], on: date | None, fact: str, items: list[_Open]) -> Question:
+def _reach(program: ir.Program, opened: list[_Open]) -> dict[str, float]:
+    """For each fact, the open items whose amount it enters, by the dependency graph: an item known payable counts 1,
+    one whose payability is still open counts half (its amount may never be owed)."""
+    graph = program.graph
+    out: dict[str, float] = {}
+    for item in opened:
+        amount = item.benefit.fields.get("amount")
+        if amount is None or amount not in graph:  # type: ignore[operator]
+            continue
+        weight = 0.5 if item.benefit.fields.get("payable") in item.fields else 1.0
+        for node_id in graph.ancestors(amount):
+            if isinstance(program.nodes.get(node_id), ir.FactNode):
+                out[node_id] = out.get(node_id, 0) + weight
+    return out
+
+
+def _weigh(evaluator: Evaluator, facts: dict[str, object], on: date | None, fact: str, items: list[_Open],
+           reach: float = 0) -> Question:
     node = evaluator.program.nodes.get(fact)
     answers = hypotheses(node.type) if isinstance(node, ir.FactNode) else None
     probing = answers is None
@@ -113,15 +150,25 @@ def _weigh(evaluator: Evaluator, facts: dict[str, object], on: date | None, fact
         probe = _probe(node.type, on) if isinstance(node, ir.FactNode) else None
         answers = [probe] if probe is not None else []
     decided: dict[str, float] = {}
+    worth = 0.0
+    expected = Decimal(0)
     amounts: dict[str, Decimal] = {i.benefit.id: i.amount for i in items if i.amount is not None}
+    outcomes = []
     for answer in answers:
         ev = evaluator.evaluate({**facts, fact: answer}, on)
+        outcomes.append((answer, ev, {i.benefit.id: _payable(ev, i.benefit) for i in items}))
+    presumed = isinstance(node, ir.FactNode) and node.presumption is not None
+    likelihood = [0.5, 0.5] if presumed and len(outcomes) == 2 else _likelihood(outcomes)
+    for (answer, ev, payable), p in zip(outcomes, likelihood):
         for item in items:
             part = _decided_share(ev, item)
             if part:
                 decided[item.benefit.id] = decided.get(item.benefit.id, 0.0) + part / len(answers)
+                worth += p * part * (NOT_PAID if payable[item.benefit.id] is False else 1.0)
             # a stand-in amount says nothing of the sum at stake; a stand-in date (the case's own) gives a real figure
             amount = None if probing and not isinstance(answer, date) else _amount(ev, item.benefit)
+            if amount is not None and payable[item.benefit.id] is True:
+                expected += Decimal(str(p)) * amount
             if amount is not None and amount > amounts.get(item.benefit.id, Decimal(-1)):
                 amounts[item.benefit.id] = amount
     share = 0.0
@@ -134,8 +181,29 @@ def _weigh(evaluator: Evaluator, facts: dict[str, object], on: date | None, fact
             share += max(1 / len(m) for m in item.fields.values() if fact in m)
     ids = [i.benefit.id for i in items]
     at_stake = [amounts[i] for i in ids if i in decided and amounts.get(i)]
-    return Question(fact, tuple(i for i in ids if i in decided), tuple(ids), round(sum(decided.values()) + share, 6),
-                    sum(at_stake, Decimal(0)) if at_stake else None)
+    score = worth + share + (REACH * reach if probing else 0.0)
+    return Question(fact, tuple(i for i in ids if i in decided), tuple(ids), round(score, 6),
+                    sum(at_stake, Decimal(0)) if at_stake else None, expected=expected)
+
+
+def _payable(ev: Evaluation, b: ir.Benefit) -> bool | None:
+    node = b.fields.get("payable")
+    if node is None:
+        return True
+    v = ev.get(node)
+    return v.value if v.known else None  # type: ignore[return-value]
+
+
+def _likelihood(outcomes: list[tuple[object, Evaluation, dict[str, bool | None]]]) -> list[float]:
+    """How likely each answer is: equal, except that a yes/no answer that opens items the other refuses is an event."""
+    if len(outcomes) != 2 or not all(isinstance(a, bool) for a, _, _ in outcomes):
+        return [1.0] * len(outcomes)
+    (a1, _, p1), (_, _, p2) = outcomes
+    opens1 = any(p1[i] is not False and p2[i] is False for i in p1)
+    opens2 = any(p2[i] is not False and p1[i] is False for i in p1)
+    if opens1 == opens2:
+        return [0.5, 0.5]
+    return [EVENT, 1 - EVENT] if opens1 else [1 - EVENT, EVENT]
 
 
 def _probe(t: T.Type, on: date | None) -> object | None:

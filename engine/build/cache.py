@@ -172,15 +172,17 @@ def _sign(secret: bytes, entry_key: str, payload: bytes) -> bytes:
 
 
 def _allowed() -> dict[tuple[str, str], type]:
-    """The classes an entry may name: the engine's own data and two value types of the standard library."""
+    """The classes an entry may name: the engine's own data, bilingual statute strings, and two value types of the
+    standard library."""
     import dataclasses
     import datetime
     import decimal
 
-    from dsl import source, types
+    from dsl import source, texts, types
     from engine.model import citations, diagnostics
 
-    out: dict[tuple[str, str], type] = {("decimal", "Decimal"): decimal.Decimal, ("datetime", "date"): datetime.date}
+    out: dict[tuple[str, str], type] = {("decimal", "Decimal"): decimal.Decimal, ("datetime", "date"): datetime.date,
+                                        ("dsl.texts", "Text"): texts.Text}  # a statute's string in both languages
     for module in (ir, types, citations, diagnostics, source):
         for name, value in vars(module).items():
             if isinstance(value, type) and dataclasses.is_dataclass(value) and value.__module__ == module.__name__:

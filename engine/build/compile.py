@@ -18,6 +18,7 @@ from dataclasses import replace
 from datetime import date
 
 from dsl import ast
+from dsl.texts import zh_of
 from dsl.errors import LawtraceError, did_you_mean, raise_collected
 from engine.build import layering
 from engine.build.catalog import Catalog
@@ -29,7 +30,7 @@ from engine.build.graph import build_graph
 from engine.build.layering import compose
 from engine.build.typecheck import Checker
 from engine.model import ir
-from engine.model.citations import Citation
+from engine.model.citations import LEVELS_ZH, Citation, zh_list
 from engine.model.diagnostics import Diagnostic
 
 __all__ = ["RESERVED", "compile_modules", "compile_regime"]
@@ -70,7 +71,15 @@ def compile_modules(catalog: Catalog, name: str, labels: ir.Labels, modules: lis
                       requirements=tuple(c.requirements))
 
 
-def _conflict_warning(change: ir.LayerChange, gap_fill: bool) -> Diagnostic:
+def _conflict_warning(change: ir.LayerChange, gap_fill: bool, titles: dict[str, str], label_zh: str) -> Diagnostic:
+    lower_zh = zh_list(change.cites, titles) or titles.get(change.instrument, change.instrument)
+    higher_zh = zh_list(change.replaced_cites, titles) or titles.get(str(change.replaced_instrument), "")
+    zh = (f"{lower_zh}{'（' + LEVELS_ZH.get(change.level, change.level) + '）' if change.level else ''}"
+          f"就{label_zh}的规定与{higher_zh}不一致，且无上位法授权：适用上位法（上位法优于下位法）")
+    if gap_fill:
+        zh += "；上位法未指定支付方之处，仍适用下位规定"
+    if change.reason and zh_of(change.reason):
+        zh += f"；下位规定的理由：{zh_of(change.reason)}"
     lower = ", ".join(c.en() for c in change.cites) or change.instrument
     higher = ", ".join(c.en() for c in change.replaced_cites) or str(change.replaced_instrument)
     ranks = f" ({change.level})" if change.level else ""
@@ -80,7 +89,7 @@ def _conflict_warning(change: ir.LayerChange, gap_fill: bool) -> Diagnostic:
         message += f" wherever it names a party ({change.instrument}'s rule applies where it names none)"
     if change.reason:
         message += f"; {change.instrument}'s rule: {change.reason}"
-    return Diagnostic("warning", message, change.cites + change.replaced_cites, change.span)
+    return Diagnostic("warning", message, change.cites + change.replaced_cites, change.span, zh=zh)
 
 
 class _Compiler(Parameters, Items, Presumptions):
@@ -113,8 +122,17 @@ class _Compiler(Parameters, Items, Presumptions):
         for conflict in composition.conflicts:
             change = next(c for c in self.changes if c.target == conflict.change.target and c.kept_as == conflict.shadow)
             entry = ir.Conflict(conflict.target, conflict.shadow, conflict.gap_fill, change,
-                                _conflict_warning(change, conflict.gap_fill))
+                                _conflict_warning(change, conflict.gap_fill, self._titles_zh(),
+                                                  self._label_zh(conflict.target)))
             self.conflicts[conflict.target] = self.conflicts.get(conflict.target, ()) + (entry,)
+
+    def _titles_zh(self) -> dict[str, str]:
+        return {m.instrument.code: m.instrument.title_zh for m in self.modules if m.instrument is not None}
+
+    def _label_zh(self, target: str) -> str:
+        node = self.nodes.get(target.split(".")[0])
+        labels = getattr(node, "labels", None)
+        return f"「{labels.zh}」" if labels is not None and labels.zh else target
 
     def _change(self, c: layering.Change) -> ir.LayerChange:
         o = c.origin

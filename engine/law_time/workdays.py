@@ -37,6 +37,9 @@ class MissingYear(Exception):
         return (f"the official public-holiday calendar for {self.year} is not shipped "
                 f"(statutes/calendar/{self.year}.yaml): working days in {self.year} cannot be counted")
 
+    def message_zh(self) -> str:
+        return f"未收录 {self.year} 年的法定节假日安排（statutes/calendar/{self.year}.yaml），无法计算该年的工作日"
+
 
 @dataclass(frozen=True)
 class Year:

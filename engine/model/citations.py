@@ -89,3 +89,12 @@ class Citation:
 
     def __str__(self) -> str:
         return self.en()
+
+
+LEVELS_ZH = {"law": "法律", "regulation": "行政法规", "rule": "部门规章", "province": "省级", "city": "设区的市级",
+             "reform": "改革方案"}
+
+
+def zh_list(cites: tuple[Citation, ...] | list[Citation], titles: dict[str, str]) -> str:
+    """Citations in Chinese, for a message: 《工伤保险条例》第三十五条第一款、……"""
+    return "、".join(c.zh(titles.get(c.instrument, c.instrument)) for c in cites)

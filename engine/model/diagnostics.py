@@ -14,6 +14,7 @@ class Diagnostic:
     message: str
     citations: tuple[Citation, ...] = ()
     span: Span | None = None
+    zh: str | None = None  # the message in Chinese (`message` is the English)
 
     def as_json(self) -> dict[str, object]:
         out: dict[str, object] = {
@@ -21,6 +22,8 @@ class Diagnostic:
             "message": self.message,
             "citations": [c.as_json() for c in self.citations],
         }
+        if self.zh:
+            out["message_zh"] = self.zh
         if self.span is not None:
             out["span"] = self.span.as_json()
         return out

@@ -370,6 +370,24 @@ class DepGraph:
         """The nodes whose rule reads `node_id` directly."""
         return self._readers.get(node_id, ())
 
+    @functools.cached_property
+    def _reads(self) -> dict[str, tuple[str, ...]]:
+        out: dict[str, list[str]] = {n.id: [] for n in self.nodes}
+        for src, dst, _ in self.edges:
+            out[dst].append(src)
+        return {k: tuple(v) for k, v in out.items()}
+
+    def ancestors(self, node_id: str) -> set[str]:
+        """Every node `node_id` reads, directly or through others."""
+        seen: set[str] = set()
+        stack = list(self._reads.get(node_id, ()))
+        while stack:
+            n = stack.pop()
+            if n not in seen:
+                seen.add(n)
+                stack.extend(self._reads.get(n, ()))
+        return seen
+
     def descendants(self, node_id: str) -> set[str]:
         """Every node that reads `node_id`, directly or through others."""
         seen: set[str] = set()

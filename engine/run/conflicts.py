@@ -12,7 +12,7 @@ from __future__ import annotations
 from typing import Any, Mapping, Protocol
 
 from engine.model import ir
-from engine.model.citations import Citation
+from engine.model.citations import Citation, zh_list
 from engine.model.diagnostics import Diagnostic
 from engine.model.values import V, to_json
 
@@ -43,7 +43,12 @@ def check_conflicts(ev: Evaluating, node_id: str, value: V) -> None:
         higher_text = ", ".join(c.en() for c in higher) or str(change.replaced_instrument)
         message = (f"{lower_text} would give {node_id} = {_shown(refused.value, node.type)}; {higher_text} gives "
                    f"{_shown(value.value, node.type)} and prevails as the higher rule (上位法优于下位法)")
-        d = Diagnostic("warning", message, tuple(lower) + tuple(higher), change.span)
+        titles = {i.code: i.title_zh for i in ev.program.instruments}
+        label = f"「{node.labels.zh}」" if getattr(node, "labels", None) is not None and node.labels.zh else node_id
+        zh = (f"依{zh_list(lower, titles) or change.instrument}，{label}应为 {_shown_zh(refused.value, node.type)}；"
+              f"依{zh_list(higher, titles) or change.replaced_instrument}，为 {_shown_zh(value.value, node.type)}，"
+              f"适用上位法（上位法优于下位法）")
+        d = Diagnostic("warning", message, tuple(lower) + tuple(higher), change.span, zh=zh)
         if d not in ev.diagnostics:
             ev.diagnostics.append(d)
 
@@ -57,3 +62,13 @@ def _applied_cites(ev: Evaluating, node_id: str) -> tuple[Citation, ...]:
 def _shown(value: object, t: object) -> str:
     out = to_json(value, t)  # type: ignore[arg-type]
     return ("true" if out else "false") if isinstance(out, bool) else str(out)
+
+
+_PARTIES_ZH = {"fund": "工伤保险基金", "employer": "用人单位", "third_party": "第三人", "state": "国家财政", "none": "无"}
+
+
+def _shown_zh(value: object, t: object) -> str:
+    out = to_json(value, t)  # type: ignore[arg-type]
+    if isinstance(out, bool):
+        return "是" if out else "否"
+    return _PARTIES_ZH.get(str(out), str(out)) if str(t) == "party" else str(out)

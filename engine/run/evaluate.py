@@ -17,6 +17,7 @@ from decimal import ROUND_HALF_UP, Decimal, InvalidOperation
 from dsl import bounds
 from dsl import types as T
 from dsl.source import Span
+from dsl.texts import zh_of
 from engine.model import ir
 from engine.model.citations import Citation
 from engine.run.conflicts import check_conflicts
@@ -251,9 +252,11 @@ class Evaluation:
 
     def _not_in_force(self, what: str, earliest: date | None, on: date, cites: tuple[Citation, ...]) -> None:
         message = f"no rule for {what} is in force on {on.isoformat()}"
+        zh = f"{on.isoformat()} 没有施行中的规定可确定 {self._label_zh(what)}"
         if earliest is not None:
             message += f" (the earliest starts {earliest.isoformat()})"
-        d = Diagnostic("warning", message, cites[:1])
+            zh += f"（最早的规定自 {earliest.isoformat()} 起施行）"
+        d = Diagnostic("warning", message, cites[:1], zh=zh)
         if d not in self.diagnostics:
             self.diagnostics.append(d)
 
@@ -279,12 +282,17 @@ class Evaluation:
         if d not in self.diagnostics:
             self.diagnostics.append(d)
 
-    def warn(self, message: str) -> None:
+    def _label_zh(self, node_id: str) -> str:
+        node = self.program.nodes.get(node_id)
+        labels = getattr(node, "labels", None)
+        return f"「{labels.zh}」" if labels is not None and labels.zh else node_id
+
+    def warn(self, message: str, zh: str | None = None) -> None:
         """A warning on the node being evaluated, cited to it (not while both branches of an `if` are tried)."""
         if self.speculative:
             return
         node = self.program.nodes.get(self._frames[-1].id) if self._frames else None
-        d = Diagnostic("warning", message, node.cites if node is not None else ())
+        d = Diagnostic("warning", message, node.cites if node is not None else (), zh=zh)
         if d not in self.diagnostics:
             self.diagnostics.append(d)
 
@@ -542,7 +550,7 @@ def _call(ev: Evaluator, e: ir.Call) -> Fn:
             try:
                 out = f(*(v.value for v in values))
             except MissingYear as missing:  # the calendar of a year is not shipped: said, never guessed
-                s.warn(missing.message())
+                s.warn(missing.message(), missing.message_zh())
                 return V(UNKNOWN)
             except ValueError as bad:  # e.g. a negative count of working days
                 s.error(str(bad), span)
@@ -650,7 +658,7 @@ def _undetermined(ev: Evaluator, e: ir.Undetermined) -> Fn:
     def undetermined(s: Evaluation, env: Env) -> V:
         if not s.speculative:  # only where this branch is the answer, not while both branches are tried
             node = s.program.nodes.get(s._frames[-1].id) if s._frames else None
-            d = Diagnostic("warning", reason, node.cites if node is not None else ())
+            d = Diagnostic("warning", str(reason), node.cites if node is not None else (), zh=zh_of(reason))
             if d not in s.diagnostics:
                 s.diagnostics.append(d)
         return V(UNKNOWN)

@@ -10,6 +10,7 @@ from dataclasses import dataclass
 from datetime import date
 
 from dsl import types as T
+from dsl.texts import zh_of
 from engine.model import ir
 from engine.model.citations import Citation
 from engine.run.evaluate import Evaluation, Evaluator, TraceNode
@@ -226,7 +227,8 @@ def result_json(result: Result, include_trace: bool = True) -> dict[str, object]
 
 def assumption_json(result: Result, a: object) -> dict[str, object]:
     return {"fact": a.fact, "value": to_json(a.value, result.program.nodes[a.fact].type),  # type: ignore[attr-defined]
-            "basis": [c.as_json() for c in a.basis], "kind": a.kind, "reason": a.reason}  # type: ignore[attr-defined]
+            "basis": [c.as_json() for c in a.basis], "kind": a.kind, "reason": str(a.reason),  # type: ignore[attr-defined]
+            **({"reason_zh": zh_of(a.reason)} if zh_of(a.reason) else {})}  # type: ignore[attr-defined]
 
 
 def item_json(i: ItemResult) -> dict[str, object]:
@@ -368,6 +370,8 @@ def _trace_node(t: TraceNode, node: ir.Node | None, nodes: dict[str, ir.Node], e
         "citations": [c.as_json() for c in t.citations],
         "inputs": list(t.inputs),
     }
+    if isinstance(typ, T.EnumType) and typ.labels:
+        out["members"] = {m: {"zh": typ.label(m, "zh"), "en": typ.label(m, "en")} for m in typ.values}
     if t.rule_from is not None:
         out["from"] = t.rule_from.isoformat()
     if t.rule_span is not None:
@@ -389,7 +393,9 @@ def _trace_node(t: TraceNode, node: ir.Node | None, nodes: dict[str, ir.Node], e
         if terms is not None:
             out["terms"] = terms
     if t.note is not None:
-        out["note"] = t.note
+        out["note"] = str(t.note)
+        if zh_of(t.note):
+            out["note_zh"] = zh_of(t.note)
     return out
 
 

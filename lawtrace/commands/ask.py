@@ -1,10 +1,12 @@
 """`lawtrace ask`: the facts still worth finding out, ranked (`--next`), or an interview in the terminal.
 
-The interview asks only the facts that could still change an answer, the most
-decisive first, one at a time; it checks each answer against the fact's
-declared type (a wrong answer is asked again), lets the caseworker say "don't
-know" (the fact stays unknown and is not asked again), and ends with the
-result and the explanation of every payable item.
+The interview first asks the regime (where neither the case nor --regime names
+one) and the accident date (where the case has none), then only the facts that
+could still change an answer, the most decisive first, one at a time; it checks
+each answer against the fact's declared type (a wrong answer is asked again),
+lets the caseworker say "don't know" (the fact stays unknown and is not asked
+again), says where the answers are saved, and ends with a short summary: one
+line per item (`lawtrace explain` gives the reasons).
 """
 
 from __future__ import annotations
@@ -34,6 +36,7 @@ def ask(case: str | None, next_only: bool, regime: str | None, on: str | None, r
         lang: str, save: Path | None) -> None:
     """The facts still unknown that could change an answer: `--next` ranks them; without it, an interview."""
     session = _Session.start(case, regime, on, rules, lang)
+    session.save = save
     if next_only:
         data = session.questions_json()
         if fmt == "json":
@@ -63,6 +66,8 @@ class _Session:
         self.lang, self.w, self.rules = lang, WORDS[lang], rules
         self.skipped: set[str] = set()
         self.kind = "worker"  # or "employer" (a case file's `kind`)
+        self.regime_given = True  # the case or --regime named the regime (else the interview asks it first)
+        self.save: Path | None = None
         self.titles = {i.code: {"zh": i.title_zh, "en": i.title_en, "latest": i.latest} for i in program.instruments}
 
     @classmethod
@@ -81,7 +86,29 @@ class _Session:
         raw = {k: v for k, v in parsed.raw_facts.items() if v is not None}
         session = cls(program, evaluator(name, rules), meta, raw, facts, when, lang, rules)
         session.kind = case_kind(parsed)
+        session.regime_given = bool(regime or parsed.regime)
         return session
+
+    def _choose_regime(self) -> None:
+        """The first question of an interview without a regime: which law applies (Enter: the national one)."""
+        from lawtrace.api import DEFAULT_REGIME, catalog, evaluator, load_program
+
+        regimes = sorted(catalog().regimes.items(), key=lambda kv: (kv[0] != DEFAULT_REGIME, kv[0]))
+        names = [n for n, _ in regimes]
+        click.echo(f"\n[0] {self.w['regime']}")
+        click.echo("    " + "  ".join(f"{k}) {(r.labels.zh if self.lang == 'zh' else r.labels.en) or n}"
+                                   for k, (n, r) in enumerate(regimes, start=1)))
+        while True:
+            text = click.prompt(f"    ({self.w['ask_regime_hint']})", default="", show_default=False,
+                                prompt_suffix=" > ").strip()
+            name = (DEFAULT_REGIME if not text else names[int(text) - 1] if text.isdigit() and 1 <= int(text) <= len(names)
+                    else text if text in names else None)
+            if name is not None:
+                break
+            click.echo(f"    ✗ {self.w['ask_invalid']}: {self.w['ask_expected_choice'].format(n=len(names))}")
+        self.meta["regime"] = name
+        self.program, self.evaluator = load_program(name, self.rules), evaluator(name, self.rules)
+        self.titles = {i.code: {"zh": i.title_zh, "en": i.title_en, "latest": i.latest} for i in self.program.instruments}
 
     # ------------------------------------------------------------ ranking
 
@@ -122,16 +149,21 @@ class _Session:
     # ------------------------------------------------------------ interview
 
     def interview(self) -> None:
-        from explain.render import render_explanation, render_result
+        from explain.render import render_summary
 
         w = self.w
-        click.echo(f"lawtrace ask — {w['regime']}: {self.program.labels.zh if self.lang == 'zh' else self.program.labels.en} "
-                   f"({self.program.regime})")
         click.echo(w["ask_intro"])
+        click.echo(w["ask_save_where"].format(path=self.save) if self.save else w["ask_not_saved"])
         asked = 0
         try:
+            if not self.regime_given:
+                self._choose_regime()
+            click.echo(f"lawtrace ask — {w['regime']}: {self.program.labels.zh if self.lang == 'zh' else self.program.labels.en} "
+                       f"({self.program.regime})")
             while True:
                 questions = self.questions()
+                if self.on is None:  # the accident date first: it chooses the law in force
+                    questions = [q for q in questions if q.fact == "date"] + [q for q in questions if q.fact != "date"]
                 if not questions:
                     click.echo("\n" + w["ask_done"])
                     break
@@ -144,13 +176,8 @@ class _Session:
             raise SystemExit(1) from None
         data = self.result_json()
         click.echo("")
-        click.echo(render_result(data, self.lang, "text", self.meta), nl=False)
-        payable = [i["id"] for i in data["items"] if i["payable"] is True]
-        if payable:
-            click.echo(f"\n{w['explanations']}\n" + "=" * 24)
-        for item_id in payable:
-            click.echo("")
-            click.echo(render_explanation(data, item_id, self.lang, "text", self.meta), nl=False)
+        click.echo(render_summary(data, self.lang), nl=False)
+        click.echo(w["ask_explain_hint"].format(path=self.save or "CASE.yaml"))
 
     def _ask(self, n: int, q: Any) -> bool:
         """Ask one question until it gets a valid answer; False when the caseworker stops."""
@@ -171,7 +198,7 @@ class _Session:
             word = self.w["ask_changes"] if q.presumed is not None else self.w["ask_decides"]
             click.echo(f"    {word}: " + ("、" if self.lang == "zh" else ", ").join(names))
         type_ = node.type if node is not None else None
-        choices = _choices(type_)
+        choices = _choices(type_, self.lang)
         if choices:
             click.echo("    " + "  ".join(f"{k}) {c}" for k, c in enumerate(choices, start=1)))
         while True:
@@ -202,7 +229,7 @@ class _Session:
             entry: dict[str, object] = {}
             for f in type_.fields:
                 label = (f.label_zh if self.lang == "zh" else f.label_en) or f.name
-                choices = _choices(f.type)
+                choices = _choices(f.type, self.lang)
                 listing = ("  " + "  ".join(f"{i}) {c}" for i, c in enumerate(choices, start=1))) if choices else ""
                 while True:
                     text = click.prompt(f"      {self.w['ask_entry'].format(n=k)} · {label}{listing} ({self._hint(f.type)})",
@@ -233,6 +260,9 @@ class _Session:
                 return type_.values[int(text) - 1]
             if text in type_.values:
                 return text
+            by_label = {type_.label(m, lang): m for m in type_.values for lang in ("zh", "en")}
+            if text in by_label:
+                return by_label[text]
             raise _Invalid(self.w["ask_expected_choice"].format(n=len(type_.values)))
         if isinstance(type_, T.IntType):
             if not re.fullmatch(r"[+-]?\d+", text):
@@ -245,7 +275,7 @@ class _Session:
                 value = Decimal(number.removesuffix("%")) / scale
             except InvalidOperation:
                 raise _Invalid(self.w["ask_expected_number"]) from None
-            return str(value)
+            return int(value) if value == value.to_integral_value() and scale == 1 else str(value)
         return text  # dates and the rest: checked as a case file's value is
 
     def _accept(self, fact: str, raw: object) -> None:
@@ -311,10 +341,13 @@ class _Invalid(Exception):
     """An answer that does not fit the fact's type; the message says what was expected."""
 
 
-def _choices(type_: Any) -> list[str]:
+def _choices(type_: Any, lang: str = "zh") -> list[str]:
+    """An enum's members as the caseworker reads them: the member's words, its name beside them."""
     from dsl import types as T
 
-    return list(type_.values) if isinstance(type_, T.EnumType) else []
+    if not isinstance(type_, T.EnumType):
+        return []
+    return [f"{type_.label(m, lang)} ({m})" if type_.label(m, lang) != m else m for m in type_.values]
 
 
 def _is_list(type_: Any) -> bool:

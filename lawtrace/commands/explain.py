@@ -19,7 +19,7 @@ from lawtrace.cli_support import LANGS, user_errors
 
 @click.command("explain")
 @click.argument("case")
-@click.argument("item")
+@click.argument("item")  # an id, or the item's Chinese or English label
 @click.option("--regime", help="Regime to apply (overrides the case file's).")
 @click.option("--date", "on", help="Date of the accident, YYYY-MM-DD (overrides the case file's).")
 @click.option("--rules", "rules", multiple=True, type=click.Path(path_type=Path), help="A DSL overlay file.")
@@ -27,13 +27,15 @@ from lawtrace.cli_support import LANGS, user_errors
 @click.option("--lang", type=LANGS, default="zh", show_default=True)
 @user_errors
 def explain(case: str, item: str, regime: str | None, on: str | None, rules: tuple[Path, ...], fmt: str, lang: str) -> None:
-    """Why (or why not) ITEM is payable in CASE: the facts, conditions and formulas, each with its article."""
-    from dsl.errors import LawtraceError, did_you_mean
+    """Why (or why not) ITEM is payable in CASE: the facts, conditions and formulas, each with its article.
+
+    ITEM is an item's id, or its label in Chinese or English (一次性伤残补助金, "one-time disability subsidy")."""
+    from dsl.errors import LawtraceError
     from engine.run.case import parse_case
     from engine.run.result import result_json
     from explain.render import render_explanation
     from explain.saved import check_saved_result
-    from explain.why import item_ids
+    from explain.why import resolve_item
     from lawtrace.api import evaluate_case
 
     source = _read(case)
@@ -46,11 +48,7 @@ def explain(case: str, item: str, regime: str | None, on: str | None, rules: tup
     else:
         parsed = parse_case(source)
         data, meta = result_json(evaluate_case(parsed, regime, on, rules)), parsed.data
-    ids = item_ids(data)
-    if item not in ids:
-        hint = did_you_mean(item, ids)
-        raise LawtraceError(f"no item '{item}' in regime {data.get('regime')}" + (f"; {hint}" if hint else "")
-                            + f"\n  the items are: {', '.join(ids)}")
+    item = resolve_item(data, item)
     click.echo(render_explanation(data, item, lang, fmt, meta), nl=False)
 
 

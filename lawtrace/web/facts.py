@@ -31,7 +31,8 @@ def type_json(t: T.Type) -> dict[str, object]:
     if isinstance(t, T.DateType):
         return {"kind": "date"}
     if isinstance(t, T.EnumType):
-        return {"kind": "enum", "members": list(t.values)}
+        return {"kind": "enum", "members": list(t.values),
+                "member_labels": {m: {"zh": t.label(m, "zh"), "en": t.label(m, "en")} for m in t.values}}
     if isinstance(t, T.ListType):
         return {"kind": "list", "fields": [
             {"name": f.name, "label": {"zh": f.label_zh or f.name, "en": f.label_en or f.name}, "type": type_json(f.type)}

@@ -20,7 +20,7 @@ from engine.model import ir
 from lawtrace.web.facts import type_json
 
 PREFIX = "f."
-CASE_KEYS = ("id", "name", "notes")
+CASE_KEYS = ("id", "name", "notes", "kind", "as_of")
 NONE = "none"
 _INDEX = re.compile(r"[0-9]{1,%d}" % len(str(bounds.MAX_LIST_ITEMS)))  # ASCII digits only ("²".isdigit() is true)
 _WHOLE = re.compile(r"[+-]?[0-9]+")
@@ -120,7 +120,7 @@ def question(node: ir.FactNode, params: dict[str, str], lang: str, ui: dict[str,
     """The form's question for a declared fact, filled with what the form sent."""
     t = node.type
     q = Question(node.id, node.labels.zh if lang == "zh" else node.labels.en, f"fact-{node.id}", None,
-                 kind=str(type_json(t)["kind"]), note=node.note, cites=cites, presumed=node.presumption is not None,
+                 kind=str(type_json(t)["kind"]), note=(node.note.of(lang) if hasattr(node.note, "of") else node.note), cites=cites, presumed=node.presumption is not None,
                  delegated_to=node.delegated_to)
     name = PREFIX + node.id
     if isinstance(t, T.ListType):
@@ -130,12 +130,12 @@ def question(node: ir.FactNode, params: dict[str, str], lang: str, ui: dict[str,
             row = []
             for f in t.fields:
                 label = (f.label_zh if lang == "zh" else f.label_en) or f.name
-                row.append(control(f"{name}.{n}.{f.name}", f.type, params.get(f"{name}.{index}.{f.name}", ""), ui, label))
+                row.append(control(f"{name}.{n}.{f.name}", f.type, params.get(f"{name}.{index}.{f.name}", ""), ui, label, lang))
             q.rows.append(row)
         q.empty_list = (name + "." + NONE) in params
         q.hint = ui["add_row_help"]
     else:
-        q.control = control(name, t, params.get(name, ""), ui, q.label)
+        q.control = control(name, t, params.get(name, ""), ui, q.label, lang)
         q.hint = hint(t, ui)
     return q
 
@@ -146,11 +146,11 @@ def undeclared(name: str, value: str) -> Question:
     return q
 
 
-def control(name: str, t: T.Type, value: str, ui: dict[str, str], label: str) -> Control:
+def control(name: str, t: T.Type, value: str, ui: dict[str, str], label: str, lang: str = "zh") -> Control:
     if isinstance(t, T.BoolType):
         return Control(name, "bool", value, [("", ui["unknown"]), ("true", ui["yes"]), ("false", ui["no"])], label=label)
     if isinstance(t, T.EnumType):
-        return Control(name, "enum", value, [("", ui["unknown"])] + [(m, m) for m in t.values], label=label)
+        return Control(name, "enum", value, [("", ui["unknown"])] + [(m, t.label(m, lang)) for m in t.values], label=label)
     if isinstance(t, T.IntType):
         return Control(name, "int", value, low=t.low, high=t.high, label=label)
     kind = {T.MoneyType: "money", T.RateType: "rate", T.DateType: "date"}.get(type(t), "text")

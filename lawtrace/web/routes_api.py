@@ -14,9 +14,9 @@ from typing import Annotated, Literal
 from fastapi import APIRouter, Query, Request
 from fastapi.responses import Response
 
-from dsl.errors import did_you_mean
+from dsl.errors import LawtraceError
 from explain.render import render_explanation, render_result
-from explain.why import explain_all, explain_item
+from explain.why import explain_all, explain_item, resolve_item
 from lawtrace.web import service
 from lawtrace.web.errors import ApiError, FieldError
 from lawtrace.web.facts import declared_facts
@@ -82,7 +82,7 @@ MEDIA = {"text": "text/plain; charset=utf-8", "md": "text/markdown; charset=utf-
              openapi_extra=body("Case"),
              responses=answers({"application/json": ref("Explanation"), "text/plain": {"type": "string"},
                                 "text/markdown": {"type": "string"}, "text/html": {"type": "string"}}, 400, 413, 422))
-async def post_explain(request: Request, item: Annotated[str | None, Query(description="a benefit item id")] = None,
+async def post_explain(request: Request, item: Annotated[str | None, Query(description="a benefit item: its id, or its Chinese or English label")] = None,
                        lang: LangQuery = "zh",
                        fmt: Annotated[Literal["json", "text", "md", "html"], Query(alias="format")] = "json",
                        regime: RegimeQuery = None, on: DateQuery = None) -> Response:
@@ -90,15 +90,19 @@ async def post_explain(request: Request, item: Annotated[str | None, Query(descr
 
     def work() -> Response:
         result = service.evaluate(case, regime, on).json(trace=True)
-        ids = [str(i["id"]) for i in result["items"]]  # type: ignore[attr-defined]
-        if item is not None and item not in ids:
-            raise ApiError(422, "unknown item", [FieldError("item", f"no item '{item}' in regime {result['regime']}", "query",
-                                                            hint=did_you_mean(item, ids))])
-        if fmt == "json":
-            data = explain_item(result, item, lang) if item is not None else {"items": explain_all(result, lang)}
-            return FastJSON(data)
+        wanted = item
         if item is not None:
-            return Response(render_explanation(result, item, lang, fmt, case.data), media_type=MEDIA[fmt])
+            try:
+                wanted = resolve_item(result, item)  # an id, or the item's Chinese or English label
+            except LawtraceError as e:
+                message, _, hint = str(e).split("\n")[0].partition("; ")
+                raise ApiError(422, "unknown item", [FieldError("item", message, "query", hint=hint or None)]) from None
+        item_id = wanted
+        if fmt == "json":
+            data = explain_item(result, item_id, lang) if item_id is not None else {"items": explain_all(result, lang)}
+            return FastJSON(data)
+        if item_id is not None:
+            return Response(render_explanation(result, item_id, lang, fmt, case.data), media_type=MEDIA[fmt])
         return Response(render_result(result, lang, fmt, case.data), media_type=MEDIA[fmt])
 
     return await in_worker(work)

@@ -12,7 +12,8 @@ UI: dict[str, dict[str, str]] = {
     "zh": {
         "title": "工伤保险待遇核算", "subtitle": "按法规逐条计算：应支付什么、多少、由谁支付、依据哪一条",
         "other_lang": "English", "case_section": "案件", "regime": "适用规则", "date": "事故（职业病诊断）日期",
-        "case_id": "案件编号", "case_name": "姓名", "case_notes": "备注",
+        "case_id": "案件编号", "case_name": "姓名", "case_notes": "备注", "case_kind": "案件类型",
+        "kind_worker": "职工的工伤保险待遇", "kind_employer": "用人单位的缴费、滞纳金和罚款", "case_as_of": "评估日（期限、滞纳金计算至此日）",
         "questions": "尚待查明的事实",
         "questions_help": "只列出仍会影响结论的事实，按重要性排序；不知道就留空（留空即“未知”，不会当作“否”或“0”）。",
         "answered": "已填写的事实", "evaluate": "计算", "unknown": "（未知）", "yes": "是", "no": "否",
@@ -20,7 +21,7 @@ UI: dict[str, dict[str, str]] = {
         "none_entries": "没有（确认为空）", "add_row_help": "每行一条；整行留空即不算一条。", "row": "第 {n} 条",
         "range": "{low}–{high}", "money_hint": "元", "rate_hint": "比例，例如 0.6", "date_hint": "年-月-日",
         "int_hint": "整数", "fix_errors": "请先更正标出的字段。", "result": "结果", "status": "结论", "amount": "金额（元）",
-        "payer": "最终支付方", "advance": "先行支付方 → 追偿对象", "explain": "说明",
+        "payer": "最终支付方", "advance": "先行支付与追偿", "explain": "说明",
         "why": "为什么？", "why_not": "为什么不支付？", "what_missing": "还缺什么？",
         "missing": "尚需查明的事实", "no_missing": "没有尚需查明的事实。", "assumed": "推定",
         "explanations": "各项待遇的理由", "downloads": "保存", "permalink": "本案永久链接",
@@ -33,7 +34,8 @@ UI: dict[str, dict[str, str]] = {
     "en": {
         "title": "Work-injury insurance benefits", "subtitle": "Article by article: what is owed, how much, by whom, and why",
         "other_lang": "中文", "case_section": "Case", "regime": "Regime", "date": "Date of the accident (diagnosis)",
-        "case_id": "Case id", "case_name": "Name", "case_notes": "Notes",
+        "case_id": "Case id", "case_name": "Name", "case_notes": "Notes", "case_kind": "Kind of case",
+        "kind_worker": "a worker's benefits", "kind_employer": "an employer's contributions, late fee and fines", "case_as_of": "Evaluated as of (deadlines, late fees)",
         "questions": "Facts still to find out",
         "questions_help": "Only facts that can still change an answer, most useful first. "
                           "Leave a field empty when you do not know: empty means unknown, never no or zero.",
@@ -43,7 +45,7 @@ UI: dict[str, dict[str, str]] = {
         "row": "entry {n}", "range": "{low}–{high}", "money_hint": "yuan", "rate_hint": "a fraction, e.g. 0.6",
         "date_hint": "YYYY-MM-DD", "int_hint": "a whole number", "fix_errors": "Please correct the fields marked below.",
         "result": "Result", "status": "Answer", "amount": "Amount (yuan)", "payer": "Paid in the end by",
-        "advance": "Advanced by → recovered from", "explain": "Explanation",
+        "advance": "Advanced and recovered", "explain": "Explanation",
         "why": "Why?", "why_not": "Why not?", "what_missing": "What is missing?",
         "missing": "Facts still needed", "no_missing": "No fact is still needed.", "assumed": "Assumed",
         "explanations": "The reasoning for each item", "downloads": "Save", "permalink": "Permalink to this case",

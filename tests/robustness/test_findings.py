@@ -122,7 +122,7 @@ def test_a_death_in_a_year_whose_figure_is_not_shipped_is_undetermined_and_said(
     assert "national_urban_disposable_income" in item["missing"]
     assert any("is not shipped" in d["message"] for d in data["diagnostics"])
     text = run("eval", CASES / "F15_death_2030.yaml", "--lang", "en").output
-    assert "None" not in text and "one-time death benefit — payable: Amount undetermined" in text
+    assert "None" not in text and "one-time death benefit — payable: amount undetermined (depends on:" in text
 
 
 def test_an_accident_before_the_regulations_is_refused_with_article_67(tmp_path: Path) -> None:
