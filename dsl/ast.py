@@ -300,6 +300,17 @@ class Require:
 
 
 @dataclass(frozen=True)
+class Assert:
+    """`assert NAME "..." en "..." : EXPR`: a property of the rules, never false in any case (`check --prove`)."""
+
+    name: str
+    labels: Labels
+    expr: Expr
+    cites: tuple[Citation, ...]
+    span: Span
+
+
+@dataclass(frozen=True)
 class Fill:
     """`fills TARGET = ...`: a value for a fact a higher instrument delegates to this instrument's level."""
 
@@ -337,7 +348,7 @@ class AddPart:
 
 
 Patch = Fill | Override | AddPart
-Decl = Fact | Parameter | Value | Presume | Benefit | Deadline | Require | Fill | Override | AddPart
+Decl = Fact | Parameter | Value | Presume | Benefit | Deadline | Require | Assert | Fill | Override | AddPart
 
 
 @dataclass(frozen=True)

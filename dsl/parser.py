@@ -447,6 +447,10 @@ class _Builder(Transformer):
         cites, _, _ = _opts(c[2:])
         return ast.Require(c[0], str(c[1]), cites, c[-1], self._s(meta))
 
+    def assertion(self, meta, c):
+        cites, _, _ = _opts(c[3:])
+        return ast.Assert(str(c[0]), c[1], c[2], cites, self._s(meta))
+
     def payable_clause(self, meta, c):
         cites, note, _ = _opts(c[1:])
         return ast.Clause("payable", c[0], cites, note, self._s(meta))

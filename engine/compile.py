@@ -62,7 +62,7 @@ def compile_modules(catalog: Catalog, name: str, labels: ir.Labels, modules: lis
     infos = tuple(c.instrument_info(m) for m in modules if m.instrument is not None)
     return ir.Program(name, labels, infos, c.nodes, tuple(c.benefits), c.articles, graph, tuple(c.warnings),
                       changes=c.changes, conflicts=c.conflicts, deadlines=tuple(c.deadlines),
-                      requirements=tuple(c.requirements))
+                      requirements=tuple(c.requirements), assertions=tuple(c.assertions))
 
 
 def _here(o: layering.Origin) -> tuple[Citation, ...]:
@@ -98,6 +98,7 @@ class _Compiler:
         self.benefits: list[ir.Benefit] = []
         self.deadlines: list[ir.Deadline] = []
         self.requirements: list[ir.Requirement] = []
+        self.assertions: list[ir.Assertion] = []
         self.articles: dict[tuple[str, str | None, int], ir.ArticleText] = {}
         self.edges: list[tuple[str, str, Span]] = []
         self.pending: list[_Pending] = []
@@ -243,6 +244,9 @@ class _Compiler:
             return
         if isinstance(d, ast.Require):
             self._require(d, inst, version, here)
+            return
+        if isinstance(d, ast.Assert):
+            self._assert(d, inst, version, here)
             return
         if not self._define(d.name, d.span):
             return
@@ -411,6 +415,19 @@ class _Compiler:
                                            versions=(ir.ValueVersion(None, d.expr, cites, None, d.span),))  # type: ignore[arg-type]
         self._pend_version(node_id, 0, d.expr, T.BOOL, d.cites)
         self.requirements.append(ir.Requirement(d.fact, node_id, cites, message, d.span))
+
+    def _assert(self, d: ast.Assert, inst: ast.Instrument, version: str, here: tuple[Citation, ...]) -> None:
+        node_id = f"{d.name}~assert"
+        if any(a.name == d.name for a in self.assertions):
+            first = next(a for a in self.assertions if a.name == d.name)
+            self._err(f"assertion '{d.name}' is declared twice", d.span, related=(("first here", first.span),))
+            return
+        cites = self._cites(d.cites, inst, version, here)
+        labels = ir.Labels(d.labels.zh or d.name, d.labels.en or d.name.replace("_", " "))
+        self.nodes[node_id] = ir.ValueNode(node_id, "value", T.BOOL, labels, cites, None, d.span, inst.code,
+                                           versions=(ir.ValueVersion(None, d.expr, cites, None, d.span),))  # type: ignore[arg-type]
+        self._pend_version(node_id, 0, d.expr, T.BOOL, d.cites)
+        self.assertions.append(ir.Assertion(d.name, node_id, labels, cites, d.span, inst.code))
 
     def _attach_presumption(self, p: ast.Presume, cites: tuple[Citation, ...]) -> None:
         fact = self.nodes.get(p.fact)

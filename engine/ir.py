@@ -251,6 +251,18 @@ class Requirement:
 
 
 @dataclass(frozen=True)
+class Assertion:
+    """A property the rules claim for every case: the bool node `node` is never false (`lawtrace check --prove`)."""
+
+    name: str
+    node: str  # the node holding the expression (`NAME~assert`)
+    labels: Labels
+    cites: tuple[Citation, ...]
+    span: Span
+    instrument: str
+
+
+@dataclass(frozen=True)
 class ArticleText:
     instrument: str
     version: str | None
@@ -343,6 +355,7 @@ class Program:
     conflicts: dict[str, tuple[Conflict, ...]] = field(default_factory=dict)  # node id → refused lower rules
     deadlines: tuple[Deadline, ...] = ()
     requirements: tuple[Requirement, ...] = ()
+    assertions: tuple[Assertion, ...] = ()
 
     def instrument(self, code: str) -> InstrumentInfo | None:
         return next((i for i in self.instruments if i.code == code), None)

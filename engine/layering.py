@@ -65,7 +65,7 @@ class Origin:
 class Placed:
     """A declaration that holds in the composed regime, with the origin of the rule (and of each benefit field or part set later)."""
 
-    decl: ast.Fact | ast.Parameter | ast.Value | ast.Benefit | ast.Deadline | ast.Presume | ast.Require
+    decl: ast.Fact | ast.Parameter | ast.Value | ast.Benefit | ast.Deadline | ast.Presume | ast.Require | ast.Assert
     origin: Origin
     clause_origins: tuple[tuple[str, Origin], ...] = ()
     part_origins: tuple[tuple[str, Origin], ...] = ()
@@ -174,7 +174,7 @@ class _Composer:
                 _forbid_overridden(d, self._err)
             if isinstance(d, (ast.Fill, ast.Override, ast.AddPart)):
                 self.patches.append((origin, d))
-            elif isinstance(d, (ast.Presume, ast.Require)):
+            elif isinstance(d, (ast.Presume, ast.Require, ast.Assert)):
                 self.presumptions.append(Placed(d, origin))
             else:
                 self._define(d, origin)
@@ -631,7 +631,7 @@ def _mention_span(e: object, name: str) -> Span | None:
 def _decl_exprs(d: ast.Decl) -> list[ast.Expr]:
     if isinstance(d, (ast.Value, ast.Fill, ast.Override)):
         return [v.expr for v in d.versions if isinstance(v, ast.ValueVersion)]
-    if isinstance(d, (ast.Presume, ast.Require)):
+    if isinstance(d, (ast.Presume, ast.Require, ast.Assert)):
         return [d.expr]
     if isinstance(d, ast.Deadline):
         return [c.expr for c in d.clauses]
