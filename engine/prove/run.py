@@ -33,6 +33,7 @@ class Answer:
     witness: Witness | None = None
     abstractions: list[Abstraction] = field(default_factory=list)
     labels: tuple[str, str] | None = None
+    check: object = None  # the obligation's test on evaluated results (Result, baseline Result | None) -> broken
 
 
 @dataclass
@@ -109,7 +110,7 @@ def _answer(o: Obligation, solver: z3.Solver, space: Space, enc: Encoder, base: 
 
     def done(status: str, **kw: object) -> Answer:
         return Answer(o.property, o.subject, o.kind, status, time.perf_counter() - started,
-                      abstractions=abstractions, labels=o.labels, **kw)  # type: ignore[arg-type]
+                      abstractions=abstractions, labels=o.labels, check=o.violated, **kw)  # type: ignore[arg-type]
 
     if verdict == z3.unsat:
         return done("proved")

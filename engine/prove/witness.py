@@ -108,17 +108,22 @@ def minimize(w: Witness, still_broken) -> Witness:  # noqa: ANN001
     as_of = w.as_of
     if as_of is not None and still_broken(Witness(w.date, None, facts, w.kind)):
         as_of = None
-    for name, v in list(facts.items()):
-        if isinstance(v, Decimal) and v != 0:
-            for step in (Decimal(10000), Decimal(1000), Decimal(100), Decimal(1)):
-                rounded = (v / step).to_integral_value() * step
-                if rounded == v:
-                    break
-                trial = dict(facts)
-                trial[name] = rounded
-                if still_broken(Witness(w.date, as_of, trial, w.kind)):
-                    facts = trial
-                    break
+    for name, v in list(facts.items()):  # round figures: a round amount, or v rounded, where the violation stays
+        if isinstance(v, Decimal):
+            candidates = [Decimal(x) for x in (10000, 8000, 5000, 3000, 1000, 100)]
+            candidates += [(v / step).to_integral_value() * step for step in (Decimal(1000), Decimal(100), Decimal(1))]
+        elif isinstance(v, date):
+            candidates = [w.date, date(w.date.year, 1, 1), date(1970, 1, 1)]
+        else:
+            continue
+        for c in candidates:
+            if c == v:
+                break
+            trial = dict(facts)
+            trial[name] = c
+            if still_broken(Witness(w.date, as_of, trial, w.kind)):
+                facts = trial
+                break
     on = w.date
     for candidate in (date(on.year, 1, 1), date(on.year, on.month, 1)):
         if candidate != on and still_broken(Witness(candidate, as_of, facts, w.kind)):

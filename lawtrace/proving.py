@@ -1,0 +1,208 @@
+"""`lawtrace prove` and `check --prove`: run the prover, write counterexamples as case files, confirm each with the
+ordinary pipeline (read, validate, evaluate), and render the report as text, Markdown or JSON in zh or en."""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from engine.prove.encode import Bounds
+from engine.prove.properties import PROPERTIES
+from engine.prove.run import Answer, Report, prove
+
+STATUS = {
+    "proved": ("已证明", "proved"),
+    "refuted": ("被反驳", "refuted"),
+    "unknown": ("未定", "unknown"),
+    "inconsistent": ("内部不一致", "internal inconsistency"),
+}
+WORDS = {
+    "title": ("证明", "Proofs"), "regime": ("制度", "regime"), "baseline": ("基准", "baseline"),
+    "bounds": ("范围", "bounds"), "timeout": ("每项时限", "time-out per proof"), "total": ("共用时", "total time"),
+    "dates": ("事故日期", "case dates"), "list_bound": ("列表上限", "list bound"),
+    "counterexample": ("反例", "counterexample"), "why": ("原因", "reason"),
+    "abstracted": ("抽象处理（未精确翻译）", "abstracted (no exact translation)"),
+    "untranslatable": ("无法翻译的构造", "constructs with no translation"),
+    "assertion": ("断言", "assertion"), "items": ("项", "items"),
+}
+
+
+def w(key: str, lang: str) -> str:
+    zh, en = WORDS[key]
+    return zh if lang == "zh" else en
+
+
+@dataclass
+class Confirmed:
+    """A counterexample written to `path` and evaluated again from the file by the ordinary pipeline."""
+
+    answer: Answer
+    path: Path
+    confirmed: bool
+    result_json: dict[str, object] | None = None
+    baseline_json: dict[str, object] | None = None
+    facts: dict[str, object] = field(default_factory=dict)
+
+
+def run(regime: str, rules: tuple[Path, ...], baseline: str | None, bounds: Bounds, timeout: float,
+        properties: tuple[str, ...] | None, assertions: bool, only: tuple[str, ...] = ()) -> Report:
+    from lawtrace.api import catalog, evaluator, load_program
+
+    program, ev = load_program(regime, rules), evaluator(regime, rules)
+    kw: dict[str, object] = {}
+    if baseline is not None:  # as in simulate: a shipped baseline without the overlays
+        base_rules = () if baseline in catalog().regimes else rules
+        kw = {"baseline": load_program(baseline, base_rules), "baseline_evaluator": evaluator(baseline, base_rules),
+              "baseline_rules": base_rules}
+    base_rules = kw.pop("baseline_rules", ())
+    report = prove(program, ev, bounds=bounds, timeout=timeout, properties=properties, assertions=assertions,
+                   only=only, **kw)  # type: ignore[arg-type]
+    report.baseline_rules = base_rules  # type: ignore[attr-defined]
+    return report
+
+
+def write_counterexamples(report: Report, out: Path, rules: tuple[Path, ...]) -> list[Confirmed]:
+    """Each refutation as a case file in `out`, read back and evaluated as `lawtrace eval` would."""
+    from engine.result import result_json
+    from lawtrace.api import evaluate_case
+
+    confirmed: list[Confirmed] = []
+    for a in report.answers:
+        if a.status != "refuted" or a.witness is None:
+            continue
+        out.mkdir(parents=True, exist_ok=True)
+        slug = re.sub(r"[^a-z0-9_]+", "-", f"{report.regime}-{a.property}-{a.subject}".lower()).strip("-")
+        path = out / f"{slug}.yaml"
+        zh, en = PROPERTIES[a.property]
+        note = f"lawtrace prove: breaks '{en}' ({zh}) for {a.subject}" + (
+            f", against {report.baseline}" if report.baseline else "")
+        path.write_text(a.witness.case_file(report.regime, note), encoding="utf-8")
+        r = evaluate_case(str(path), rules=rules)
+        b = evaluate_case(str(path), regime=report.baseline, rules=getattr(report, "baseline_rules", ())) \
+            if report.baseline else None
+        ok = bool(a.check(r, b))  # type: ignore[operator]
+        confirmed.append(Confirmed(a, path, ok, result_json(r, include_trace=True),
+                                   result_json(b, include_trace=False) if b is not None else None,
+                                   dict(a.witness.facts)))
+    return confirmed
+
+
+def report_json(report: Report, confirmed: list[Confirmed]) -> dict[str, object]:
+    by_answer = {id(c.answer): c for c in confirmed}
+    groups: dict[str, list[Answer]] = {}
+    for a in report.answers:
+        groups.setdefault(a.property, []).append(a)
+    props = []
+    for name, answers in groups.items():
+        zh, en = PROPERTIES[name]
+        props.append({"property": name, "label": {"zh": zh, "en": en}, "status": _overall(answers, by_answer),
+                      "seconds": round(sum(a.seconds for a in answers), 3),
+                      "answers": [_answer_json(a, by_answer.get(id(a)), report) for a in answers]})
+    return {"regime": report.regime, "baseline": report.baseline, "bounds": report.bounds.as_json(),
+            "timeout": report.timeout, "seconds": round(report.seconds, 3),
+            "untranslatable": list(report.untranslatable), "properties": props}
+
+
+def _overall(answers: list[Answer], by_answer: dict[int, Confirmed]) -> str:
+    statuses = [_status(a, by_answer.get(id(a))) for a in answers]
+    for s in ("inconsistent", "refuted", "unknown"):
+        if s in statuses:
+            return s
+    return "proved"
+
+
+def _status(a: Answer, c: Confirmed | None) -> str:
+    return "inconsistent" if c is not None and not c.confirmed else a.status
+
+
+def _answer_json(a: Answer, c: Confirmed | None, report: Report) -> dict[str, object]:
+    out: dict[str, object] = {"subject": a.subject, "kind": a.kind, "status": _status(a, c),
+                              "seconds": round(a.seconds, 3), "reason": a.reason}
+    if c is not None and not c.confirmed:
+        out["reason"] = "the evaluator does not confirm the counterexample read back from its case file"
+    if a.labels is not None:
+        out["label"] = {"zh": a.labels[0], "en": a.labels[1]}
+    if a.abstractions:
+        out["abstractions"] = sorted({f"{x.construct} in {x.node} ({x.span})" for x in a.abstractions})
+    if c is not None:
+        out["counterexample"] = {"file": str(c.path), "confirmed": c.confirmed}
+        if a.subject in _item_ids(c.result_json):
+            out["counterexample"]["item"] = _item_of(c.result_json, a.subject)  # type: ignore[index]
+            if c.baseline_json is not None:
+                out["counterexample"]["baseline_item"] = _item_of(c.baseline_json, a.subject)  # type: ignore[index]
+    elif a.witness is not None and a.status in ("unknown", "inconsistent"):
+        out["solver_case"] = {"date": a.witness.date.isoformat(),
+                              "facts": {k: str(v) for k, v in sorted(a.witness.facts.items())}}
+    return out
+
+
+def _item_ids(result: dict[str, object] | None) -> list[str]:
+    return [i["id"] for i in result.get("items", [])] if result else []  # type: ignore[index,union-attr]
+
+
+def _item_of(result: dict[str, object] | None, item_id: str) -> dict[str, object]:
+    item = next(i for i in result["items"] if i["id"] == item_id)  # type: ignore[index,union-attr]
+    return {k: item[k] for k in ("payable", "amount", "payer", "advance_payer", "recover_from", "parts",
+                                 "undetermined", "missing")}
+
+
+def render(report: Report, confirmed: list[Confirmed], lang: str, fmt: str) -> str:
+    from explain.render import render_explanation
+
+    data = report_json(report, confirmed)
+    by_answer = {id(c.answer): c for c in confirmed}
+    md = fmt == "md"
+    lines: list[str] = []
+    head = f"{w('title', lang)}: {w('regime', lang)} {report.regime}" + (
+        f", {w('baseline', lang)} {report.baseline}" if report.baseline else "")
+    lines.append(f"# {head}" if md else head)
+    b = report.bounds
+    lines.append(f"{w('bounds', lang)}: {w('dates', lang)} {b.first_date}..{b.last_date}, "
+                 f"{w('list_bound', lang)} {b.list_bound}; {w('timeout', lang)} {report.timeout:g} s; "
+                 f"{w('total', lang)} {report.seconds:.2f} s")
+    if report.untranslatable:
+        lines.append(f"{w('untranslatable', lang)}:")
+        lines.extend(f"  - {u}" for u in report.untranslatable)
+    lines.append("")
+    if md:
+        lines.append("| property | status | time (s) |" if lang == "en" else "| 性质 | 结论 | 用时（秒） |")
+        lines.append("|---|---|---|")
+    for p in data["properties"]:  # type: ignore[union-attr]
+        label = p["label"][lang]
+        status = STATUS[p["status"]][0 if lang == "zh" else 1]
+        if md:
+            lines.append(f"| {label} (`{p['property']}`) | {status} | {p['seconds']:.2f} |")
+        else:
+            lines.append(f"{status:<10} {p['seconds']:7.2f} s  {label} [{p['property']}]")
+    lines.append("")
+    for a in report.answers:
+        c = by_answer.get(id(a))
+        status = _status(a, c)
+        if status == "proved":
+            continue
+        zh, en = PROPERTIES[a.property]
+        subject = a.subject if a.labels is None else f"{a.subject}: {a.labels[0 if lang == 'zh' else 1]}"
+        title = f"{STATUS[status][0 if lang == 'zh' else 1]}: {zh if lang == 'zh' else en} — {subject} ({a.seconds:.2f} s)"
+        lines.append(f"## {title}" if md else title)
+        if a.reason:
+            lines.append(f"  {w('why', lang)}: {a.reason}")
+        if a.abstractions:
+            lines.append(f"  {w('abstracted', lang)}: " + ", ".join(sorted({f'{x.construct} in {x.node}' for x in a.abstractions})))
+        if c is not None:
+            lines.append(f"  {w('counterexample', lang)}: {c.path}")
+            lines.append("")
+            text = c.path.read_text(encoding="utf-8")
+            lines.extend(["```yaml", text.rstrip(), "```"] if md else ["    " + x for x in text.rstrip().splitlines()])
+            if a.subject in _item_ids(c.result_json):
+                lines.append("")
+                lines.append(render_explanation(c.result_json, a.subject, lang, "md" if md else "text").rstrip())  # type: ignore[arg-type]
+        lines.append("")
+    return "\n".join(lines).rstrip() + "\n"
+
+
+def exit_code(report: Report, confirmed: list[Confirmed]) -> int:
+    """3 where a counterexample is not confirmed by the evaluator (an internal inconsistency), else 0."""
+    if any(a.status == "inconsistent" for a in report.answers) or any(not c.confirmed for c in confirmed):
+        return 3
+    return 0
