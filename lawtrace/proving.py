@@ -206,3 +206,41 @@ def exit_code(report: Report, confirmed: list[Confirmed]) -> int:
     if any(a.status == "inconsistent" for a in report.answers) or any(not c.confirmed for c in confirmed):
         return 3
     return 0
+
+
+def prove_assertions(regime: str | None, rules: tuple[Path, ...], timeout: float, fmt: str, lang: str,
+                     warnings: list[object]) -> int:
+    """`check --prove`: the assertions of every regime (or of `regime`); exit 1 where one is refuted (a defect of the
+    statutes), 3 where a counterexample is not confirmed by the evaluator."""
+    import json
+
+    import click
+
+    from lawtrace.api import catalog, with_overlays
+
+    names = [regime] if regime else sorted(with_overlays(tuple(rules)).regimes if rules else catalog().regimes)
+    out, code = [], 0
+    for name in names:
+        report = run(name, tuple(rules), None, Bounds(), timeout, None, True)
+        confirmed = write_counterexamples(report, Path("counterexamples"), tuple(rules))
+        data = report_json(report, confirmed)
+        out.append(data)
+        if exit_code(report, confirmed) == 3:
+            code = 3
+        elif code == 0 and any(a.status == "refuted" for a in report.answers):
+            code = 1
+        if fmt != "json":
+            for a in report.answers:
+                status = STATUS[_status(a, next((c for c in confirmed if c.answer is a), None))][0 if lang == "zh" else 1]
+                label = a.labels[0 if lang == "zh" else 1] if a.labels else a.subject
+                click.echo(f"{name}: {status:<10} {a.seconds:6.2f} s  {a.subject}: {label}"
+                           + (f" ({a.reason})" if a.reason else ""))
+                c = next((c for c in confirmed if c.answer is a), None)
+                if c is not None:
+                    click.echo(f"    {w('counterexample', lang)}: {c.path}")
+    if fmt == "json":
+        click.echo(json.dumps({"ok": code == 0, "warnings": len(warnings), "regimes": out}, ensure_ascii=False, indent=2))
+    else:
+        click.echo(f"ok: {len(warnings)} warning{'s' if len(warnings) != 1 else ''}" if code == 0 else
+                   "assertions refuted" if code == 1 else "internal inconsistency")
+    return code

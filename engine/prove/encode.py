@@ -24,7 +24,7 @@ from dsl import types as T
 from engine import ir
 
 # The official calendar and calendar arithmetic: abstracted (see the module docstring).
-CALENDAR_FUNCTIONS = ("add_working_days", "is_working_day", "first_working_day",
+CALENDAR_FUNCTIONS = ("add_working_days", "first_working_day",
                       "add_years", "years_between", "months_between", "year")
 
 
@@ -354,6 +354,8 @@ class Encoder:
         all_known = _all([a.known for a in args])
         if e.func in CALENDAR_FUNCTIONS:
             return self._abstract(e, args, all_known)
+        if e.func == "is_working_day":
+            return self._with_check(args, all_known, *_working_day(args[0].value))
         vals = [a.value for a in args]
         if e.func in ("min", "max", "clamp", "abs"):
             vals = [_coerce(v, z3.RealVal(0))[0] for v in vals]
@@ -506,6 +508,20 @@ class Encoder:
 
     def _undetermined(self, e: ir.Undetermined, env) -> Sym:
         return SILENT
+
+
+def _working_day(d: z3.ArithRef) -> tuple[z3.BoolRef, z3.BoolRef]:
+    """`Calendar.is_working_day` exactly: a working weekday not among the rest days, or a working weekend day;
+    and whether the day's year is shipped (otherwise the evaluator says so and leaves it unknown)."""
+    from engine.workdays import calendar
+
+    cal = calendar()
+    shipped = _any([z3.And(d >= date(y, 1, 1).toordinal(), d <= date(y, 12, 31).toordinal()) for y in sorted(cal.years)])
+    rest = sorted(x.toordinal() for y in cal.years.values() for x in y.rest_days if x.weekday() < 5)
+    extra = sorted(x.toordinal() for y in cal.years.values() for x in y.working_days if x.weekday() >= 5)
+    weekday = (d + 6) % 7  # date.weekday() of an ordinal
+    value = _any([_any([d == x for x in extra]), z3.And(weekday < 5, z3.Not(_any([d == x for x in rest])))])
+    return value, shipped
 
 
 def _whole_times(x, k: Fraction) -> bool:
