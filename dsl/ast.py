@@ -311,6 +311,18 @@ class Assert:
 
 
 @dataclass(frozen=True)
+class Claim:
+    """`claim NAME "..." en "..." : never_less, same_payer against national`: what a reform claims against a regime."""
+
+    name: str
+    labels: Labels
+    properties: tuple[str, ...]
+    baseline: str
+    cites: tuple[Citation, ...]
+    span: Span
+
+
+@dataclass(frozen=True)
 class Fill:
     """`fills TARGET = ...`: a value for a fact a higher instrument delegates to this instrument's level."""
 
@@ -348,7 +360,7 @@ class AddPart:
 
 
 Patch = Fill | Override | AddPart
-Decl = Fact | Parameter | Value | Presume | Benefit | Deadline | Require | Assert | Fill | Override | AddPart
+Decl = Fact | Parameter | Value | Presume | Benefit | Deadline | Require | Assert | Claim | Fill | Override | AddPart
 
 
 @dataclass(frozen=True)

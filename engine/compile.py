@@ -62,7 +62,7 @@ def compile_modules(catalog: Catalog, name: str, labels: ir.Labels, modules: lis
     infos = tuple(c.instrument_info(m) for m in modules if m.instrument is not None)
     return ir.Program(name, labels, infos, c.nodes, tuple(c.benefits), c.articles, graph, tuple(c.warnings),
                       changes=c.changes, conflicts=c.conflicts, deadlines=tuple(c.deadlines),
-                      requirements=tuple(c.requirements), assertions=tuple(c.assertions))
+                      requirements=tuple(c.requirements), assertions=tuple(c.assertions), claims=tuple(c.claims))
 
 
 def _here(o: layering.Origin) -> tuple[Citation, ...]:
@@ -99,6 +99,7 @@ class _Compiler:
         self.deadlines: list[ir.Deadline] = []
         self.requirements: list[ir.Requirement] = []
         self.assertions: list[ir.Assertion] = []
+        self.claims: list[ir.Claim] = []
         self.articles: dict[tuple[str, str | None, int], ir.ArticleText] = {}
         self.edges: list[tuple[str, str, Span]] = []
         self.pending: list[_Pending] = []
@@ -247,6 +248,9 @@ class _Compiler:
             return
         if isinstance(d, ast.Assert):
             self._assert(d, inst, version, here)
+            return
+        if isinstance(d, ast.Claim):
+            self._claim(d, inst, version, here)
             return
         if not self._define(d.name, d.span):
             return
@@ -428,6 +432,19 @@ class _Compiler:
                                            versions=(ir.ValueVersion(None, d.expr, cites, None, d.span),))  # type: ignore[arg-type]
         self._pend_version(node_id, 0, d.expr, T.BOOL, d.cites)
         self.assertions.append(ir.Assertion(d.name, node_id, labels, cites, d.span, inst.code))
+
+    def _claim(self, d: ast.Claim, inst: ast.Instrument, version: str, here: tuple[Citation, ...]) -> None:
+        bad = [p for p in d.properties if p not in ir.CLAIM_PROPERTIES]
+        if bad:
+            self._err(f"claim '{d.name}': unknown property '{bad[0]}'", d.span,
+                      did_you_mean(bad[0], ir.CLAIM_PROPERTIES) or f"known: {', '.join(ir.CLAIM_PROPERTIES)}")
+            return
+        if d.baseline not in self.catalog.regimes:
+            self._err(f"claim '{d.name}': unknown regime '{d.baseline}'", d.span, did_you_mean(d.baseline, self.catalog.regimes))
+            return
+        labels = ir.Labels(d.labels.zh or d.name, d.labels.en or d.name.replace("_", " "))
+        self.claims.append(ir.Claim(d.name, labels, d.properties, d.baseline, self._cites(d.cites, inst, version, here),
+                                    d.span, inst.code))
 
     def _attach_presumption(self, p: ast.Presume, cites: tuple[Citation, ...]) -> None:
         fact = self.nodes.get(p.fact)

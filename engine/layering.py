@@ -65,7 +65,7 @@ class Origin:
 class Placed:
     """A declaration that holds in the composed regime, with the origin of the rule (and of each benefit field or part set later)."""
 
-    decl: ast.Fact | ast.Parameter | ast.Value | ast.Benefit | ast.Deadline | ast.Presume | ast.Require | ast.Assert
+    decl: ast.Fact | ast.Parameter | ast.Value | ast.Benefit | ast.Deadline | ast.Presume | ast.Require | ast.Assert | ast.Claim
     origin: Origin
     clause_origins: tuple[tuple[str, Origin], ...] = ()
     part_origins: tuple[tuple[str, Origin], ...] = ()
@@ -174,7 +174,7 @@ class _Composer:
                 _forbid_overridden(d, self._err)
             if isinstance(d, (ast.Fill, ast.Override, ast.AddPart)):
                 self.patches.append((origin, d))
-            elif isinstance(d, (ast.Presume, ast.Require, ast.Assert)):
+            elif isinstance(d, (ast.Presume, ast.Require, ast.Assert, ast.Claim)):
                 self.presumptions.append(Placed(d, origin))
             else:
                 self._define(d, origin)

@@ -216,7 +216,7 @@ def prove_assertions(regime: str | None, rules: tuple[Path, ...], timeout: float
 
     import click
 
-    from lawtrace.api import catalog, with_overlays
+    from lawtrace.api import catalog, load_program, with_overlays
 
     names = [regime] if regime else sorted(with_overlays(tuple(rules)).regimes if rules else catalog().regimes)
     out, code = [], 0
@@ -229,6 +229,29 @@ def prove_assertions(regime: str | None, rules: tuple[Path, ...], timeout: float
             code = 3
         elif code == 0 and any(a.status == "refuted" for a in report.answers):
             code = 1
+        data["claims"] = []
+        for claim in load_program(name, tuple(rules)).claims:
+            part = run(name, tuple(rules), claim.baseline, Bounds(), timeout, claim.properties, False)
+            part_confirmed = write_counterexamples(part, Path("counterexamples"), tuple(rules))
+            status = _overall(part.answers, {id(c.answer): c for c in part_confirmed})
+            data["claims"].append({"name": claim.name, "label": {"zh": claim.labels.zh, "en": claim.labels.en},
+                                   "against": claim.baseline, "properties": list(claim.properties), "status": status,
+                                   "report": report_json(part, part_confirmed)})
+            if status == "inconsistent":
+                code = 3
+            elif code == 0 and status == "refuted":
+                code = 1
+            if fmt != "json":
+                label = claim.labels.zh if lang == "zh" else claim.labels.en
+                click.echo(f"{name}: {STATUS[status][0 if lang == 'zh' else 1]:<10} {part.seconds:6.2f} s  "
+                           f"{claim.name}: {label} ({w('baseline', lang)} {claim.baseline}: "
+                           f"{', '.join(claim.properties)}; {len(part.answers)} {w('items', lang)})")
+                for a in part.answers:
+                    if a.status != "proved":
+                        c = next((c for c in part_confirmed if c.answer is a), None)
+                        click.echo(f"    {STATUS[_status(a, c)][0 if lang == 'zh' else 1]}: {a.property} {a.subject}"
+                                   + (f" ({a.reason})" if a.reason else "")
+                                   + (f" — {w('counterexample', lang)}: {c.path}" if c else ""))
         if fmt != "json":
             for a in report.answers:
                 status = STATUS[_status(a, next((c for c in confirmed if c.answer is a), None))][0 if lang == "zh" else 1]

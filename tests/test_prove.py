@@ -194,3 +194,41 @@ def test_money_rounds_half_up_to_the_fen_as_the_evaluator() -> None:
     r = evaluate_case({"regime": "national", "date": "2020-01-01",
                        "facts": {"monthly_wage": 0, "regional_avg_monthly_wage": 0.05}})
     assert r.evaluation.get("wage_base").value == Decimal("0.03")
+
+
+def test_an_item_over_an_untranslatable_construct_is_unknown_and_named_the_rest_proved() -> None:
+    program = load_program("national")
+    node = program.nodes["wage_base"]
+    assert isinstance(node, ir.ValueNode)
+    v = node.versions[0]
+    odd = ir.Call(v.expr.type, v.expr.span, "no_such_function", ())
+    broken = replace(program, nodes={**program.nodes, "wage_base": replace(node, versions=(replace(v, expr=odd),))})
+    report = prove(broken, evaluator("national"), bounds=FAST, timeout=5.0, properties=("final_payer",))
+    by = {a.subject: a for a in report.answers}
+    assert by["one_time_disability_subsidy"].status == "unknown"
+    assert "no_such_function" in by["one_time_disability_subsidy"].reason
+    assert by["medical_treatment"].status == "proved"
+    assert any("no_such_function" in u and "wage_base" in u for u in report.untranslatable)
+
+
+def test_check_prove_proves_the_reform_claims_and_refutes_a_broken_one(tmp_path: Path,
+                                                                        monkeypatch: pytest.MonkeyPatch) -> None:
+    r = CliRunner().invoke(main, ["check", "--prove", "--regime", "reform_social_security_advance", "--format", "json"])
+    assert r.exit_code == 0, r.output
+    claims = {c["name"]: c for c in json.loads(r.output)["regimes"][0]["claims"]}
+    assert {n: c["status"] for n, c in claims.items()} == {"worker_never_less": "proved", "fund_cost_unchanged": "proved"}
+    assert claims["fund_cost_unchanged"]["properties"] == ["never_more", "same_payer"]
+    monkeypatch.chdir(tmp_path)
+    r = CliRunner().invoke(main, ["check", "--prove", "--regime", "broken_grade7", "--rules", str(BROKEN), "--lang", "en"])
+    assert r.exit_code == 1, r.output
+    assert "nobody_loses" in r.output and "refuted" in r.output
+    assert (tmp_path / "counterexamples" / "broken_grade7-never_less-one_time_disability_subsidy.yaml").is_file()
+
+
+def test_a_claim_of_an_unknown_property_or_regime_is_a_located_error(tmp_path: Path) -> None:
+    for wrong, word in (("never_les against national", "never_less"), ("never_less against nationl", "national")):
+        bad = tmp_path / "claim.lt"
+        bad.write_text(BROKEN.read_text(encoding="utf-8").replace("never_less against national", wrong), encoding="utf-8")
+        r = CliRunner().invoke(main, ["check", str(bad)])
+        assert r.exit_code == 1, r.output
+        assert "claim.lt:" in r.output and word in r.output and "Traceback" not in r.output

@@ -12,13 +12,13 @@ A statute's `assert` holds when its value is never false.
 from __future__ import annotations
 
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from decimal import Decimal
 
 import z3
 
 from engine import ir
-from engine.prove.encode import Encoder, _all
+from engine.prove.encode import Encoder, Untranslatable, _all
 from engine.prove.items import ItemSym, encode_item
 from engine.result import ItemResult, Result, item_json
 
@@ -52,6 +52,12 @@ class Obligation:
     roots: list[str]
     baseline_roots: list[str]
     labels: tuple[str, str] | None = None  # an assertion's own text
+    untranslatable: str | None = None  # the construct with no translation that keeps this from being asked
+
+
+def _cannot(prop: str, subject: str, kind: str, e: Untranslatable) -> Obligation:
+    return Obligation(prop, subject, kind, z3.BoolVal(False), lambda r, b: False, [], [],
+                      untranslatable=f"{e.construct} in {e.node} ({e.span})")
 
 
 def _item(result: Result, item_id: str) -> ItemResult:
@@ -69,7 +75,11 @@ def _amount(i: ItemResult) -> Decimal | None:
 def single_obligations(enc: Encoder, program: ir.Program, wanted: tuple[str, ...] = SINGLE) -> list[Obligation]:
     out: list[Obligation] = []
     for b in program.benefits:
-        it = encode_item(enc, b)
+        try:
+            it = encode_item(enc, b)
+        except Untranslatable as e:
+            out.extend(_cannot(p, b.id, b.kind, e) for p in wanted if p != "parts_sum" or b.parts)
+            continue
         if "final_payer" in wanted and not b.is_range:
             # nobody bound to pay: no payer shown, and none undetermined for want of a fact that would name one
             out.append(Obligation("final_payer", b.id, b.kind,
@@ -129,7 +139,11 @@ def baseline_obligations(enc: Encoder, base: Encoder, program: ir.Program, basel
     for b in program.benefits:
         if b.id not in theirs or b.is_range or theirs[b.id].is_range or theirs[b.id].kind != b.kind:
             continue
-        r, s = encode_item(enc, b), encode_item(base, theirs[b.id])
+        try:
+            r, s = encode_item(enc, b), encode_item(base, theirs[b.id])
+        except Untranslatable as e:
+            out.extend(_cannot(p, b.id, b.kind, e) for p in wanted if p != "once_total_never_less")
+            continue
         pairs.append((r, s))
         roots, broots = r.roots, s.roots
         if "never_less" in wanted:
@@ -198,7 +212,11 @@ def _total_less(R: Result, B: Result, ids: list[str]) -> bool:
 def assertion_obligations(enc: Encoder, program: ir.Program) -> list[Obligation]:
     out = []
     for a in program.assertions:
-        s = enc.node(a.node)
+        try:
+            s = enc.node(a.node)
+        except Untranslatable as e:
+            out.append(replace(_cannot("assertion", a.name, "worker", e), labels=(a.labels.zh, a.labels.en)))
+            continue
         out.append(Obligation("assertion", a.name, "worker", z3.And(s.known, z3.Not(s.value)),
                               lambda r, _, n=a.node: r.evaluation.get(n).value is False, [a.node], [],
                               (a.labels.zh, a.labels.en)))

@@ -70,6 +70,7 @@ def prove(program: ir.Program, evaluator: Evaluator, *, baseline: ir.Program | N
         untranslatable.append(f"{e.node}: {e.construct} ({e.span})")
     if only:
         obligations = [o for o in obligations if o.subject in only]
+    untranslatable += sorted({o.untranslatable for o in obligations if o.untranslatable})
     guards = _requirements(enc, program, untranslatable) + (
         _requirements(base, baseline, untranslatable) if base is not None and baseline is not None else [])
     solver = z3.Solver()
@@ -98,6 +99,9 @@ def _requirements(enc: Encoder, program: ir.Program, untranslatable: list[str]) 
 def _answer(o: Obligation, solver: z3.Solver, space: Space, enc: Encoder, base: Encoder | None,
             evaluator: Evaluator, baseline_evaluator: Evaluator | None, timeout: float) -> Answer:
     started = time.perf_counter()
+    if o.untranslatable is not None:  # reported by name, never skipped, never proved
+        return Answer(o.property, o.subject, o.kind, "unknown", 0.0, reason=f"no translation for {o.untranslatable}",
+                      labels=o.labels, check=o.violated)
     abstractions = enc.abstractions_under(o.roots) + (base.abstractions_under(o.baseline_roots) if base else [])
     solver.push()
     try:
