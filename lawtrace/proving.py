@@ -50,6 +50,14 @@ def run(regime: str, rules: tuple[Path, ...], baseline: str | None, bounds: Boun
     from lawtrace.api import catalog, evaluator, load_program
 
     program, ev = load_program(regime, rules), evaluator(regime, rules)
+    known = [b.id for b in program.benefits] + [a.name for a in program.assertions]
+    for x in only:
+        if x not in known:
+            from dsl.errors import LawtraceError, did_you_mean
+
+            hint = did_you_mean(x, known)
+            raise LawtraceError(f"--item {x}: no item of regime {regime} is called so" + (f"; {hint}" if hint else "")
+                                + f"\n  the items are: {', '.join(b.id for b in program.benefits)}")
     kw: dict[str, object] = {}
     if baseline is not None:  # as in simulate: a shipped baseline without the overlays
         base_rules = () if baseline in catalog().regimes else rules
@@ -147,7 +155,7 @@ def _item_of(result: dict[str, object] | None, item_id: str) -> dict[str, object
                                  "undetermined", "missing")}
 
 
-def render(report: Report, confirmed: list[Confirmed], lang: str, fmt: str) -> str:
+def render(report: Report, confirmed: list[Confirmed], lang: str, fmt: str, each: bool = False) -> str:
     from explain.render import render_explanation
 
     data = report_json(report, confirmed)
@@ -176,6 +184,15 @@ def render(report: Report, confirmed: list[Confirmed], lang: str, fmt: str) -> s
         else:
             lines.append(f"{status:<10} {p['seconds']:7.2f} s  {label} [{p['property']}]")
     lines.append("")
+    if each:  # every proof with the time it took
+        if md:
+            lines += ["| property | item | status | time (s) |" if lang == "en" else "| 性质 | 项目 | 结论 | 用时（秒） |",
+                      "|---|---|---|---|"]
+        for a in report.answers:
+            status = STATUS[_status(a, by_answer.get(id(a)))][0 if lang == "zh" else 1]
+            lines.append(f"| `{a.property}` | `{a.subject}` | {status} | {a.seconds:.3f} |" if md
+                         else f"  {status:<10} {a.seconds:7.3f} s  {a.property} {a.subject}")
+        lines.append("")
     for a in report.answers:
         c = by_answer.get(id(a))
         status = _status(a, c)

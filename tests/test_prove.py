@@ -232,3 +232,19 @@ def test_a_claim_of_an_unknown_property_or_regime_is_a_located_error(tmp_path: P
         r = CliRunner().invoke(main, ["check", str(bad)])
         assert r.exit_code == 1, r.output
         assert "claim.lt:" in r.output and word in r.output and "Traceback" not in r.output
+
+
+def test_prove_usage_errors_are_located_and_exit_1() -> None:
+    r = CliRunner().invoke(main, ["prove", "--item", "funeral_grnt"])
+    assert r.exit_code == 1 and "funeral_grant" in r.output and "Traceback" not in r.output
+    r = CliRunner().invoke(main, ["prove", "--dates", "2020-01-01..2010-01-01"])
+    assert r.exit_code == 1 and "--dates" in r.output
+    r = CliRunner().invoke(main, ["prove", "--regime", "nowhere"])
+    assert r.exit_code == 1 and "unknown regime" in r.output
+
+
+def test_prove_each_lists_every_proof_with_its_time_in_markdown(tmp_path: Path) -> None:
+    r = CliRunner().invoke(main, ["prove", "--property", "parts_sum", "--each", "--format", "md", "--lang", "en",
+                                  "--out", str(tmp_path)])
+    assert r.exit_code == 0, r.output
+    assert "| `parts_sum` | `medical_treatment` | proved |" in r.output

@@ -47,11 +47,12 @@ def parse_bounds(dates: str, list_bound: int):  # type: ignore[no-untyped-def]
               help="Prove only these properties (repeatable; default: all that apply).")
 @click.option("--item", "items", multiple=True, help="Prove only for these items (repeatable).")
 @bounds_options
+@click.option("--each", is_flag=True, help="List every proof (property and item) with the time it took.")
 @click.option("--format", "fmt", type=click.Choice(["text", "md", "json"]), default="text", show_default=True)
 @click.option("--lang", type=LANGS, default="zh", show_default=True)
 @user_errors
 def prove(regime: str, baseline: str | None, rules: tuple[Path, ...], props: tuple[str, ...], items: tuple[str, ...],
-          timeout: float, list_bound: int, dates: str, out: Path, fmt: str, lang: str) -> None:
+          timeout: float, list_bound: int, dates: str, out: Path, each: bool, fmt: str, lang: str) -> None:
     """Prove the built-in properties of REGIME for every case within the bounds (Z3).
 
     Each answer is proved, refuted (a counterexample case file, evaluated again by the ordinary engine and
@@ -65,7 +66,7 @@ def prove(regime: str, baseline: str | None, rules: tuple[Path, ...], props: tup
     if fmt == "json":
         emit_json(report_json(report, confirmed))
     else:
-        click.echo(render(report, confirmed, lang, fmt), nl=False)
+        click.echo(render(report, confirmed, lang, fmt, each), nl=False)
     code = exit_code(report, confirmed)
     if code == 3:
         click.echo("internal inconsistency: a counterexample of the translation is not confirmed by the evaluator"
