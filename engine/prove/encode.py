@@ -420,6 +420,8 @@ class Encoder:
 
     def _asof(self, e: ir.AsOf, env) -> Sym:
         when = self.expr(e.when, env)
+        if when.value is None:
+            return unknown(when)
         n = self.program.nodes[e.node]
         assert isinstance(n, ir.ParamNode)
         if self._stack:
@@ -439,6 +441,8 @@ class Encoder:
                 self.deps.setdefault(self._stack[-1], set()).add(t.node)
         elif isinstance(t, ir.AsOf):
             on_sym = self.expr(t.when, env)
+            if on_sym.value is None:
+                return unknown(on_sym)
             on, name = on_sym.value, t.node
             if self._stack:
                 self.deps.setdefault(self._stack[-1], set()).add(t.node)

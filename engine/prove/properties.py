@@ -127,8 +127,11 @@ def _parts_off(i: ItemResult) -> bool:
 
 
 def _names_nothing(r: Result, item_id: str) -> bool:
+    """Undetermined, naming no fact, and no diagnostic says why (a conflict between layers says nothing about it:
+    `engine.conflicts` marks its warnings with the maxim it applies)."""
     i = r.item(item_id)
-    return bool(i.undetermined) and not i.missing and not r.evaluation.diagnostics
+    said = [d for d in r.evaluation.diagnostics if "上位法优于下位法" not in d.message]
+    return bool(i.undetermined) and not i.missing and not said
 
 
 def baseline_obligations(enc: Encoder, base: Encoder, program: ir.Program, baseline: ir.Program,
