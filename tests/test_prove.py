@@ -248,3 +248,22 @@ def test_prove_each_lists_every_proof_with_its_time_in_markdown(tmp_path: Path) 
                                   "--out", str(tmp_path)])
     assert r.exit_code == 0, r.output
     assert "| `parts_sum` | `medical_treatment` | proved |" in r.output
+
+
+def test_broken_item_rules_refuted_by_the_single_regime_properties(tmp_path: Path) -> None:
+    rules = (HERE / "broken_items.lt",)
+    report = _run("broken_items", rules=rules, properties=("final_payer", "non_negative"))
+    refuted = {(a.property, a.subject) for a in report.answers if a.status == "refuted"}
+    assert refuted == {("final_payer", "appraisal_fee"), ("non_negative", "hospital_food_subsidy")}
+    confirmed = write_counterexamples(report, tmp_path, rules)
+    assert len(confirmed) == 2 and all(c.confirmed for c in confirmed)
+    food = next(c for c in confirmed if c.answer.subject == "hospital_food_subsidy")
+    case = yaml.safe_load(food.path.read_text(encoding="utf-8"))
+    assert 0 < case["facts"]["hospital_days"] <= 100  # a round, small count of days
+    result = evaluate_case(str(food.path), rules=rules)
+    item = result.item("hospital_food_subsidy")
+    subsidy = result.evaluation.get("hospital_food_subsidy_amount").value
+    assert item.payable.value is True and item.amount.value == subsidy - 100 < 0  # type: ignore[operator]
+    fee = next(c for c in confirmed if c.answer.subject == "appraisal_fee")
+    j = next(i for i in fee.result_json["items"] if i["id"] == "appraisal_fee")  # type: ignore[index]
+    assert j["payable"] is True and j["amount"] is not None and j["payer"] is None

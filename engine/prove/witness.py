@@ -29,6 +29,7 @@ class Witness:
     as_of: date | None
     facts: dict[str, object]
     kind: str = "worker"
+    types: dict[str, T.Type] | None = None  # the facts' declared types, for round figures
 
     def case_file(self, regime: str, note: str) -> str:
         data: dict[str, object] = {"id": "counterexample", "regime": regime, "notes": note}
@@ -62,7 +63,7 @@ def from_model(model: z3.ModelRef, space: Space, kind: str) -> Witness:
         if not z3.is_true(ev(fv.given)):
             continue
         facts[name] = _value(ev, fv.value, fv.type, space)
-    return Witness(on, as_of, facts, kind)
+    return Witness(on, as_of, facts, kind, {n: fv.type for n, fv in space.facts.items()})
 
 
 def _value(ev, term, t: T.Type, space: Space) -> object:  # noqa: ANN001
@@ -103,13 +104,16 @@ def minimize(w: Witness, still_broken) -> Witness:  # noqa: ANN001
     facts = dict(w.facts)
     for name in sorted(facts):
         trial = {k: v for k, v in facts.items() if k != name}
-        if still_broken(Witness(w.date, w.as_of, trial, w.kind)):
+        if still_broken(Witness(w.date, w.as_of, trial, w.kind, w.types)):
             facts = trial
     as_of = w.as_of
-    if as_of is not None and still_broken(Witness(w.date, None, facts, w.kind)):
+    if as_of is not None and still_broken(Witness(w.date, None, facts, w.kind, w.types)):
         as_of = None
     for name, v in list(facts.items()):  # round figures: a round amount, or v rounded, where the violation stays
-        if isinstance(v, Decimal):
+        t = (w.types or {}).get(name)
+        if isinstance(v, Decimal) and isinstance(t, T.IntType):
+            candidates = [Decimal(x) for x in (1, 2, 5, 10, 12, 30, 60, 100) if (t.low or 0) <= x <= (t.high or x)]
+        elif isinstance(v, Decimal):
             candidates = [Decimal(x) for x in (10000, 8000, 5000, 3000, 1000, 100)]
             candidates += [(v / step).to_integral_value() * step for step in (Decimal(1000), Decimal(100), Decimal(1))]
         elif isinstance(v, date):
@@ -121,12 +125,12 @@ def minimize(w: Witness, still_broken) -> Witness:  # noqa: ANN001
                 break
             trial = dict(facts)
             trial[name] = c
-            if still_broken(Witness(w.date, as_of, trial, w.kind)):
+            if still_broken(Witness(w.date, as_of, trial, w.kind, w.types)):
                 facts = trial
                 break
     on = w.date
     for candidate in (date(on.year, 1, 1), date(on.year, on.month, 1)):
-        if candidate != on and still_broken(Witness(candidate, as_of, facts, w.kind)):
+        if candidate != on and still_broken(Witness(candidate, as_of, facts, w.kind, w.types)):
             on = candidate
             break
-    return Witness(on, as_of, facts, w.kind)
+    return Witness(on, as_of, facts, w.kind, w.types)
