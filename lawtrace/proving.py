@@ -72,7 +72,7 @@ def run(regime: str, rules: tuple[Path, ...], baseline: str | None, bounds: Boun
 
 def write_counterexamples(report: Report, out: Path, rules: tuple[Path, ...]) -> list[Confirmed]:
     """Each refutation as a case file in `out`, read back and evaluated as `lawtrace eval` would."""
-    from engine.result import result_json
+    from engine.run.result import result_json
     from lawtrace.api import evaluate_case
 
     confirmed: list[Confirmed] = []

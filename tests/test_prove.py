@@ -16,7 +16,7 @@ from click.testing import CliRunner
 
 pytest.importorskip("z3")
 
-from engine import ir  # noqa: E402
+from engine.model import ir  # noqa: E402
 from engine.prove.encode import Bounds, Encoder, Space, Untranslatable  # noqa: E402
 from engine.prove.run import prove  # noqa: E402
 from lawtrace.api import catalog, evaluate_case, evaluator, load_program  # noqa: E402
@@ -254,7 +254,8 @@ def test_broken_item_rules_refuted_by_the_single_regime_properties(tmp_path: Pat
     rules = (HERE / "broken_items.lt",)
     report = _run("broken_items", rules=rules, properties=("final_payer", "non_negative"))
     refuted = {(a.property, a.subject) for a in report.answers if a.status == "refuted"}
-    assert refuted == {("final_payer", "appraisal_fee"), ("non_negative", "hospital_food_subsidy")}
+    assert refuted == {("final_payer", "appraisal_fee"), ("non_negative", "hospital_food_subsidy")}, \
+        [(a.property, a.subject, a.status, a.reason) for a in report.answers if a.status != "proved"]
     confirmed = write_counterexamples(report, tmp_path, rules)
     assert len(confirmed) == 2 and all(c.confirmed for c in confirmed)
     food = next(c for c in confirmed if c.answer.subject == "hospital_food_subsidy")

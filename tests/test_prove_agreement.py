@@ -16,7 +16,7 @@ z3 = pytest.importorskip("z3")
 from dsl import types as T  # noqa: E402
 from engine.prove.encode import Bounds, Encoder, ListSym, Space  # noqa: E402
 from engine.prove.items import NULL, encode_item, shown_party  # noqa: E402
-from engine.result import evaluate, item_json  # noqa: E402
+from engine.run.result import evaluate, item_json  # noqa: E402
 from lawtrace.api import evaluator, load_program  # noqa: E402
 
 # Leaning the draw toward recognized, insured-or-not injuries, so that most items are payable in some cases.
@@ -30,7 +30,7 @@ def _value(rng: random.Random, t: T.Type, on: date) -> object:
         return rng.random() < 0.5
     if isinstance(t, T.IntType):
         lo = t.low if t.low is not None else 0
-        hi = t.high if t.high is not None else 70
+        hi = min(t.high, max(lo, 70)) if t.high is not None else max(lo, 70)
         return Decimal(rng.randint(lo, hi))
     if isinstance(t, T.MoneyType):
         return rng.choice(MONEY)

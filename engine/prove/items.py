@@ -11,7 +11,7 @@ from dataclasses import dataclass
 
 import z3
 
-from engine import ir
+from engine.model import ir
 from engine.prove.encode import FALSE, TRUE, Encoder, Sym, _all, _any, ite, known
 
 NULL = -1  # the code of a party shown as null (unknown, or nobody)

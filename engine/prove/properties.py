@@ -17,10 +17,10 @@ from decimal import Decimal
 
 import z3
 
-from engine import ir
+from engine.model import ir
 from engine.prove.encode import Encoder, Untranslatable, _all
 from engine.prove.items import ItemSym, encode_item
-from engine.result import ItemResult, Result, item_json
+from engine.run.result import ItemResult, Result, item_json
 
 # name → (zh, en): what the property claims
 PROPERTIES: dict[str, tuple[str, str]] = {

@@ -14,12 +14,16 @@ from dataclasses import dataclass, field
 
 import z3
 
-from engine import ir
-from engine.evaluate import Evaluator
+from engine.model import ir
+from engine.run.evaluate import Evaluator
 from engine.prove.encode import Abstraction, Bounds, Encoder, Space, Untranslatable
+from engine.prove.encode_calls import lemmas
 from engine.prove.properties import (BASELINE, SINGLE, Obligation, assertion_obligations, baseline_obligations,
                                      single_obligations)
 from engine.prove.witness import Witness, from_model, minimize, results
+
+
+REFINEMENTS = 8  # times a counterexample through an abstraction is refined with the evaluator's values
 
 
 @dataclass
@@ -86,14 +90,37 @@ def _requirements(enc: Encoder, program: ir.Program, untranslatable: list[str]) 
     out = []
     for r in program.requirements:
         try:
-            enc.node(r.fact)
+            if r.fact != ir.CASE_DATE:
+                enc.node(r.fact)
             s = enc.node(r.node)
         except Untranslatable as e:
             untranslatable.append(f"{e.node}: {e.construct} ({e.span})")
             continue
-        given = enc.space.facts[r.fact].given
+        given = z3.BoolVal(True) if r.fact == ir.CASE_DATE else enc.space.facts[r.fact].given  # a case has its date
         out.append(z3.Implies(given, z3.Not(z3.And(s.known, z3.Not(s.value)))))
     return out
+
+
+def _check(solver: z3.Solver, violation: z3.BoolRef, timeout: float) -> tuple[object, object, str | None]:
+    """The shared incremental solver first, for a quarter of the time; where it gives up, a fresh solver with all the
+    constraints for the rest (a fresh solver preprocesses more: non-linear products of two facts need it)."""
+    first = max(0.2, timeout / 4)
+    solver.push()
+    try:
+        solver.set("timeout", max(1, int(first * 1000)))
+        solver.add(violation)
+        verdict = solver.check()
+        model = solver.model() if verdict == z3.sat else None
+        reason = solver.reason_unknown() if verdict == z3.unknown else None
+    finally:
+        solver.pop()
+    if verdict != z3.unknown:
+        return verdict, model, reason
+    fresh = z3.Solver()
+    fresh.set("timeout", max(1, int((timeout - first) * 1000)))
+    fresh.add(*solver.assertions(), violation)
+    verdict = fresh.check()
+    return verdict, fresh.model() if verdict == z3.sat else None, fresh.reason_unknown() if verdict == z3.unknown else None
 
 
 def _answer(o: Obligation, solver: z3.Solver, space: Space, enc: Encoder, base: Encoder | None,
@@ -103,14 +130,17 @@ def _answer(o: Obligation, solver: z3.Solver, space: Space, enc: Encoder, base: 
         return Answer(o.property, o.subject, o.kind, "unknown", 0.0, reason=f"no translation for {o.untranslatable}",
                       labels=o.labels, check=o.violated)
     abstractions = enc.abstractions_under(o.roots) + (base.abstractions_under(o.baseline_roots) if base else [])
-    solver.push()
-    try:
-        solver.add(o.violation)
-        verdict = solver.check()
-        model = solver.model() if verdict == z3.sat else None
-        reason = solver.reason_unknown() if verdict == z3.unknown else None
-    finally:
-        solver.pop()
+    instances = enc.instances + (base.instances if base is not None else [])
+    for attempt in range(REFINEMENTS + 1):
+        verdict, model, reason = _check(solver, o.violation, timeout)
+        if model is None or not abstractions or attempt == REFINEMENTS:
+            break
+        w = from_model(model, space, o.kind)
+        r, b = results(w, evaluator, baseline_evaluator)
+        if o.violated(r, b):
+            break
+        # the model rests on a value of an abstracted call the evaluator does not compute: learn the real one
+        solver.add(*lemmas(instances, model))
 
     def done(status: str, **kw: object) -> Answer:
         return Answer(o.property, o.subject, o.kind, status, time.perf_counter() - started,

@@ -16,9 +16,9 @@ import yaml
 import z3
 
 from dsl import types as T
-from engine.evaluate import Evaluator
+from engine.run.evaluate import Evaluator
 from engine.prove.encode import ListSym, Space
-from engine.result import Result, evaluate
+from engine.run.result import Result, evaluate
 
 
 @dataclass
