@@ -8,6 +8,7 @@ date, bool) and every node knows its span. Syntax errors become a
 from __future__ import annotations
 
 import functools
+import re
 from datetime import date
 from decimal import Decimal
 from pathlib import Path
@@ -38,6 +39,9 @@ def parse_file(path: Path, display: str | None = None) -> ast.Module:
         source = SourceFile.read(path, display)
     except OSError as e:
         raise SourceError(f"cannot read {path}: {e.strerror}", None) from None
+    except UnicodeDecodeError as e:
+        raise SourceError(f"{display or path}: not UTF-8 text (byte {e.start + 1} is 0x{e.object[e.start]:02x}); "
+                          "lawtrace reads files written in UTF-8", None) from None
     return parse_text(source)
 
 
@@ -46,6 +50,7 @@ def parse_text(source: SourceFile) -> ast.Module:
         tree = _parser().parse(source.text)
     except UnexpectedInput as e:
         raise _syntax_error(source, e) from None
+    _check_shape(tree, source)
     try:
         items = _Builder(source.name).transform(tree)
     except VisitError as e:
@@ -54,6 +59,24 @@ def parse_text(source: SourceFile) -> ast.Module:
             raise SourceError(err.message, err.span, source, err.hint) from None
         raise
     return _module(source, items)
+
+
+def _check_shape(tree: Tree, source: SourceFile) -> None:
+    """Before anything is built: every string's escapes known, and no formula nested deeper than the limit (the
+    builder, the checker and the evaluator all recurse on it). Walked with a stack, not by recursion."""
+    stack: list[tuple[Tree | Token, int]] = [(tree, 0)]
+    while stack:
+        node, depth = stack.pop()
+        if isinstance(node, Token):
+            if node.type == "STRING":
+                _check_string(node, source.name)
+            continue
+        if depth > bounds.MAX_FORMULA_DEPTH:
+            meta = node.meta
+            span = Span(source.name, meta.line, meta.column, meta.end_line, meta.end_column) if not meta.empty else None
+            raise SourceError(f"a formula nested or chained deeper than the limit of {bounds.MAX_FORMULA_DEPTH} levels",
+                              span, source, hint="split it into named values")
+        stack.extend((child, depth + 1) for child in node.children if child is not None)
 
 
 def _module(source: SourceFile, items: list[object]) -> ast.Module:
@@ -218,7 +241,55 @@ def _text(token: Token) -> str:
     if raw.startswith('"""'):
         lines = [line.strip() for line in raw[3:-3].splitlines()]
         return "\n".join(lines).strip("\n")
-    return bytes(raw[1:-1], "utf-8").decode("unicode_escape") if "\\" in raw else raw[1:-1]
+    return _ESCAPE.sub(_unescape, raw[1:-1]) if "\\" in raw else raw[1:-1]
+
+
+# The escapes a string may hold; any other backslash is refused by `_check_escapes`, at its place, before building.
+_ESCAPE = re.compile(r'\\(["\\nt]|u[0-9a-fA-F]{4})')
+_ANY_ESCAPE = re.compile(r'\\(u[0-9a-fA-F]{4}|.)', re.S)
+_SIMPLE = {'"': '"', "\\": "\\", "n": "\n", "t": "\t"}
+
+
+def _unescape(m: re.Match[str]) -> str:
+    e = m.group(1)
+    if e.startswith("u") and len(e) == 5:
+        ch = chr(int(e[1:], 16))
+        return ch
+    return _SIMPLE[e]
+
+
+def _check_string(token: Token, file: str) -> None:
+    raw = str(token)
+    if raw.startswith('"""'):
+        return
+    for m in _ANY_ESCAPE.finditer(raw[1:-1]):
+        e = m.group(1)
+        ok = e in _SIMPLE or (e.startswith("u") and len(e) == 5 and not 0xD800 <= int(e[1:], 16) <= 0xDFFF)
+        if not ok:
+            span = Span(file, token.line, token.column + 1 + m.start(), token.line, token.column + 1 + m.end() + 1)
+            raise SourceError(f"unknown escape {m.group(0)!r} in a string", span,
+                              hint='the escapes are \\" \\\\ \\n \\t and \\uXXXX (not a surrogate); '
+                                   "or write the character itself")
+
+
+def _int(token: object, file: str) -> int:
+    """A whole number written in a statute (an article, a paragraph, a range's end), within the limit of its digits."""
+    text = str(token)
+    if len(text.lstrip("0")) > bounds.LITERAL_INT_DIGITS:
+        raise SourceError(f"a number of {len(text):,} digits: at most {bounds.LITERAL_INT_DIGITS} digits are accepted here",
+                          _token_span(file, token) if isinstance(token, Token) else None)
+    return int(text)
+
+
+def _literal(token: Token, file: str) -> str:
+    """A number written in a formula or a parameter, within the digits the engine holds exactly."""
+    text = str(token)
+    whole, _, fraction = text.rstrip("%").partition(".")
+    if len(whole.lstrip("0")) > bounds.LITERAL_INT_DIGITS or len(fraction) > bounds.LITERAL_FRACTION_DIGITS:
+        raise SourceError(f"the number {text[:20]}{'...' if len(text) > 20 else ''} has more digits than lawtrace holds "
+                          f"exactly (at most {bounds.LITERAL_INT_DIGITS} before the point and "
+                          f"{bounds.LITERAL_FRACTION_DIGITS} after it)", _token_span(file, token))
+    return text
 
 
 def _date(token: Token, file: str) -> date:
@@ -279,7 +350,7 @@ class _Builder(Transformer):
         return ast.Regime(name, ast.Labels(zh, en), tuple(str(t) for t in rest), self._s(meta))
 
     def article(self, meta, c):
-        number = int(c[0])
+        number = _int(c[0], self.file)
         version = status = text = gloss = omitted = None
         decls = []
         for x in c[1:]:
@@ -333,7 +404,7 @@ class _Builder(Transformer):
             elif isinstance(x, _AtVersion):
                 version = x.version
             elif x is not None:
-                numbers.append(int(x))
+                numbers.append(_int(x, self.file))
         if len(numbers) > 3:
             raise SourceError("a citation has at most a paragraph and an item: 37(1)(2)", self._s(meta))
         article, paragraph, item = (numbers + [None, None])[:3]
@@ -343,7 +414,7 @@ class _Builder(Transformer):
         return _When(c[0])
 
     def paragraph(self, meta, c):
-        return int(c[0])
+        return _int(c[0], self.file)
 
     def fact(self, meta, c):
         name, typ, labels = str(c[0]), c[1], c[2]
@@ -512,8 +583,8 @@ class _Builder(Transformer):
         return T.INT
 
     def int_range(self, meta, c):
-        low = int(c[0])
-        high = int(c[1]) if len(c) > 1 and c[1] is not None else bounds.INT_MAX
+        low = _int(c[0], self.file)
+        high = _int(c[1], self.file) if len(c) > 1 and c[1] is not None else bounds.INT_MAX
         if low > high:
             raise SourceError(f"empty range {low}..{high}", self._s(meta))
         return (low, high)
@@ -527,7 +598,7 @@ class _Builder(Transformer):
         return T.RATE
 
     def rate_range(self, meta, c):
-        low, high = Decimal(str(c[0])), Decimal(str(c[1]))
+        low, high = Decimal(_literal(c[0], self.file)), Decimal(_literal(c[1], self.file))
         if low > high:
             raise SourceError(f"empty range {low}..{high}", self._s(meta))
         return (low, high)
@@ -568,7 +639,7 @@ class _Builder(Transformer):
         return ast.Compare(self._s(meta), str(c[1]), c[0], c[2])
 
     def in_range(self, meta, c):
-        return ast.InRange(self._s(meta), c[0], int(c[1]), int(c[2]))
+        return ast.InRange(self._s(meta), c[0], _int(c[1], self.file), _int(c[2], self.file))
 
     def in_set(self, meta, c):
         return ast.InSet(self._s(meta), c[0], tuple(str(t) for t in c[1:]))
@@ -610,11 +681,11 @@ class _Builder(Transformer):
         return Tree("where", c)
 
     def number(self, meta, c):
-        text = str(c[0])
+        text = _literal(c[0], self.file)
         return ast.Number(self._s(meta), Decimal(text), "." not in text)
 
     def percent(self, meta, c):
-        return ast.Percent(self._s(meta), Decimal(str(c[0])[:-1]) / 100)
+        return ast.Percent(self._s(meta), Decimal(_literal(c[0], self.file)[:-1]) / 100)
 
     def date(self, meta, c):
         return ast.DateLit(self._s(meta), _date(c[0], self.file))

@@ -16,6 +16,7 @@ class SourceFile:
 
     @classmethod
     def read(cls, path: Path, display: str | None = None) -> SourceFile:
+        """The file's text; `UnicodeDecodeError` when it is not UTF-8 (the readers say so, naming the file)."""
         return cls(display or str(path), path.read_text(encoding="utf-8"))
 
     @functools.cached_property

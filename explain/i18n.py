@@ -7,6 +7,9 @@ from engine.model.citations import Citation
 WORDS: dict[str, dict[str, str]] = {
     "zh": {
         "case": "案件", "regime": "适用规则", "date": "事故（诊断）日期", "payable": "应支付",
+        "receipt": "核验凭据", "receipt_engine": "计算程序", "receipt_regime": "适用规则", "receipt_statute": "法规文本",
+        "receipt_input": "案件事实（哈希）", "receipt_result": "结果（哈希）",
+        "receipt_check": "以 lawtrace verify 结果文件.json 可重新计算并核对：结果、事实、法规文本或程序是否有变。",
         "not_payable": "不支付", "undetermined": "尚不能确定", "amount": "金额", "yuan": "元",
         "payer": "最终支付方", "advance_payer": "先行支付方", "recover_from": "追偿对象", "basis": "依据",
         "missing": "尚需查明的事实", "assumed": "推定", "diagnostics": "提示", "parts": "分项",
@@ -63,6 +66,9 @@ WORDS: dict[str, dict[str, str]] = {
     },
     "en": {
         "case": "Case", "regime": "Regime", "date": "Date of accident (diagnosis)", "payable": "payable",
+        "receipt": "Receipt", "receipt_engine": "engine", "receipt_regime": "regime", "receipt_statute": "statute file",
+        "receipt_input": "case facts (hash)", "receipt_result": "result (hash)",
+        "receipt_check": "lawtrace verify RESULT.json evaluates the case again and says whether the result, a fact, a statute or the engine changed.",
         "not_payable": "not payable", "undetermined": "undetermined", "amount": "Amount", "yuan": "yuan",
         "payer": "paid by", "advance_payer": "advanced by", "recover_from": "recovered from", "basis": "Basis",
         "missing": "Facts still needed", "assumed": "Assumed", "diagnostics": "Notes", "parts": "Parts",

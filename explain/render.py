@@ -129,6 +129,7 @@ def result_view(result: dict[str, object], lang: str, case: dict[str, object]) -
         "date_label": words["date_employer" if result.get("kind") == "employer" else "date"],
         "as_of": result.get("as_of"),
         "deadlines": [deadline_view(d, lang, titles) for d in result.get("deadlines", [])],  # type: ignore[union-attr]
+        "receipt": result.get("receipt"),
     }
 
 

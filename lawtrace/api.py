@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import functools
+import hashlib
 from datetime import date
 from pathlib import Path
 
@@ -34,8 +35,10 @@ def with_overlays(rules: tuple[Path, ...]) -> Catalog:
     extra = []
     sources = dict(base.sources)
     for path in rules:
-        if not path.is_file():
+        if not path.exists():
             raise LawtraceError(f"{path}: no such rules file")
+        if not path.is_file():
+            raise LawtraceError(f"{path}: not a regular file: give a statute file (*.lt)")
         name = display_name(path)
         extra.append(parse_file(path, name))
         sources[name] = SourceFile.read(path, name)
@@ -50,8 +53,21 @@ def overlay_modules(cat: Catalog, regime: str, rules: tuple[Path, ...]) -> tuple
                  if m.file in files and m.instrument is not None and m.instrument.code not in included)
 
 
-@functools.lru_cache(maxsize=32)
 def _compiled(regime: str, rules: tuple[Path, ...]) -> tuple[ir.Program, Evaluator]:
+    """The compiled regime with its overlays, cached by the overlays' contents: a file edited since is compiled anew."""
+    return _compiled_stamped(regime, tuple((p, _content(p)) for p in rules))
+
+
+def _content(path: Path) -> bytes | None:
+    try:
+        return hashlib.sha256(path.read_bytes()).digest()
+    except OSError:
+        return None  # with_overlays says what is wrong with it
+
+
+@functools.lru_cache(maxsize=32)
+def _compiled_stamped(regime: str, stamped: tuple[tuple[Path, bytes | None], ...]) -> tuple[ir.Program, Evaluator]:
+    rules = tuple(p for p, _ in stamped)
     cat = with_overlays(rules)
     program = compile_regime(cat, regime, overlay_modules(cat, regime, rules))
     return program, Evaluator(program)

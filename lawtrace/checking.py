@@ -23,7 +23,10 @@ def check_paths(paths: tuple[Path, ...], regime: str | None) -> tuple[list[Lawtr
     expanded: list[Path] = []
     for p in files:
         if p.is_dir():
-            expanded.extend(sorted(p.rglob("*.lt")))
+            found = sorted(p.rglob("*.lt"))
+            if not found:
+                errors.append(LawtraceError(f"{p}: no statute files (*.lt) in this directory"))
+            expanded.extend(found)
         elif not p.exists():
             errors.append(LawtraceError(f"{p}: no such file"))
         else:
@@ -31,8 +34,8 @@ def check_paths(paths: tuple[Path, ...], regime: str | None) -> tuple[list[Lawtr
     for p in expanded:
         name = display_name(p)
         try:
+            given.append(parse_file(p, name))  # first: it refuses a file that is not UTF-8, with its name
             sources[name] = SourceFile.read(p, name)
-            given.append(parse_file(p, name))
         except LawtraceError as e:
             errors.append(e)
     if errors:

@@ -10,8 +10,9 @@ import yaml
 
 from dsl.errors import LawtraceError, SourceError
 from dsl.source import SourceFile, Span
-from engine.run.case import Case, _BadValue, case_date, convert
 from engine.analysis.diff import OutcomeChange, RuleChange, Side, diff_outcomes, diff_rules, summarize
+from engine.model.safe_load import InputRefused, json_depth_problem, load_yaml
+from engine.run.case import Case, _BadValue, case_date, convert
 from engine.run.result import Result, evaluate
 from lawtrace.api import evaluator, load_program
 
@@ -103,7 +104,16 @@ def _population_cases(path: Path, source: SourceFile) -> list[tuple[str, Case]]:
             if number > MAX_POPULATION_CASES:
                 raise LawtraceError(f"{path}: more than {MAX_POPULATION_CASES} rows; compare outcomes of a sample, "
                                     "or cost the whole population with `lawtrace simulate --baseline`")
-            facts = {k: _cell(v) for k, v in row.items() if k not in (DATE_COLUMN, ID_COLUMN) and _cell(v) is not None}
+            facts = {}
+            for k, v in row.items():
+                if k in (DATE_COLUMN, ID_COLUMN):
+                    continue
+                try:
+                    cell = _cell(v)
+                except InputRefused as e:
+                    raise LawtraceError(f"{path}: row {number}, column '{k}': {e.message}") from None
+                if cell is not None:
+                    facts[k] = cell
             data: dict[str, object] = {"facts": facts}
             if row.get(DATE_COLUMN) not in (None, ""):
                 data["date"] = str(row[DATE_COLUMN])
@@ -117,8 +127,11 @@ def _cell(value: object) -> object:
     if value is None or value == "":
         return None
     if isinstance(value, str):
+        problem = json_depth_problem(value) if value.lstrip()[:1] in ("[", "{") else None
+        if problem is not None:  # before libyaml's own (later, less clear) refusal of deep nesting
+            raise problem
         try:
-            parsed = yaml.safe_load(value)
+            parsed, _ = load_yaml(value)  # within the bounds: a cell may hold a bomb as well as a file
         except yaml.YAMLError:
             return value
         return value if isinstance(parsed, dict) else parsed
@@ -127,14 +140,21 @@ def _cell(value: object) -> object:
 
 def load_cases(path: str) -> list[tuple[str, Case]]:
     """A JSON or YAML list of cases, each as in a case file."""
+    if path.endswith(".parquet") and Path(path).is_file():
+        return _population_cases(Path(path), SourceFile(path, ""))  # binary: never read as text
     try:
         source = SourceFile.read(Path(path), path)
     except FileNotFoundError:
         raise LawtraceError(f"{path}: no such cases file") from None
+    except (OSError, UnicodeDecodeError) as e:
+        raise LawtraceError(f"{path}: cannot read the cases file: {e}") from None
     if path.endswith((".csv", ".parquet")):
         return _population_cases(Path(path), source)
     try:
-        data = yaml.safe_load(source.text)
+        data, _ = load_yaml(source.text)
+    except InputRefused as e:
+        span = Span(path, e.line, e.column or 1, e.line, (e.column or 1) + 1) if e.line else None
+        raise SourceError(e.message, span, source) from None
     except yaml.YAMLError as e:
         mark = getattr(e, "problem_mark", None)
         span = Span(path, mark.line + 1, mark.column + 1, mark.line + 1, mark.column + 2) if mark else None

@@ -26,6 +26,7 @@ import numpy as np
 import pyarrow as pa
 import pytest
 
+from dsl import bounds
 from dsl import types as T
 from engine.model import ir
 from engine.run.case import convert
@@ -136,9 +137,11 @@ class Generator:
         if isinstance(t, T.BoolType):
             return r.random() < 0.5
         if isinstance(t, T.IntType):
-            if t.low is not None and t.high is not None:
+            if t.low is not None and t.high is not None and t.high < bounds.INT_MAX:
                 return r.choice((t.low, t.high, r.randint(t.low, t.high), r.randint(t.low, t.high)))
-            return r.choice((r.choice(self.b.ints), r.randint(0, 70)))
+            # no range, or only a floor (`int 0..`): the counts a case has, at or above the floor
+            n = r.choice((r.choice(self.b.ints), r.randint(0, 70)))
+            return n if t.low is None else max(t.low, n)
         if isinstance(t, T.MoneyType):
             pick = r.random()
             if pick < 0.35:

@@ -89,6 +89,8 @@ def test_query_parameters_override_like_the_cli(client):
     assert data["date"] == "2009-06-01" and "trace" not in data
     cli = engine_result(GRADE7, "--date", "2009-06-01", "--regime", "national")
     cli.pop("trace")
+    # the receipts differ only in the hash of the result, which covers the trace where the result has one
+    assert data.pop("receipt")["input"] == cli.pop("receipt")["input"]
     assert data == cli
 
 
@@ -204,7 +206,8 @@ def test_facts_are_the_declarations_of_the_regime(client):
         assert entry["declared"] == str(node.type)
         low = getattr(node.type, "low", None)
         if low is not None:
-            assert (entry["type"]["min"], entry["type"]["max"]) == (low, node.type.high)  # type: ignore[attr-defined]
+            want = (low, node.type.high) if isinstance(low, int) else (f"{low:f}", f"{node.type.high:f}")  # type: ignore[attr-defined]
+            assert (entry["type"]["min"], entry["type"]["max"]) == want
         if hasattr(node.type, "values"):
             assert entry["type"]["members"] == list(node.type.values)  # type: ignore[attr-defined]
     assert errors_of(client.get("/v1/facts", params={"regime": "atlantis"}), 422)[0]["field"] == "regime"

@@ -97,7 +97,9 @@ def _open_items(result: Result) -> list[_Open]:
         b = r.benefit
         values = {"payable": r.payable, "amount": r.amount, "payer": r.payer,
                   "advance_payer": r.advance_payer, "recover_from": r.recover_from}
-        fields = {b.fields[name]: values[name].missing for name in r.undetermined if name in b.fields}
+        if r.amount_min is not None and r.amount_max is not None:  # a range item (a fine): its bounds, not one amount
+            values.update(amount_min=r.amount_min, amount_max=r.amount_max)
+        fields = {b.fields[name]: values[name].missing for name in r.undetermined if name in b.fields and name in values}
         amount = r.amount.value if r.amount.known and isinstance(r.amount.value, Decimal) else None
         out.append(_Open(b, fields, amount))
     return out

@@ -23,11 +23,13 @@ class Catalog:
     regimes: dict[str, ast.Regime]
     sources: dict[str, SourceFile]
 
-    def expand(self, regime: str) -> list[str]:
-        """The instrument codes of a regime, highest first."""
+    def expand(self, regime: str, _within: tuple[str, ...] = ()) -> list[str]:
+        """The instrument codes of a regime, highest first (`index` has refused regimes that include themselves)."""
         out: list[str] = []
         for part in self.regimes[regime].parts:
-            for code in self.expand(part) if part in self.regimes else [part]:
+            if part in _within or part == regime:
+                continue
+            for code in self.expand(part, _within + (regime,)) if part in self.regimes else [part]:
                 if code not in out:
                     out.append(code)
         return out
@@ -56,8 +58,8 @@ def load_catalog(paths: list[Path] | None = None) -> Catalog:
     for path in files:
         name = display_name(path)
         try:
+            modules.append(parse_file(path, name))  # first: it refuses a file that is not UTF-8, with its name
             sources[name] = SourceFile.read(path, name)
-            modules.append(parse_file(path, name))
         except LawtraceError as e:
             errors.append(e)
         except OSError as e:
@@ -94,5 +96,27 @@ def index(modules: list[ast.Module], sources: dict[str, SourceFile]) -> Catalog:
                     r.span, sources.get(r.span.file),
                     hint=did_you_mean(part, list(instruments) + list(regimes)),
                 ))
+    errors.extend(_cycles(regimes, sources))
     raise_collected(errors)
     return Catalog(tuple(modules), instruments, regimes, sources)
+
+
+def _cycles(regimes: dict[str, ast.Regime], sources: dict[str, SourceFile]) -> list[LawtraceError]:
+    """A regime that includes itself, directly or through others: one error for each, naming the path."""
+    errors: list[LawtraceError] = []
+    for name, r in regimes.items():
+        stack = [(name, (name,))]
+        seen: set[str] = set()
+        while stack:
+            current, path = stack.pop()
+            for part in regimes[current].parts:
+                if part == name:
+                    errors.append(SourceError(f"regime {name} includes itself: {' = '.join(path + (name,))}",
+                                              r.span, sources.get(r.span.file),
+                                              hint="a regime is built from instruments and other regimes, never from itself"))
+                    stack.clear()
+                    break
+                if part in regimes and part not in seen:
+                    seen.add(part)
+                    stack.append((part, path + (part,)))
+    return errors

@@ -36,14 +36,16 @@ import numpy as np
 import pyarrow as pa
 import pyarrow.compute as pc
 
+from dsl import bounds
 from dsl import types as T
 from dsl.errors import LawtraceError, did_you_mean
-from engine.model import ir
 from engine.columns.arrays import ORDINAL_EPOCH, Bool, Codes, Col, Date, Num, Records, narrowest
 from engine.columns.vector import FEN, Chunk
+from engine.model import ir
+from engine.model.safe_load import InputRefused, load_json
 
 RATE_DEN = 10**6  # a rate given in a population keeps up to six decimal places
-MONEY_MAX_FEN = 10**15  # ten trillion yuan: every money cell must be below (exact in float64 and int64 products)
+MONEY_MAX_FEN = int(bounds.MONEY_MAX) * 100  # every money cell must be below (exact in float64 and int64 products)
 DATE_COLUMN, ID_COLUMN = "date", "id"
 DEFAULT_CHUNK_ROWS = 262_144
 
@@ -138,12 +140,25 @@ def column_names(path: Path) -> list[str]:
         if population_format(path) == "parquet":
             import pyarrow.parquet as pq
 
-            return list(pq.ParquetFile(path).schema_arrow.names)
+            names = list(pq.ParquetFile(path).schema_arrow.names)
+            _no_repeats(name, names)
+            return names
         with path.open("rb") as fh:
             header = fh.readline().decode("utf-8-sig").strip()
     except (OSError, UnicodeDecodeError, pa.ArrowException) as e:
         raise PopulationError(name, f"cannot read this file: {e}") from None
-    return [h.strip().strip('"') for h in header.split(",")] if header else []
+    names = [h.strip().strip('"') for h in header.split(",")] if header else []
+    _no_repeats(name, names)
+    return names
+
+
+def _no_repeats(name: str, names: list[str]) -> None:
+    """A column given twice would be read one way or the other without a word: refused, naming both places."""
+    seen: dict[str, int] = {}
+    for i, n in enumerate(names, 1):
+        if n in seen and n:
+            raise PopulationError(name, f"the column '{n}' is given twice (columns {seen[n]} and {i}); give each fact once")
+        seen[n] = i
 
 
 def read_batches(path: Path, chunk_rows: int = DEFAULT_CHUNK_ROWS,
@@ -274,6 +289,9 @@ def convert_arrow(column: pa.Array, t: T.Type, where: _Where) -> Col:
         return _date_arrow(column, where)
     if isinstance(t, (T.MoneyType, T.RateType)) and pa.types.is_decimal(kind):
         return _decimal_num(column, t, where)
+    if pa.types.is_floating(kind) and column.null_count < len(column) and pc.any(pc.is_nan(column)).as_py():
+        bad = int(pc.index(pc.is_nan(column), True).as_py())  # a file has null for unknown: NaN is a value gone wrong
+        raise where.fail("NaN is not a value: leave the cell empty (null) where the fact is unknown", bad)
     if pa.types.is_boolean(kind) or pa.types.is_integer(kind) or pa.types.is_floating(kind):
         fill = False if pa.types.is_boolean(kind) else 0
         values = column.fill_null(fill).to_numpy(zero_copy_only=False) if known is not None else column.to_numpy(zero_copy_only=False)
@@ -304,6 +322,10 @@ def convert_numpy(values: np.ndarray, known: np.ndarray | None, t: T.Type, where
                 raise where.fail(f"expected true or false (1 or 0), found {values[bad]!r}", bad)
             return Bool(values != 0, known)
     elif isinstance(t, T.IntType):
+        if kind in "fu" and values.size and (values.max() > bounds.INT_MAX or (kind == "f" and values.min() < -bounds.INT_MAX)):
+            bad = _first(known, np.abs(values) > bounds.INT_MAX if kind == "f" else values > bounds.INT_MAX)
+            if bad is not None:  # before any cast: a float or uint64 beyond int64 would wrap
+                raise where.fail(f"{values[bad]} is beyond the largest whole number lawtrace accepts ({bounds.INT_MAX:,})", bad)
         if kind == "f":
             bad = _first(known, values != np.rint(values))
             if bad is not None:
@@ -314,10 +336,20 @@ def convert_numpy(values: np.ndarray, known: np.ndarray | None, t: T.Type, where
             return _int_num(values, known, t, where)
     elif isinstance(t, (T.MoneyType, T.RateType)):
         den = FEN if isinstance(t, T.MoneyType) else RATE_DEN
+        limit = MONEY_MAX_FEN * (den // FEN or 1) // den  # the bound in the cells' own unit (yuan, or the rate)
+        if kind in "iu" and values.size and (values.max() >= limit or (kind == "i" and values.min() <= -limit)):
+            bad = _first(known, values >= limit if kind == "u" else np.abs(values) >= limit)
+            if bad is not None:  # before the product with the denominator: int64 would wrap (a huge wage read as -1)
+                raise where.fail(f"{values[bad]} is beyond the largest amount lawtrace holds exactly ({bounds.MONEY_MAX:,f} yuan)", bad)
         if kind == "f":
             if not (np.isfinite(low) and np.isfinite(high)):
                 bad = _first(known, ~np.isfinite(values))
                 raise where.fail(f"expected an amount, found {values[bad]!r}", bad)
+            if max(abs(low), abs(high)) >= limit:
+                bad = _first(known, np.abs(values) >= limit)
+                if bad is not None:
+                    raise where.fail(f"{values[bad]!r} is beyond the largest amount lawtrace holds exactly "
+                                     f"({bounds.MONEY_MAX:,f} yuan)", bad)
             # rounding is monotone: the bounds of the fen are the rounded bounds of the floats
             lo, hi = int(np.rint(low * den)), int(np.rint(high * den))
             if low >= 0:
@@ -382,6 +414,12 @@ def _checked_num(v: np.ndarray, known: np.ndarray | None, t: T.Type, den: int, w
         bad = _first(known, np.abs(v) >= MONEY_MAX_FEN)
         if bad is not None:
             raise where.fail("the amount is too large (at most 10^13 yuan)", bad)
+    if isinstance(t, T.RateType) and t.low is not None and t.high is not None:
+        low, high = int(t.low * den), int(t.high * den)  # the fact's declared range (`rate 0..1`)
+        if lo < low or hi > high:
+            bad = _first(known, (v < low) | (v > high))
+            if bad is not None:
+                raise where.fail(f"{Decimal(int(v[bad])) / den} is out of range: expected {t.low} to {t.high}", bad)
     return _num(v, den, lo, hi, known)
 
 
@@ -506,8 +544,12 @@ def _date_arrow(column: pa.Array, where: _Where) -> Date:
         lo, hi = int(v.min()), int(v.max())
     else:
         lo = hi = ORDINAL_EPOCH
-    if v.size and (v.min() < 1 or v.max() > date.max.toordinal()):
-        raise where.fail("a date outside the years 1 to 9999")
+    low, high = bounds.DATE_MIN.toordinal(), bounds.DATE_MAX.toordinal()
+    if v.size and (lo < low or hi > high):
+        bad = _first(known, (v < low) | (v > high))
+        if bad is not None:
+            raise where.fail(f"{date.fromordinal(int(v[bad])) if 0 < v[bad] <= date.max.toordinal() else 'a date'} is outside "
+                             f"the dates lawtrace computes with ({bounds.DATE_MIN.isoformat()} to {bounds.DATE_MAX.isoformat()})", bad)
     return Date(v, known, lo, hi)
 
 
@@ -558,9 +600,11 @@ def _json_lists(column: pa.Array, t: T.ListType, where: _Where) -> pa.Array:
             out.append(None)
             continue
         try:
-            parsed = json.loads(cell)
+            parsed = load_json(cell)
         except json.JSONDecodeError as e:
             raise where.fail(f"not valid JSON: {e.msg}", i) from None
+        except InputRefused as e:
+            raise where.fail(e.message, i) from None
         if not isinstance(parsed, list):
             raise where.fail("expected a JSON array of records, e.g. [{\"relation\": \"spouse\"}]", i)
         records = []

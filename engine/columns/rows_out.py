@@ -52,6 +52,24 @@ def party_array(payer: Codes, valid: np.ndarray, n: int) -> pa.Array:
     return pa.DictionaryArray.from_arrays(pa.array(codes, mask=mask), pa.array(vocab)).cast(pa.string())
 
 
+def contract_payer(item: ItemColumns, payable: np.ndarray, n: int) -> pa.Array:
+    """The payer as the result JSON gives it (CONTRACT): where the item is split into parts of known amounts and
+    payers, the payer of the largest part, the statute's own payer standing on a tie (as `engine.result.item_json`)."""
+    statute_known = _known(item.payer.known, n)
+    statute = np.asarray(item.payer.vocab, dtype=object)[_values(item.payer.v, n).astype(np.intp)]
+    amounts = np.stack([_values(a.v, n).astype(np.int64) for _, a, _ in item.parts])
+    payers = np.stack([np.asarray(p.vocab, dtype=object)[_values(p.v, n).astype(np.intp)] for _, _, p in item.parts])
+    known = np.logical_and.reduce([_known(a.known, n) & _known(p.known, n) for _, a, p in item.parts])
+    nonzero = amounts != 0  # a part of nothing is no part (`engine.result._split`)
+    largest = np.where(nonzero, amounts, np.iinfo(np.int64).min).max(axis=0)
+    tied = nonzero & (amounts == largest)
+    split = payable & known & nonzero.any(axis=0)
+    keep = statute_known & (tied & (payers == statute)).any(axis=0)
+    chosen = np.where(split & ~keep, payers[tied.argmax(axis=0), np.arange(n)], statute)
+    valid = np.where(split & ~keep, True, statute_known) & (chosen != "none")
+    return pa.array(chosen.tolist(), type=pa.string(), mask=~valid)
+
+
 def item_columns(prefix: str, items: tuple[ItemColumns, ...], outcome: RowOutcome) -> dict[str, pa.Array]:
     n = outcome.n
     out: dict[str, pa.Array] = {}
@@ -62,7 +80,8 @@ def item_columns(prefix: str, items: tuple[ItemColumns, ...], outcome: RowOutcom
         out[f"{prefix}{item.benefit.id}.payable"] = pa.array(pv, mask=~pk)
         amount_known = payable & _known(item.amount.known, n)
         out[f"{prefix}{item.benefit.id}.amount"] = money_array(_values(item.amount.v, n), amount_known)
-        out[f"{prefix}{item.benefit.id}.payer"] = party_array(item.payer, ~pk | pv, n)
+        out[f"{prefix}{item.benefit.id}.payer"] = (contract_payer(item, payable, n) if item.parts
+                                                   else party_array(item.payer, ~pk | pv, n))
     out[f"{prefix}total"] = money_array(outcome.total, outcome.determined)
     return out
 

@@ -22,6 +22,7 @@ from decimal import Decimal
 
 import numpy as np
 
+from dsl import bounds
 from dsl import types as T
 from engine.columns import arrays as C
 from engine.model import ir
@@ -256,6 +257,8 @@ class Run:
             col = self._value(node)
         if node_id in self.vp.rounded and type(col) is Num and col.den != FEN:
             col = C.round_to(col, FEN)
+        if node_id in self.vp.rounded and type(col) is Num and (col.hi > MONEY_LIMIT_FEN or col.lo < -MONEY_LIMIT_FEN):
+            col = _beyond_bound_unknown(col, self.n)
         self.cache[node_id] = col
         return col
 
@@ -948,3 +951,17 @@ _COMPILERS: dict[type, Callable[[VectorProgram, ir.Expr, tuple[str, ...]], Fn]] 
     ir.Aggregate: _aggregate,  # type: ignore[dict-item]
     ir.Undetermined: _undetermined,  # type: ignore[dict-item]
 }
+
+
+MONEY_LIMIT_FEN = int(bounds.MONEY_MAX) * 100
+
+
+def _beyond_bound_unknown(col: Num, n: int) -> Num:
+    """Amounts beyond `bounds.MONEY_MAX` are undetermined, row by row, as in a single case (`Evaluation.get`)."""
+    values = np.broadcast_to(np.asarray(col.v), (n,))
+    over = np.abs(values) > MONEY_LIMIT_FEN
+    if not over.any():
+        return col
+    known = ~over if col.known is None else np.asarray(col.known) & ~over
+    lo, hi = min(max(col.lo, -MONEY_LIMIT_FEN), 0), max(min(col.hi, MONEY_LIMIT_FEN), 0)
+    return Num(np.where(over, 0, values), col.den, lo, hi, known)

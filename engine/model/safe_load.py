@@ -70,6 +70,7 @@ _Constructor.add_constructor("tag:yaml.org,2002:map", _Constructor.construct_yam
 
 def load_yaml(text: str) -> tuple[object, yaml.Node | None]:
     """The document's data and its node tree (for the place of every key); `yaml.YAMLError` for bad syntax."""
+    _check_text(text)
     _scan_events(text)
     loader = _Constructor(text)
     try:
@@ -80,6 +81,17 @@ def load_yaml(text: str) -> tuple[object, yaml.Node | None]:
         return loader.construct_document(node), node
     finally:
         loader.dispose()
+
+
+def _check_text(text: str) -> None:
+    """A text handed over as a Python string (the API, a form) may hold what no UTF-8 file can: a lone surrogate."""
+    try:
+        text.encode("utf-8")
+    except UnicodeEncodeError as e:
+        line = text.count("\n", 0, e.start) + 1
+        column = e.start - (text.rfind("\n", 0, e.start) + 1) + 1
+        raise InputRefused(f"{text[e.start]!r} is not a character (a lone surrogate): the text is not valid Unicode",
+                           line, column) from None
 
 
 def _scan_events(text: str) -> None:

@@ -24,12 +24,14 @@ def eval_(case: str, regime: str | None, on: str | None, as_of: str | None, rule
     from engine.run.case import read_case
     from engine.run.result import result_json
     from explain.render import render_result
-    from lawtrace.api import evaluate_case
+    from lawtrace.api import evaluate_case, with_overlays
+    from lawtrace.receipt import attach
 
     parsed = read_case(case)
     result = evaluate_case(parsed, regime, on, rules, as_of)
     data = result_json(result)
     data["case"] = {k: parsed.data[k] for k in ("id", "name", "notes") if parsed.data.get(k) is not None}
+    attach(data, parsed.raw_facts, with_overlays(rules), rules)
     if fmt == "json":
         emit_json(data)
     else:

@@ -12,6 +12,8 @@ from pathlib import Path
 
 import click
 
+from engine.model.safe_load import InputRefused, load_json
+
 from lawtrace.cli_support import LANGS, user_errors
 
 
@@ -30,6 +32,7 @@ def explain(case: str, item: str, regime: str | None, on: str | None, rules: tup
     from engine.run.case import parse_case
     from engine.run.result import result_json
     from explain.render import render_explanation
+    from explain.saved import check_saved_result
     from explain.why import item_ids
     from lawtrace.api import evaluate_case
 
@@ -38,6 +41,7 @@ def explain(case: str, item: str, regime: str | None, on: str | None, rules: tup
     if stored is not None:
         if regime or on or rules:
             raise LawtraceError(f"{case}: a saved result is explained as it is; --regime, --date and --rules need a case file")
+        check_saved_result(stored)
         data, meta = stored, {}
     else:
         parsed = parse_case(source)
@@ -69,8 +73,8 @@ def _stored_result(text: str) -> dict[str, object] | None:
     if not text.lstrip().startswith("{"):
         return None
     try:
-        data = json.loads(text)
-    except json.JSONDecodeError:
+        data = load_json(text)
+    except (json.JSONDecodeError, InputRefused):
         return None
     if isinstance(data, dict) and "items" in data and isinstance(data.get("trace"), dict) and "facts" not in data:
         return data

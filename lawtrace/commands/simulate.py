@@ -38,6 +38,7 @@ def simulate(population: Path, regime: str, baseline: str | None, rules: tuple[P
     from datetime import date
 
     from dsl.errors import LawtraceError
+    from dsl import bounds
     from engine.columns.population import count_rows, population_format
     from engine.columns.simulation import simulate as run
     from engine.columns.simulation import summary_lines
@@ -49,6 +50,9 @@ def simulate(population: Path, regime: str, baseline: str | None, rules: tuple[P
             when = date.fromisoformat(on)
         except ValueError:
             raise LawtraceError(f"--date {on}: expected a date written YYYY-MM-DD") from None
+        problem = bounds.date_problem(when)
+        if problem:
+            raise LawtraceError(f"--date {on}: {problem}")
     if not population.exists():
         raise LawtraceError(f"{population}: no such population file")
     population_format(population)

@@ -24,7 +24,7 @@ import lawtrace
 from lawtrace import api
 from lawtrace.web import openapi, routes_api, routes_page
 from lawtrace.web.errors import ApiError, FieldError, single
-from lawtrace.web.limits import DEFAULT_MAX_BODY, BodyLimit, BodyTooLarge
+from lawtrace.web.limits import DEFAULT_MAX_BODY, BodyLimit, BodyTimeout, BodyTooLarge
 from lawtrace.web.responses import FastJSON
 
 STATIC = Path(__file__).with_name("static")
@@ -64,6 +64,11 @@ def _handlers(app: FastAPI) -> None:
     async def too_large(request: Request, e: BodyTooLarge) -> FastJSON:
         error = single(413, "request too large", None, str(e))
         return FastJSON(error.as_json(), status_code=413, headers={"connection": "close"})
+
+    @app.exception_handler(BodyTimeout)
+    async def too_slow(request: Request, e: BodyTimeout) -> FastJSON:
+        error = single(408, "request too slow", None, str(e))
+        return FastJSON(error.as_json(), status_code=408, headers={"connection": "close"})
 
     @app.exception_handler(RequestValidationError)
     async def bad_parameter(request: Request, e: RequestValidationError) -> FastJSON:

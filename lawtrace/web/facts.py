@@ -25,6 +25,8 @@ def type_json(t: T.Type) -> dict[str, object]:
     if isinstance(t, T.MoneyType):
         return {"kind": "money"}
     if isinstance(t, T.RateType):
+        if t.low is not None:  # the declared range (`rate 0..1`), as decimal strings like every decimal in the API
+            return {"kind": "rate", "min": f"{t.low:f}", "max": f"{t.high:f}"}
         return {"kind": "rate"}
     if isinstance(t, T.DateType):
         return {"kind": "date"}

@@ -14,6 +14,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 
+from dsl import bounds
 from dsl import types as T
 from engine.model import ir
 from lawtrace.web.facts import type_json
@@ -21,7 +22,8 @@ from lawtrace.web.facts import type_json
 PREFIX = "f."
 CASE_KEYS = ("id", "name", "notes")
 NONE = "none"
-_WHOLE = re.compile(r"[+-]?\d+")
+_INDEX = re.compile(r"[0-9]{1,%d}" % len(str(bounds.MAX_LIST_ITEMS)))  # ASCII digits only ("²".isdigit() is true)
+_WHOLE = re.compile(r"[+-]?[0-9]+")
 
 
 @dataclass
@@ -86,7 +88,7 @@ def case_from(params: list[tuple[str, str]], declared: dict[str, ir.FactNode], r
                 empty.add(name)
             else:
                 index, _, sub = rest.partition(".")
-                if index.isdigit() and sub:
+                if _INDEX.fullmatch(index) and sub:
                     lists.setdefault(name, {}).setdefault(int(index), {})[sub] = value
     for name, rows in lists.items():
         t = declared[name].type if name in declared else None
@@ -109,7 +111,7 @@ def typed(value: str, t: T.Type | None) -> object:
     """A text box's words as the value a case file would hold, where the declared type says what they are."""
     if isinstance(t, T.BoolType):
         return {"true": True, "false": False}.get(value, value)
-    if isinstance(t, (T.IntType, T.MoneyType, T.RateType)) and _WHOLE.fullmatch(value):
+    if isinstance(t, (T.IntType, T.MoneyType, T.RateType)) and len(value) <= bounds.NUMBER_CHARS and _WHOLE.fullmatch(value):
         return int(value)
     return value
 
@@ -122,7 +124,8 @@ def question(node: ir.FactNode, params: dict[str, str], lang: str, ui: dict[str,
                  delegated_to=node.delegated_to)
     name = PREFIX + node.id
     if isinstance(t, T.ListType):
-        filled = sorted({int(k.split(".")[2]) for k in params if k.startswith(name + ".") and k.split(".")[2].isdigit()})
+        filled = sorted({int(k.split(".")[2]) for k in params
+                         if k.startswith(name + ".") and _INDEX.fullmatch(k.split(".")[2])})
         for n, index in enumerate(filled + [max(filled, default=-1) + 1]):
             row = []
             for f in t.fields:

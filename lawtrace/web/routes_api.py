@@ -13,7 +13,6 @@ from typing import Annotated, Literal
 
 from fastapi import APIRouter, Query, Request
 from fastapi.responses import Response
-from starlette.concurrency import run_in_threadpool
 
 from dsl.errors import did_you_mean
 from explain.render import render_explanation, render_result
@@ -21,6 +20,7 @@ from explain.why import explain_all, explain_item
 from lawtrace.web import service
 from lawtrace.web.errors import ApiError, FieldError
 from lawtrace.web.facts import declared_facts
+from lawtrace.web.limits import in_worker
 from lawtrace.web.openapi import answers, body, ref
 from lawtrace.web.responses import FastJSON
 
@@ -32,19 +32,20 @@ DateQuery = Annotated[date | None, Query(alias="date", description="date of the 
 
 
 async def _case(request: Request) -> service.Case:
-    return service.read_case(service.text_of(await request.body()))
+    body = await request.body()
+    return await in_worker(lambda: service.read_case(service.text_of(body)))  # parsing YAML is work: off the event loop
 
 
 @router.get("/regimes", summary="The regimes available, with their instruments and dates in force",
             responses=answers({"application/json": {"type": "array", "items": ref("Regime")}}))
 async def get_regimes() -> FastJSON:
-    return FastJSON(await run_in_threadpool(service.regimes))
+    return FastJSON(await in_worker(service.regimes))
 
 
 @router.get("/facts", summary="The facts a regime declares: names, labels zh/en, types, ranges, members, articles",
             responses=answers({"application/json": {"type": "array", "items": ref("Fact")}}, 422))
 async def get_facts(regime: Annotated[str, Query(description="a regime name")] = service.api.DEFAULT_REGIME) -> FastJSON:
-    program = await run_in_threadpool(service.program, regime, "regime", "query")
+    program = await in_worker(service.program, regime, "regime", "query")
     return FastJSON(declared_facts(program))
 
 
@@ -53,7 +54,7 @@ async def get_facts(regime: Annotated[str, Query(description="a regime name")] =
 async def post_evaluate(request: Request, regime: RegimeQuery = None, on: DateQuery = None,
                         trace: Annotated[bool, Query(description="include the trace")] = True) -> FastJSON:
     case = await _case(request)
-    data = await run_in_threadpool(lambda: service.evaluate(case, regime, on).json(trace))
+    data = await in_worker(lambda: service.evaluate(case, regime, on).json(trace))
     return FastJSON(data)
 
 
@@ -61,7 +62,7 @@ async def post_evaluate(request: Request, regime: RegimeQuery = None, on: DateQu
              openapi_extra=body("DiffRequest"), responses=answers({"application/json": ref("DiffReport")}, 400, 413, 422))
 async def post_diff(request: Request) -> FastJSON:
     case = await _case(request)
-    report = await run_in_threadpool(service.diff, case)
+    report = await in_worker(service.diff, case)
     return FastJSON(report.as_json())
 
 
@@ -69,7 +70,7 @@ async def post_diff(request: Request) -> FastJSON:
              openapi_extra=body("Case"), responses=answers({"application/json": ref("Questions")}, 400, 413, 422))
 async def post_next_questions(request: Request, regime: RegimeQuery = None, on: DateQuery = None) -> FastJSON:
     case = await _case(request)
-    data = await run_in_threadpool(lambda: service.questions_json(*service.questions(case, regime, on)))
+    data = await in_worker(lambda: service.questions_json(*service.questions(case, regime, on)))
     return FastJSON(data)
 
 
@@ -100,4 +101,4 @@ async def post_explain(request: Request, item: Annotated[str | None, Query(descr
             return Response(render_explanation(result, item, lang, fmt, case.data), media_type=MEDIA[fmt])
         return Response(render_result(result, lang, fmt, case.data), media_type=MEDIA[fmt])
 
-    return await run_in_threadpool(work)
+    return await in_worker(work)

@@ -15,13 +15,13 @@ from urllib.parse import urlencode
 import yaml
 from fastapi import APIRouter, Request
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
-from starlette.concurrency import run_in_threadpool
 
 from explain.i18n import WORDS
 from explain.render import environment as explain_environment
 from explain.render import render_result
 from explain.why import explain_item
 from lawtrace.web import view as views
+from lawtrace.web.limits import in_worker
 from lawtrace.web.render import render
 from lawtrace.web.words import UI
 
@@ -50,7 +50,7 @@ async def page(request: Request) -> Response:
     params = _params(request)
     if isinstance(params, RedirectResponse):
         return params
-    v = await run_in_threadpool(views.page, params)
+    v = await in_worker(views.page, params)
     return _html("page.html.j2", v=v, ui=UI[v.lang], w=WORDS[v.lang], lang=v.lang, path="/")
 
 
@@ -59,13 +59,13 @@ async def item(request: Request, item_id: str) -> Response:
     params = _params(request)
     if isinstance(params, RedirectResponse):
         return params
-    v = await run_in_threadpool(views.page, params, False)
+    v = await in_worker(views.page, params, False)
     context = {"v": v, "ui": UI[v.lang], "w": WORDS[v.lang], "lang": v.lang, "path": request.url.path}
     if v.result is None:
         return _html("page.html.j2", 422, **context)
     if item_id not in {i["id"] for i in v.result["items"]}:  # type: ignore[union-attr]
         return _html("missing.html.j2", 404, item_id=item_id, **context)
-    e = await run_in_threadpool(explain_item, v.result, item_id, v.lang)
+    e = await in_worker(explain_item, v.result, item_id, v.lang)
     return _html("item.html.j2", e=e, **context)
 
 
@@ -77,24 +77,24 @@ async def explain_css() -> Response:
 
 @router.get("/case.yaml")
 async def case_yaml(request: Request) -> Response:
-    v = await run_in_threadpool(views.page, _clean(request), False)
+    v = await in_worker(views.page, _clean(request), False)
     text = yaml.safe_dump(_case_file(v), allow_unicode=True, sort_keys=False)
     return _download(text, "application/yaml", _filename(v, "yaml"))
 
 
 @router.get("/case.json")
 async def case_json(request: Request) -> Response:
-    v = await run_in_threadpool(views.page, _clean(request), False)
+    v = await in_worker(views.page, _clean(request), False)
     text = json.dumps(_case_file(v), ensure_ascii=False, indent=2) + "\n"
     return _download(text, "application/json", _filename(v, "json"))
 
 
 @router.get("/report.html")
 async def report(request: Request) -> Response:
-    v = await run_in_threadpool(views.page, _clean(request), False)
+    v = await in_worker(views.page, _clean(request), False)
     if v.result is None:
         return _html("page.html.j2", 422, v=v, ui=UI[v.lang], w=WORDS[v.lang], lang=v.lang, path="/")
-    html = await run_in_threadpool(render_result, v.result, v.lang, "html", v.case)
+    html = await in_worker(render_result, v.result, v.lang, "html", v.case)
     response = _download(html, "text/html; charset=utf-8", _filename(v, "html", "report"))
     response.headers["content-security-policy"] = REPORT_POLICY
     return response

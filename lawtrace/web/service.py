@@ -16,13 +16,15 @@ from typing import TypeVar
 
 from dsl.errors import LawtraceError, SourceError, did_you_mean
 from dsl.source import SourceFile
-from engine.model import ir
-from engine.run.case import Case, case_date, parse_case, validate_facts
 from engine.analysis.questions import CASE_DATE, Question, next_questions
-from engine.run.result import Result, result_json
+from engine.model import ir
+from engine.model.safe_load import InputRefused, load_json
 from engine.model.values import to_json
+from engine.run.case import Case, case_date, case_kind, parse_case, validate_facts
+from engine.run.result import Result, result_json
 from explain.i18n import WORDS
 from lawtrace import api
+from lawtrace.receipt import attach
 from lawtrace.diffing import DiffReport, parse_side, run_diff
 from lawtrace.web.errors import ApiError, FieldError, field_errors, single
 
@@ -40,7 +42,7 @@ class Evaluated:
         """The result JSON as `lawtrace eval --format json` writes it (with the case's id, name and notes)."""
         data = result_json(self.result, include_trace=trace)
         data["case"] = {k: self.case.data[k] for k in CASE_TEXT if self.case.data.get(k) is not None}
-        return data
+        return attach(data, self.case.raw_facts, api.catalog())
 
 
 def text_of(body: bytes) -> str:
@@ -57,9 +59,9 @@ def read_case(text: str, name: str = REQUEST) -> Case:
     only when an error has to be located (`located`), since the YAML reader that does it costs more than the
     evaluation. Anything else goes to the case reader, whose syntax errors name line and column."""
     try:
-        data = json.loads(text)
-    except ValueError:
-        data = None
+        data = load_json(text)
+    except (ValueError, InputRefused):
+        data = None  # the case reader says where, and what limit
     if isinstance(data, dict):
         return Case(SourceFile(name, text), data)
     return located(Case(SourceFile(name, text), {}))
@@ -122,8 +124,9 @@ def questions(case: Case, regime: str | None = None, on: date | None = None) -> 
     """The facts still worth asking, ranked by the engine (`engine.analysis.questions`, as `lawtrace ask --next`)."""
     name, where = regime_of(case, regime)
     prog = program(name, "regime", where)
-    facts, when = _located_errors(case, lambda c: (validate_facts(prog, c), case_date(c, on.isoformat() if on else None)))
-    return prog, next_questions(api.evaluator(name), facts, when), when
+    facts, when, kind = _located_errors(case, lambda c: (validate_facts(prog, c), case_date(c, on.isoformat() if on else None),
+                                                         case_kind(c)))
+    return prog, next_questions(api.evaluator(name), facts, when, kind=kind), when
 
 
 def questions_json(prog: ir.Program, ranked: list[Question], when: date | None) -> dict[str, object]:

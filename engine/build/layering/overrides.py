@@ -5,6 +5,7 @@ from __future__ import annotations
 from dataclasses import replace
 
 from dsl import ast
+from dsl.errors import did_you_mean
 from engine.build.layering.records import RANKS, Change, Origin, Placed, cite_text
 from engine.build.layering.refusals import Refusals
 from engine.build.layering.rewrite import (
@@ -59,6 +60,8 @@ class Overrides(Refusals):
                 self._err("a reform's override names the provision it proposes to amend", patch.span,
                           hint=f"e.g. `overrides {patch.target} amends SIL 41(1) because \"...\" = ...`")
                 return False
+            if not self._amended_exist(patch):
+                return False
             if holder is not None and holder.level == "reform":
                 return self._same_rank(origin, patch, holder)
             return "reform amending " + ", ".join(cite_text(c, origin) for c in patch.amends)
@@ -76,6 +79,23 @@ class Overrides(Refusals):
             if mine == theirs:
                 return self._same_rank(origin, patch, holder)
         return None
+
+    def _amended_exist(self, patch: ast.Override) -> bool:
+        """Each provision a reform `amends` is an article of an instrument in the stack (else the reform amends nothing)."""
+        articles = {(m.instrument.code, a.number) for m in self.modules if m.instrument is not None for a in m.articles}
+        codes = {code for code, _ in articles}
+        code = None
+        for c in patch.amends:
+            code = c.instrument or code
+            if code in codes and (code, c.article) not in articles:
+                self._err(f"{cite_text(c)} amends an article that {code} does not have in this regime", c.span,
+                          hint=f"name an article of {code} that the regime's statutes encode")
+                return False
+            if code is not None and code not in codes:
+                self._err(f"{cite_text(c)} amends an instrument that is not in this regime", c.span,
+                          hint=did_you_mean(code, codes))
+                return False
+        return True
 
     def _same_rank(self, origin: Origin, patch: ast.Override, holder: Origin) -> bool:
         self._err(f"'{patch.target}' is claimed by {holder.code} and by {origin.code}, both {origin.level} "
