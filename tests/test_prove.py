@@ -96,7 +96,7 @@ def test_broken_overlay_refuted_with_a_case_eval_confirms(tmp_path: Path) -> Non
     path = Path(answer["counterexample"]["file"])
     case = yaml.safe_load(path.read_text(encoding="utf-8"))
     assert case["facts"]["disability_grade"] == 7 and case["regime"] == "broken_grade7"
-    assert len(case["facts"]) <= 5  # minimal: the grade, the facts of a recognized injury, the two wages
+    assert len(case["facts"]) <= 4  # minimal: the grade, the recognition, the two wages
     # `eval` on the written file, under the broken overlay and under national: 12 against 13 months of the wage base
     broken = CliRunner().invoke(main, ["eval", str(path), "--rules", str(BROKEN), "--format", "json"])
     national = CliRunner().invoke(main, ["eval", str(path), "--regime", "national", "--format", "json"])

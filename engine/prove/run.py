@@ -14,6 +14,7 @@ from dataclasses import dataclass, field
 
 import z3
 
+from dsl import types as T
 from engine.model import ir
 from engine.run.evaluate import Evaluator
 from engine.prove.encode import Abstraction, Bounds, Encoder, Space, Untranslatable
@@ -102,8 +103,9 @@ def _requirements(enc: Encoder, program: ir.Program, untranslatable: list[str]) 
 
 
 def _check(solver: z3.Solver, violation: z3.BoolRef, timeout: float) -> tuple[object, object, str | None]:
-    """The shared incremental solver first, for a quarter of the time; where it gives up, a fresh solver with all the
-    constraints for the rest (a fresh solver preprocesses more: non-linear products of two facts need it)."""
+    """The shared incremental solver first, for a quarter of the time; where it gives up, fresh solvers share the
+    rest (a fresh solver preprocesses more, and non-linear products of two facts depend on the solver's random
+    seed: a small portfolio of seeds and logics settles what one run may not)."""
     first = max(0.2, timeout / 4)
     solver.push()
     try:
@@ -116,11 +118,20 @@ def _check(solver: z3.Solver, violation: z3.BoolRef, timeout: float) -> tuple[ob
         solver.pop()
     if verdict != z3.unknown:
         return verdict, model, reason
-    fresh = z3.Solver()
-    fresh.set("timeout", max(1, int((timeout - first) * 1000)))
-    fresh.add(*solver.assertions(), violation)
-    verdict = fresh.check()
-    return verdict, fresh.model() if verdict == z3.sat else None, fresh.reason_unknown() if verdict == z3.unknown else None
+    rest = max(0.2, timeout - first) / len(PORTFOLIO)
+    for logic, seed in PORTFOLIO:
+        fresh = z3.SolverFor(logic) if logic else z3.Solver()
+        fresh.set("timeout", max(1, int(rest * 1000)))
+        fresh.set("random_seed", seed)
+        fresh.add(*solver.assertions(), violation)
+        verdict = fresh.check()
+        if verdict != z3.unknown:
+            return verdict, fresh.model() if verdict == z3.sat else None, None
+        reason = fresh.reason_unknown()
+    return verdict, None, reason
+
+
+PORTFOLIO = (("QF_NIRA", 0), ("QF_NIRA", 7), (None, 3))
 
 
 def _answer(o: Obligation, solver: z3.Solver, space: Space, enc: Encoder, base: Encoder | None,
@@ -159,7 +170,9 @@ def _answer(o: Obligation, solver: z3.Solver, space: Space, enc: Encoder, base: 
         return o.violated(r, b)
 
     if broken(w):
-        return done("refuted", witness=minimize(w, broken))
+        presumed = tuple(n.id for n in evaluator.program.facts()
+                         if n.presumption is not None and isinstance(n.type, T.BoolType))
+        return done("refuted", witness=minimize(w, broken, presumed))
     if abstractions:
         names = ", ".join(sorted({f"{a.construct} in {a.node}" for a in abstractions}))
         return done("unknown", reason=f"the solver's counterexample rests on what the translation abstracts ({names}) "

@@ -99,13 +99,29 @@ def results(w: Witness, evaluator: Evaluator, baseline: Evaluator | None) -> tup
     return r, b
 
 
-def minimize(w: Witness, still_broken) -> Witness:  # noqa: ANN001
-    """Drop facts and round figures while `still_broken(witness)` holds (evaluated by the ordinary engine)."""
-    facts = dict(w.facts)
-    for name in sorted(facts):
-        trial = {k: v for k, v in facts.items() if k != name}
-        if still_broken(Witness(w.date, w.as_of, trial, w.kind, w.types)):
-            facts = trial
+def minimize(w: Witness, still_broken, presumed: tuple[str, ...] = ()) -> Witness:  # noqa: ANN001
+    """Drop facts and round figures while `still_broken(witness)` holds (evaluated by the ordinary engine). A fact
+    the law presumes from others (`presumed`, e.g. the recognition decision) is tried in their place: one fact
+    given instead of the several that make it presumed."""
+    def drop(facts: dict[str, object], keep: str | None = None) -> dict[str, object]:
+        for name in sorted(facts):
+            trial = {k: v for k, v in facts.items() if k != name}
+            if name != keep and still_broken(Witness(w.date, w.as_of, trial, w.kind, w.types)):
+                facts = trial
+        return facts
+
+    facts = drop(dict(w.facts))
+    for name in presumed:
+        if name in facts:
+            continue
+        for value in (True, False):
+            trial = dict(facts)
+            trial[name] = value
+            if still_broken(Witness(w.date, w.as_of, trial, w.kind, w.types)):
+                smaller = drop(trial, keep=name)
+                if len(smaller) < len(facts):
+                    facts = smaller
+                break
     as_of = w.as_of
     if as_of is not None and still_broken(Witness(w.date, None, facts, w.kind, w.types)):
         as_of = None
