@@ -300,6 +300,29 @@ class Require:
 
 
 @dataclass(frozen=True)
+class Assert:
+    """`assert NAME "..." en "..." : EXPR`: a property of the rules, never false in any case (`check --prove`)."""
+
+    name: str
+    labels: Labels
+    expr: Expr
+    cites: tuple[Citation, ...]
+    span: Span
+
+
+@dataclass(frozen=True)
+class Claim:
+    """`claim NAME "..." en "..." : never_less, same_payer against national`: what a reform claims against a regime."""
+
+    name: str
+    labels: Labels
+    properties: tuple[str, ...]
+    baseline: str
+    cites: tuple[Citation, ...]
+    span: Span
+
+
+@dataclass(frozen=True)
 class Fill:
     """`fills TARGET = ...`: a value for a fact a higher instrument delegates to this instrument's level."""
 
@@ -341,7 +364,7 @@ class AddPart:
 
 
 Patch = Fill | Override | AddPart
-Decl = Fact | Parameter | Value | Presume | Benefit | Deadline | Require | Fill | Override | AddPart
+Decl = Fact | Parameter | Value | Presume | Benefit | Deadline | Require | Assert | Claim | Fill | Override | AddPart
 
 
 @dataclass(frozen=True)

@@ -524,6 +524,15 @@ class _Builder(Transformer):
         cites, _, _ = _opts(c[2:])
         return ast.Require(c[0], str(c[1]), cites, c[-1], self._s(meta))
 
+    def assertion(self, meta, c):
+        cites, _, _ = _opts(c[3:])
+        return ast.Assert(str(c[0]), c[1], c[2], cites, self._s(meta))
+
+    def claim(self, meta, c):
+        cites, _, _ = _opts(c[2:])
+        names = [str(x) for x in c[2:] if not isinstance(x, _Cites)]
+        return ast.Claim(str(c[0]), c[1], tuple(names[:-1]), names[-1], cites, self._s(meta))
+
     def payable_clause(self, meta, c):
         cites, note, _ = _opts(c[1:])
         return ast.Clause("payable", c[0], cites, note, self._s(meta))

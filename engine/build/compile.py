@@ -22,6 +22,7 @@ from dsl.texts import zh_of
 from dsl.errors import LawtraceError, did_you_mean, raise_collected
 from engine.build import layering
 from engine.build.catalog import Catalog
+from engine.build.compile_assertions import Assertions
 from engine.build.compile_items import Items
 from engine.build.compile_params import Parameters
 from engine.build.compile_presumptions import Presumptions
@@ -68,7 +69,7 @@ def compile_modules(catalog: Catalog, name: str, labels: ir.Labels, modules: lis
     infos = tuple(c.instrument_info(m) for m in modules if m.instrument is not None)
     return ir.Program(name, labels, infos, c.nodes, tuple(c.benefits), c.articles, graph, tuple(c.warnings),
                       changes=c.changes, conflicts=c.conflicts, deadlines=tuple(c.deadlines),
-                      requirements=tuple(c.requirements))
+                      requirements=tuple(c.requirements), assertions=tuple(c.assertions), claims=tuple(c.claims))
 
 
 def _conflict_warning(change: ir.LayerChange, gap_fill: bool, titles: dict[str, str], label_zh: str) -> Diagnostic:
@@ -92,7 +93,7 @@ def _conflict_warning(change: ir.LayerChange, gap_fill: bool, titles: dict[str, 
     return Diagnostic("warning", message, change.cites + change.replaced_cites, change.span, zh=zh)
 
 
-class _Compiler(Parameters, Items, Presumptions):
+class _Compiler(Parameters, Items, Presumptions, Assertions):
     """Stage 2 (collect: each declaration by the room for its kind) and stage 3 (check), over one regime's stack."""
 
     def collect(self) -> None:
@@ -158,6 +159,12 @@ class _Compiler(Parameters, Items, Presumptions):
             return
         if isinstance(d, ast.Require):
             self._require(d, inst, version, here)
+            return
+        if isinstance(d, ast.Assert):
+            self._assert(d, inst, version, here)
+            return
+        if isinstance(d, ast.Claim):
+            self._claim(d, inst, version, here)
             return
         if not self._define(d.name, d.span):
             return

@@ -52,6 +52,8 @@ class CompileState:
         self.benefits: list[ir.Benefit] = []
         self.deadlines: list[ir.Deadline] = []
         self.requirements: list[ir.Requirement] = []
+        self.assertions: list[ir.Assertion] = []
+        self.claims: list[ir.Claim] = []
         self.articles: dict[tuple[str, str | None, int], ir.ArticleText] = {}
         self.edges: list[tuple[str, str, Span]] = []
         self.pending: list[Pending] = []

@@ -255,6 +255,35 @@ class Requirement:
 
 
 @dataclass(frozen=True)
+class Assertion:
+    """A property the rules claim for every case: the bool node `node` is never false (`lawtrace check --prove`)."""
+
+    name: str
+    node: str  # the node holding the expression (`NAME~assert`)
+    labels: Labels
+    cites: tuple[Citation, ...]
+    span: Span
+    instrument: str
+
+
+# the properties a `claim` may name: those `lawtrace prove --baseline` proves item by item
+CLAIM_PROPERTIES = ("never_less", "never_more", "same_payer", "same_advance_payer", "once_total_never_less")
+
+
+@dataclass(frozen=True)
+class Claim:
+    """What a reform claims against another regime: each property holds for every item of both (`check --prove`)."""
+
+    name: str
+    labels: Labels
+    properties: tuple[str, ...]
+    baseline: str
+    cites: tuple[Citation, ...]
+    span: Span
+    instrument: str
+
+
+@dataclass(frozen=True)
 class ArticleText:
     instrument: str
     version: str | None
@@ -419,6 +448,8 @@ class Program:
     # The statute files the regime is built from (the file declaring it, then each instrument's, highest first),
     # each with the SHA-256 of its text when compiled: what a result's receipt names, without parsing again.
     files: tuple[tuple[str, str], ...] = ()
+    assertions: tuple[Assertion, ...] = ()
+    claims: tuple[Claim, ...] = ()
 
     def instrument(self, code: str) -> InstrumentInfo | None:
         return next((i for i in self.instruments if i.code == code), None)

@@ -16,15 +16,25 @@ from lawtrace.cli_support import emit_json
 @click.option("--rules", "rules", multiple=True, type=click.Path(path_type=Path),
               help="A DSL overlay file to check on top of the regime (as with eval --rules).")
 @click.option("--format", "fmt", type=click.Choice(["text", "json"]), default="text", show_default=True)
-def check(paths: tuple[Path, ...], regime: str | None, rules: tuple[Path, ...], fmt: str) -> None:
+@click.option("--prove", "prove_", is_flag=True,
+              help="Also prove the statutes' `assert` declarations (Z3) for every regime checked.")
+@click.option("--timeout", type=click.FloatRange(0.1, None), default=10.0, show_default=True,
+              help="With --prove: seconds per assertion.")
+@click.option("--lang", type=click.Choice(["zh", "en"]), default="zh", show_default=True)
+def check(paths: tuple[Path, ...], regime: str | None, rules: tuple[Path, ...], fmt: str, prove_: bool,
+          timeout: float, lang: str) -> None:
     """Parse, resolve, type-check and lint DSL files (default: every shipped statute).
 
     Warnings (a lower rule contradicting a higher one without authority, which then prevails) do not fail the check.
     """
     from lawtrace.checking import check_shipped, check_paths
 
-    cached = None if paths or rules else check_shipped(regime)
+    cached = None if paths or rules or prove_ else check_shipped(regime)
     errors, warnings = ([], cached) if cached is not None else check_paths(paths + rules, regime)
+    if prove_ and not errors:
+        from lawtrace.proving import prove_assertions
+
+        sys.exit(prove_assertions(regime, rules, timeout, fmt, lang, warnings))
     if fmt == "json":
         emit_json({
             "ok": not errors,

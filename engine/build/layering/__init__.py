@@ -71,7 +71,7 @@ class _Composer(Fills, Overrides, Parts):
                 forbid_overridden(d, self._err)
             if isinstance(d, (ast.Fill, ast.Override, ast.AddPart)):
                 self.patches.append((origin, d))
-            elif isinstance(d, (ast.Presume, ast.Require)):
+            elif isinstance(d, (ast.Presume, ast.Require, ast.Assert, ast.Claim)):
                 self.presumptions.append(Placed(d, origin))
             else:
                 self._define(d, origin)

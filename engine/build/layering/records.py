@@ -38,7 +38,7 @@ class Origin:
 class Placed:
     """A declaration that holds in the composed regime, with the origin of the rule (and of each benefit field or part set later)."""
 
-    decl: ast.Fact | ast.Parameter | ast.Value | ast.Benefit | ast.Deadline | ast.Presume | ast.Require
+    decl: ast.Fact | ast.Parameter | ast.Value | ast.Benefit | ast.Deadline | ast.Presume | ast.Require | ast.Assert | ast.Claim
     origin: Origin
     clause_origins: tuple[tuple[str, Origin], ...] = ()
     part_origins: tuple[tuple[str, Origin], ...] = ()
