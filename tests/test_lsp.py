@@ -106,7 +106,7 @@ OVERLAY = textwrap.dedent('''\
     regime g7up "全国（七级15个月）" en "national, grade 7 at 15 months" = national + G7UP
     article 1 gist """Grade 7 gets 15 months of wages as the one-time disability subsidy."""
       overrides one_time_disability_subsidy.amount amends WIIR 37(1)(1)
-        because "grade 7 is under-compensated" = if disability_grade == 7 then wage_base * 15 else overridden
+        because "七级伤残补偿偏低" en "grade 7 is under-compensated" = if disability_grade == 7 then wage_base * 15 else overridden
     ''')
 
 
