@@ -52,6 +52,7 @@ class CompileState:
         self.benefits: list[ir.Benefit] = []
         self.deadlines: list[ir.Deadline] = []
         self.requirements: list[ir.Requirement] = []
+        self.events: list[ir.Event] = []
         self.articles: dict[tuple[str, str | None, int], ir.ArticleText] = {}
         self.edges: list[tuple[str, str, Span]] = []
         self.pending: list[Pending] = []

@@ -6,13 +6,14 @@ an item the law gives only as a range has `amount: null` and `amount_range` with
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import date
 
 from dsl import types as T
 from engine.model import ir
 from engine.model.citations import Citation
 from engine.run.evaluate import Evaluation, Evaluator, TraceNode
+from engine.run.periods import Period, streams
 from engine.model.printer import show
 from engine.run.trace_terms import cited_articles, term_tree
 from engine.model.values import UNKNOWN, V, to_json
@@ -42,6 +43,8 @@ class ItemResult:
     undetermined: tuple[str, ...]
     amount_min: V | None = None  # a range item: the lowest and highest figure the law allows
     amount_max: V | None = None
+    periods: tuple[Period, ...] | None = None  # a monthly item: when it is owed, at what monthly amount
+    arises: V | None = None  # the day the item falls due (a once item) or may start (a stream), where declared
 
 
 @dataclass(frozen=True)
@@ -83,10 +86,39 @@ def evaluate(evaluator: Evaluator, facts: dict[str, object], on: date | None, ki
     """The items (and deadlines) of a case of `kind`, on the case date `on`, as of the evaluation date `as_of`."""
     ev = evaluator.evaluate(facts, on) if as_of is None else evaluator.evaluate(facts, on, as_of)
     program = evaluator.program
-    items = tuple(_item(ev, b) for b in program.benefits_of(kind))
+    benefits = program.benefits_of(kind)
+    items = tuple(_item(ev, b) for b in benefits)
+    if kind == "worker" and program.events:
+        items = _as_streams(evaluator, facts, on, as_of, ev, benefits, items)
     item_assumed, item_diagnostics = tuple(ev.assumed), len(ev.diagnostics)
     deadlines = tuple(_deadline(ev, d) for d in program.deadlines_of(kind))  # their presumptions stay with them
     return Result(program, on, items, ev, kind, deadlines, item_assumed, item_diagnostics)
+
+
+def _as_streams(evaluator: Evaluator, facts: dict[str, object], on: date | None, as_of: date | None,
+                ev: Evaluation, benefits: tuple[ir.Benefit, ...], items: tuple[ItemResult, ...]) -> tuple[ItemResult, ...]:
+    """Monthly items judged period by period (CONTRACT "Benefits over time"): payable and amount are those of the
+    first period in which the item is owed; the presumptions and warnings of every period join the case's."""
+    found = streams(evaluator, facts, on, as_of, ev, benefits, _item)
+    for seg in found.evaluations:
+        for fact, a in seg.assumed.items():
+            ev.assumed.setdefault(fact, a)
+        ev.diagnostics.extend(d for d in seg.diagnostics if d not in ev.diagnostics)
+    out = []
+    for i in items:
+        arises = ev.get(i.benefit.fields["arises"]) if "arises" in i.benefit.fields else None
+        periods = found.periods.get(i.benefit.id)
+        if periods:
+            first = next((p for p in periods if p.payable), periods[0])
+            base: ItemResult = first.item  # type: ignore[assignment]
+            if first.payable:  # owed in this period (a bound the case does not give is the period's to say)
+                undetermined = tuple(u for u in base.undetermined if u != "payable")
+                missing = tuple(sorted(set().union(*(getattr(base, u).missing for u in undetermined))))
+                i = replace(base, payable=V(True), undetermined=undetermined, missing=missing)
+            else:
+                i = base
+        out.append(replace(i, periods=periods if i.benefit.period == "monthly" else None, arises=arises))
+    return tuple(out)
 
 
 def _party(v: V) -> V:
