@@ -104,3 +104,27 @@ def regimes() -> list[dict[str, object]]:
         out.append({"name": name, "label": {"zh": r.labels.zh, "en": r.labels.en},
                     "instruments": instruments, "overrides": [c.as_json() for c in program.changes]})
     return out
+
+
+def parse_window(start: str | None, end: str | None) -> tuple[date, date] | None:
+    """`--from D1 --to D2`: the window of what falls due (both days included); a clear error when half given or bad."""
+    if start is None and end is None:
+        return None
+    if start is None or end is None:
+        raise LawtraceError("--from and --to go together: give both days of the window (YYYY-MM-DD)")
+    days = []
+    for option, raw in (("--from", start), ("--to", end)):
+        try:
+            days.append(date.fromisoformat(raw))
+        except ValueError:
+            raise LawtraceError(f"{option} {raw}: expected a date written YYYY-MM-DD") from None
+    if days[0] > days[1]:
+        raise LawtraceError(f"--from {start} is after --to {end}")
+    return days[0], days[1]
+
+
+def owed_json(result: Result, start: date, end: date) -> dict[str, object]:
+    """What the case owes in the window (CONTRACT "Benefits over time": `owed`)."""
+    from engine.run.owed import owed
+
+    return owed(result.items, start, end)

@@ -183,7 +183,7 @@ def _edge_start(p: Period, origin: date, at: dict[date, ir.Event]) -> Edge | Non
     if e is not None:
         return Edge(e.id, e.labels, e.cites)
     if p.start == origin:
-        return Edge(ACCIDENT, None, p.item.basis[:1])  # type: ignore[attr-defined]
+        return Edge(ACCIDENT, None, p.item.benefit.cites[:1])  # type: ignore[attr-defined]
     return None
 
 

@@ -291,6 +291,10 @@ def item_json(i: ItemResult) -> dict[str, object]:
     }
     if payable is None and i.amount.known:
         out["amount_if_payable"] = to_json(i.amount.value, T.MONEY)
+    if i.arises is not None:
+        out["arises"] = i.arises.value.isoformat() if i.arises.known else None  # type: ignore[attr-defined]
+    if i.periods is not None:
+        out["periods"] = [period_json(p) for p in i.periods]
     if i.benefit.is_range:
         set_by = i.benefit.set_by
         out["amount_range"] = None if payable is False else {
@@ -299,6 +303,33 @@ def item_json(i: ItemResult) -> dict[str, object]:
         }
         out["amount_set_by"] = {"zh": set_by.zh, "en": set_by.en,
                                 "basis": [c.as_json() for c in i.benefit.set_by_cites]} if set_by else None
+    return out
+
+
+def period_json(p: Period) -> dict[str, object]:
+    """One period of a monthly item (CONTRACT "Benefits over time")."""
+    i: ItemResult = p.item  # type: ignore[assignment]
+
+    def edge(e: object) -> object:
+        if e is None:
+            return None
+        labels = e.labels  # type: ignore[attr-defined]
+        return {"event": e.event, "label": {"zh": labels.zh, "en": labels.en} if labels else None,  # type: ignore[attr-defined]
+                "basis": [c.as_json() for c in e.basis]}  # type: ignore[attr-defined]
+    out: dict[str, object] = {
+        "from": p.start.isoformat() if p.start else None, "to": p.end.isoformat() if p.end else None,
+        "monthly_amount": to_json(i.amount.value, T.MONEY) if i.amount.known else None,
+        "payer": _party_json(i.payer), "advance_payer": _party_json(i.advance_payer),
+        "recover_from": _party_json(i.recover_from),
+        "starts": edge(p.starts), "ends": edge(p.ends),
+    }
+    if p.payable is None:
+        out["payable"] = None
+    if p.missing:
+        out["missing"] = list(p.missing)
+    if i.parts:
+        out["parts"] = [{"name": x.name, "amount": to_json(x.amount.value, T.MONEY), "payer": _party_json(x.payer)}
+                        for x in _split(i)]
     return out
 
 
