@@ -45,6 +45,7 @@ class ItemResult:
     amount_max: V | None = None
     periods: tuple[Period, ...] | None = None  # a monthly item: when it is owed, at what monthly amount
     arises: V | None = None  # the day the item falls due (a once item) or may start (a stream), where declared
+    whole: ItemResult | None = None  # a monthly item judged as a whole (no period_day): what `simulate` computes
 
 
 @dataclass(frozen=True)
@@ -106,6 +107,7 @@ def _as_streams(evaluator: Evaluator, facts: dict[str, object], on: date | None,
         ev.diagnostics.extend(d for d in seg.diagnostics if d not in ev.diagnostics)
     out = []
     for i in items:
+        whole_item = i
         arises = ev.get(i.benefit.fields["arises"]) if "arises" in i.benefit.fields else None
         periods = found.periods.get(i.benefit.id)
         if periods:
@@ -117,7 +119,8 @@ def _as_streams(evaluator: Evaluator, facts: dict[str, object], on: date | None,
                 i = replace(base, payable=V(True), undetermined=undetermined, missing=missing)
             else:
                 i = base
-        out.append(replace(i, periods=periods if i.benefit.period == "monthly" else None, arises=arises))
+        whole = whole_item if i.benefit.period == "monthly" else None
+        out.append(replace(i, periods=periods if i.benefit.period == "monthly" else None, arises=arises, whole=whole))
     return tuple(out)
 
 
