@@ -154,3 +154,25 @@ def test_eval_from_to_gives_what_falls_due_month_by_month(tmp_path):
 def test_eval_window_needs_both_days_and_says_so():
     out = CliRunner().invoke(main, ["eval", "examples/grade7.yaml", "--from", "2022-08-01"])
     assert out.exit_code == 1 and "--to" in out.output and "Traceback" not in out.output
+
+
+def test_ask_next_stops_asking_what_decides_only_the_worker_s_own_items_after_the_death():
+    from datetime import date
+
+    from engine.analysis.questions import next_questions
+    from engine.run.case import convert
+    from lawtrace.api import evaluator
+
+    ev = evaluator("national")
+
+    def asked(raw: dict) -> list[str]:
+        facts = {k: convert(v, ev.program.nodes[k].type, k) for k, v in raw.items()}
+        return [q.fact for q in next_questions(ev, facts, date(2020, 11, 1))]
+
+    alive = {**BASE, "monthly_wage": 6000, "disability_grade": 5, "appraisal_conclusion_date": "2021-06-01"}
+    assert {"no_suitable_work_arranged", "care_level"} <= set(asked(alive))
+    # died (of another cause) before the grade was assessed: the allowance and care allowance would start after it
+    dead = asked({**alive, "died": False, "death_date": "2021-05-01"})
+    assert not {"no_suitable_work_arranged", "care_level"} & set(dead)
+    # what fell due before the death is still owed: the suspension wages are still asked about
+    assert "off_work_for_treatment" in dead
