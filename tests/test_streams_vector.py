@@ -82,3 +82,51 @@ def test_vector_judges_each_row_on_its_own_day_as_the_single_case_path(regime: s
         for item, expected in zip(items, want):
             got = row_item(item, i)
             assert got == expected, f"{regime} ({encoding}) case {i} on {day}, item {item.benefit.id}: {got} != {expected}"
+
+
+YEARS = tuple(range(2018, 2031))
+
+
+def _single_flows(evaluator: Evaluator, program, cases) -> tuple[dict, dict, dict]:  # type: ignore[no-untyped-def]
+    from decimal import Decimal
+
+    from engine.run.owed import owed
+    from engine.run.result import evaluate
+
+    by_item: dict = {}
+    by_payer: dict = {}
+    partial: dict = {}
+    for facts, when in cases:
+        if when is None:
+            continue
+        values = {k: convert(v, program.nodes[k].type, k) for k, v in facts.items()}
+        result = evaluate(evaluator, values, date.fromisoformat(when))
+        for y in YEARS:
+            o = owed(result.items, date(y, 1, 1), date(y, 12, 31))
+            for k, v in o["by_item"].items():
+                by_item[(k, y)] = by_item.get((k, y), 0) + int(Decimal(v) * 100)
+            for k, v in o["by_payer"].items():
+                by_payer[(k, y)] = by_payer.get((k, y), 0) + int(Decimal(v) * 100)
+            for p in o["partial"]:
+                partial[(p["item"], y)] = partial.get((p["item"], y), 0) + int(Decimal(p["pro_rata"]) * 100)
+    return by_item, by_payer, partial
+
+
+@pytest.mark.parametrize("regime", ["national", "jiangsu"])
+def test_yearly_flows_as_columns_equal_the_sum_of_single_case_windows(regime: str) -> None:
+    from engine.columns.streams import yearly_flows
+
+    program = load_program(regime)
+    evaluator, vp, schema = Evaluator(program), VectorProgram(program), Schema.of(program)
+    gen = _Small(program, zlib.crc32(f"years/{regime}".encode()))
+    cases = [gen.case() for _ in range(CASES)]
+    chunk, _ = chunk_from_batch(schema, typed_table(schema, cases), f"<{regime}>", 0, None)
+    flows = yearly_flows(vp, chunk, YEARS)
+    by_item, by_payer, partial = _single_flows(evaluator, program, cases)
+    got_item = {(k, y): v for k, per in flows.by_item.items() for y, v in per.items() if v}
+    got_payer = {(k, y): v for k, per in flows.by_payer.items() for y, v in per.items() if v}
+    got_partial = {(k, y): v for k, per in flows.partial.items() for y, v in per.items() if v}
+    assert got_item == {k: v for k, v in by_item.items() if v}
+    assert got_payer == {k: v for k, v in by_payer.items() if v}
+    assert got_partial == {k: v for k, v in partial.items() if v}
+    assert any(v for v in got_item.values())  # the sample owes something

@@ -12,6 +12,7 @@ import calendar
 from datetime import date, timedelta
 from decimal import ROUND_HALF_UP, Decimal
 
+from engine.model.values import UNKNOWN
 from engine.run.periods import Period
 
 FEN = Decimal("0.01")
@@ -36,7 +37,7 @@ def owed(items: tuple[object, ...], start: date, end: date) -> dict[str, object]
     def add(month: str, item_id: str, payer: object, amount: Decimal) -> None:
         m = months[month]
         m["by_item"][item_id] = m["by_item"].get(item_id, Decimal(0)) + amount
-        key = str(payer) if payer not in (None, "none") else "none"
+        key = "undetermined" if payer is UNKNOWN else str(payer) if payer not in (None, "none") else "none"
         m["by_payer"][key] = m["by_payer"].get(key, Decimal(0)) + amount
 
     for i in items:
