@@ -227,3 +227,31 @@ def test_narrow_integer_and_dictionary_columns(tmp_path: Path) -> None:
     assert code == 0, err
     # 6000 × 13 + 6000 × 7 + 6000 × 27 (2010 text)
     assert json.loads(out)["totals"]["by_item"]["one_time_disability_subsidy"] == "282000.00"
+
+
+def test_years_gives_the_cash_flow_per_calendar_year_equal_to_single_case_windows(tmp_path: Path) -> None:
+    from datetime import date
+
+    from engine.run.owed import owed
+
+    rows = [dict(r, date="2021-03-01") for r in ROWS]
+    pop = write_csv(tmp_path / "pop.csv", rows)
+    code, out, err = simulate("--regime", "national", str(pop), "--years", "2021..2024", "--format", "json")
+    assert code == 0, err
+    flows = json.loads(out)["years"]
+    assert flows["years"] == [2021, 2022, 2023, 2024] and "upper bounds" in flows["note"]["en"]
+    want: dict = {}
+    for row in rows:
+        result = evaluate_case(case_of(row), regime="national")
+        for y in flows["years"]:
+            for k, v in owed(result.items, date(y, 1, 1), date(y, 12, 31))["by_item"].items():
+                want[(k, str(y))] = want.get((k, str(y)), Decimal(0)) + Decimal(v)
+    got = {(k, y): Decimal(v) for k, per in flows["by_item"].items() for y, v in per.items() if Decimal(v)}
+    assert got == {k: v for k, v in want.items() if v} and got
+    code, text, _ = simulate("--regime", "national", str(pop), "--years", "2021..2024")
+    assert code == 0 and "cash flow per calendar year" in text and "upper bounds" in text
+
+
+def test_years_option_is_checked() -> None:
+    code, _, err = simulate("--regime", "national", "missing.csv", "--years", "2030..2025")
+    assert code == 1 and "--years 2030..2025" in err

@@ -12,6 +12,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import date
 from pathlib import Path
+from typing import TypeVar
 
 from dsl.errors import LawtraceError
 from engine.model import ir
@@ -20,7 +21,10 @@ from engine.columns.arrays import VectorOverflow, VectorUnsupported
 from engine.columns.costing import Comparison, Totals, yuan
 from engine.columns.population import DEFAULT_CHUNK_ROWS, PopulationError, Schema, chunk_from_batch, column_names, read_batches
 from engine.columns.rows_out import RowWriter, item_columns, money_array, row_numbers
+from engine.columns.streams import YearlyFlows, yearly_flows
 from engine.columns.vector import Chunk, ItemColumns, VectorProgram
+
+T = TypeVar("T")
 
 
 @dataclass
@@ -33,6 +37,8 @@ class Simulation:
     baseline: Totals | None
     comparison: Comparison | None
     ignored_columns: tuple[str, ...] = ()
+    flows: YearlyFlows | None = None  # `--years`: cash flow per calendar year (engine.columns.streams)
+    baseline_flows: YearlyFlows | None = None
 
     def as_json(self) -> dict[str, object]:
         out: dict[str, object] = {"regime": self.regime, "population": self.population,
@@ -44,13 +50,17 @@ class Simulation:
             out["baseline_regime"] = self.baseline_regime
             out["baseline"] = self.baseline.as_json()
             out["delta"] = self.comparison.as_json(self.totals, self.baseline)
+        if self.flows is not None:
+            out["years"] = self.flows.as_json()
+            if self.baseline_flows is not None:
+                out["baseline_years"] = self.baseline_flows.as_json()
         return out
 
 
 def simulate(program: ir.Program, population: Path, baseline: ir.Program | None = None,
              on: date | None = None, out: Path | None = None, chunk_rows: int = DEFAULT_CHUNK_ROWS,
              progress: Callable[[int, int], None] | None = None,
-             other_facts: frozenset[str] = frozenset()) -> Simulation:
+             other_facts: frozenset[str] = frozenset(), years: tuple[int, ...] = ()) -> Simulation:
     """Evaluate every row of the population file; totals, and per-row results written to `out` when given.
 
     A column named as a fact of `other_facts` (facts of other regimes) is read past; any other column
@@ -65,6 +75,8 @@ def simulate(program: ir.Program, population: Path, baseline: ir.Program | None 
     comparison = Comparison() if baseline is not None else None
     writer = RowWriter(out) if out is not None else None
     name = str(population)
+    flows = YearlyFlows(years) if years else None
+    base_flows = YearlyFlows(years) if years and baseline_vp is not None else None
     first = 0
     ignored: tuple[str, ...] = ()
     names = column_names(population)
@@ -76,6 +88,10 @@ def simulate(program: ir.Program, population: Path, baseline: ir.Program | None 
             chunk, ids = chunk_from_batch(schema, batch, name, first, on)
             items = _items(reform_vp, chunk, name)
             outcome = totals.add(items, chunk.n)
+            if flows is not None:
+                flows.merge(_guarded(lambda: yearly_flows(reform_vp, chunk, years, items), reform_vp, chunk, name))
+                if base_flows is not None and baseline_vp is not None:
+                    base_flows.merge(_guarded(lambda: yearly_flows(baseline_vp, chunk, years), baseline_vp, chunk, name))
             columns = None
             if writer is not None:
                 columns = {"row": row_numbers(first, chunk.n)}
@@ -104,7 +120,7 @@ def simulate(program: ir.Program, population: Path, baseline: ir.Program | None 
             writer.abort()
         raise
     return Simulation(program.regime, baseline.regime if baseline is not None else None, name, on,
-                      totals, base_totals, comparison, ignored)
+                      totals, base_totals, comparison, ignored, flows, base_flows)
 
 
 def _vectorized(program: ir.Program) -> VectorProgram:
@@ -115,8 +131,12 @@ def _vectorized(program: ir.Program) -> VectorProgram:
 
 
 def _items(vp: VectorProgram, chunk: Chunk, file: str) -> tuple[ItemColumns, ...]:
+    return _guarded(lambda: vp.items(chunk), vp, chunk, file)
+
+
+def _guarded(compute: Callable[[], T], vp: VectorProgram, chunk: Chunk, file: str) -> T:
     try:
-        return vp.items(chunk)
+        return compute()
     except VectorOverflow as e:
         raise PopulationError(file, f"{e} (regime {vp.program.regime})", chunk.first_row + e.row + 1) from None
     except VectorUnsupported as e:
@@ -154,4 +174,27 @@ def summary_lines(sim: Simulation, lang: str = "en") -> list[str]:
                 lines.append(f"  {item_id:<30} {amount:>22}")
         lines.append(f"winners {c.winners:,} (gain {yuan(c.gains)}), losers {c.losers:,} (loss {yuan(c.losses)}), "
                      f"unchanged {c.unchanged:,}, undetermined under either {c.undetermined:,}")
+    if sim.flows is not None:
+        lines += year_lines(sim.flows, "cash flow per calendar year")
+        if sim.baseline_flows is not None:
+            lines += year_lines(sim.baseline_flows, f"baseline {sim.baseline_regime}: cash flow per calendar year")
     return lines
+
+
+def year_lines(flows: YearlyFlows, title: str) -> list[str]:
+    """`--years` as text: by payer and by item, a column per year (yuan, whole months; part months apart)."""
+    head = "".join(f"{y:>16}" for y in flows.years)
+    out = [f"{title} (yuan; whole months only, later events not given taken as not happening: upper bounds):",
+           f"  {'payer':<28}{head}"]
+    for label, table in (("", flows.by_payer), ("advanced by ", flows.advances)):
+        for key, per in table.items():
+            out.append(f"  {label + key:<28}" + "".join(f"{yuan(per[y]):>16}" for y in flows.years))
+    out.append(f"  {'item':<28}{head}")
+    for key, per in flows.by_item.items():
+        out.append(f"  {key:<28}" + "".join(f"{yuan(per[y]):>16}" for y in flows.years))
+    for key, per in flows.partial.items():
+        out.append(f"  {'part months: ' + key:<28}" + "".join(f"{yuan(per[y]):>16}" for y in flows.years))
+    if flows.undated:
+        out.append("  owed, days or amounts not given (not counted): "
+                   + ", ".join(f"{k} {v:,} rows" for k, v in flows.undated.items()))
+    return out

@@ -17,6 +17,7 @@ import numpy as np
 
 from engine.columns.arrays import Codes, Date, Num, Records
 from engine.columns.vector import FEN, Chunk, ItemColumns, Run, Space, VectorProgram
+from engine.columns.vector import _item as vector_item
 from engine.model import ir
 from dsl import types as T
 
@@ -95,8 +96,9 @@ def _ordinals(col: object, n: int) -> np.ndarray:
     return v
 
 
-def yearly_flows(vp: VectorProgram, chunk: Chunk, years: tuple[int, ...]) -> YearlyFlows:
-    """The cash flow of one chunk per calendar year in `years`."""
+def yearly_flows(vp: VectorProgram, chunk: Chunk, years: tuple[int, ...],
+                 whole: tuple[ItemColumns, ...] | None = None) -> YearlyFlows:
+    """The cash flow of one chunk per calendar year in `years` (`whole`: its items judged as a whole, if at hand)."""
     flows = YearlyFlows(years)
     n = chunk.n
     origin = _ordinals(chunk.date, n)
@@ -109,8 +111,7 @@ def yearly_flows(vp: VectorProgram, chunk: Chunk, years: tuple[int, ...]) -> Yea
     events.sort(axis=1)
     starts = np.concatenate([origin[:, None], events], axis=1)  # span k starts on starts[:, k]
     horizon_end = _ord(years[-1], 12, 31)
-    whole = vp.items(chunk)
-    for item in whole:
+    for item in whole if whole is not None else vp.items(chunk):
         if item.benefit.period != "monthly":
             _once(flows, item, vp, chunk)
     monthly = [b for b in vp.benefits if b.period == "monthly"]
@@ -126,8 +127,9 @@ def yearly_flows(vp: VectorProgram, chunk: Chunk, years: tuple[int, ...]) -> Yea
             if k + 1 < starts.shape[1] else np.full(n, NO_DAY)
         safe = np.where(active, day, origin)
         judged = replace(chunk, period_day=Date(safe, active, int(safe.min()), int(safe.max())))
-        items = {i.benefit.id: i for i in vp.items(judged)}
-        arises = _arises(vp, judged, monthly)
+        run = Run(vp, judged)  # only the monthly items and their days are judged again
+        items = {b.id: vector_item(run, b) for b in monthly}
+        arises = {b.id: _ordinals(run.get(b.fields["arises"]), n) for b in monthly if "arises" in b.fields}
         for b in monthly:
             _span(flows, open_runs.setdefault(b.id, {}), items[b.id], arises.get(b.id), safe, end, active, years,
                   horizon_end)

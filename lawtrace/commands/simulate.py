@@ -26,10 +26,11 @@ from lawtrace.cli_support import emit_json, user_errors
 @click.option("--employers-by", "employers_by", default="industry_risk_class", show_default=True,
               help="The employers' fact to give their totals by.")
 @click.option("--as-of", "as_of", help="Evaluation date of the employers' late fees and fines, YYYY-MM-DD.")
+@click.option("--years", "years", help="Cash flow per calendar year, e.g. 2025..2030 (streams judged over time).")
 @user_errors
 def simulate(population: Path, regime: str, baseline: str | None, rules: tuple[Path, ...], on: str | None,
              out: Path | None, fmt: str, chunk_rows: int, progress: bool | None, employers: Path | None = None,
-             employers_by: str | None = None, as_of: str | None = None) -> None:
+             employers_by: str | None = None, as_of: str | None = None, years: str | None = None) -> None:
     """Evaluate every row of a population (CSV or Parquet): totals by item and payer, reform against baseline.
 
     One row per case, a column per fact named as the fact, `date` for the
@@ -49,6 +50,7 @@ def simulate(population: Path, regime: str, baseline: str | None, rules: tuple[P
             when = date.fromisoformat(on)
         except ValueError:
             raise LawtraceError(f"--date {on}: expected a date written YYYY-MM-DD") from None
+    span = _years(years)
     if not population.exists():
         raise LawtraceError(f"{population}: no such population file")
     population_format(population)
@@ -74,10 +76,10 @@ def simulate(population: Path, regime: str, baseline: str | None, rules: tuple[P
             def advance(rows: int, nbytes: int) -> None:
                 bar.update(rows if total is not None else min(nbytes, max(0, size - bar.pos)))
 
-            sim = run(program, population, base, when, out, chunk_rows, advance, frozenset(others))
+            sim = run(program, population, base, when, out, chunk_rows, advance, frozenset(others), span)
             bar.update((total or size) - bar.pos)
     else:
-        sim = run(program, population, base, when, out, chunk_rows, None, frozenset(others))
+        sim = run(program, population, base, when, out, chunk_rows, None, frozenset(others), span)
     accounts = None
     if employers is not None:
         from lawtrace.fund_report import fund_accounts
@@ -93,6 +95,19 @@ def simulate(population: Path, regime: str, baseline: str | None, rules: tuple[P
                 click.echo(line)
         if out is not None:
             click.echo(f"per-row results: {out}")
+
+
+def _years(raw: str | None) -> tuple[int, ...]:
+    """`--years 2025..2030` → (2025, ..., 2030); a clear error otherwise."""
+    from dsl.errors import LawtraceError
+
+    if raw is None:
+        return ()
+    first, sep, last = raw.partition("..")
+    if not (sep and first.isdigit() and last.isdigit() and 2004 <= int(first) <= int(last) <= 2200):
+        raise LawtraceError(f"--years {raw}: expected two years written Y1..Y2, the first not after the second "
+                            "(from 2004), e.g. 2025..2030")
+    return tuple(range(int(first), int(last) + 1))
 
 
 command = simulate
