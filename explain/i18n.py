@@ -16,7 +16,9 @@ WORDS: dict[str, dict[str, str]] = {
         "items": "待遇项目",
         # explanations (explain/why.py and the explain templates)
         "yes": "是", "no": "否", "unknown": "未知", "not_evaluated": "未计算", "records": "{n} 条记录",
-        "explanation": "说明", "conclusion": "结论", "reasoning": "理由（按推理顺序）", "why_not": "不支付的原因",
+        "explanation": "说明", "conclusion": "结论", "reasoning": "理由（按推理顺序）", "why_not": "不支付的原因", "periods": "支付期间（何时开始、何时停止）",
+        "period_line": "{start} 至 {end}：每月 {amount} 元，{payer}", "period_open": "（未定）", "period_running": "（按现有事实仍在支付）",
+        "period_starts": "开始于", "period_ends": "停止于", "event_accident": "事故伤害发生之日", "period_undetermined": "本期间是否支付未定，取决于：",
         "still_open": "尚未确定的部分", "deciding_facts": "可决定此项的事实", "undetermined_fields": "尚未确定",
         "given": "案件给定", "presumed": "推定", "not_given": "案件未提供", "version_from": "自 {date} 起施行的规定",
         "rule": "规则", "lookup_row": "查表 {table}：{key} → {value}", "table_entry": "按表取第 {key} 项：{value}", "a_table": "（表）", "note": "注", "source": "来源",
@@ -73,7 +75,9 @@ WORDS: dict[str, dict[str, str]] = {
         # explanations (explain/why.py and the explain templates)
         "yes": "yes", "no": "no", "unknown": "unknown", "not_evaluated": "not evaluated", "records": "{n} entries",
         "explanation": "Explanation", "conclusion": "Conclusion", "reasoning": "Reasoning (in order)",
-        "why_not": "Why it is not payable", "still_open": "What is still open", "deciding_facts": "Facts that would decide it",
+        "why_not": "Why it is not payable", "periods": "When it is paid (what starts and stops it)",
+        "period_line": "{start} to {end}: {amount} yuan a month, {payer}", "period_open": "(not known)", "period_running": "(still running on the facts given)",
+        "period_starts": "starts with", "period_ends": "stops with", "event_accident": "the day of the accident", "period_undetermined": "whether it is owed in this span is open; it depends on:", "still_open": "What is still open", "deciding_facts": "Facts that would decide it",
         "undetermined_fields": "Not yet decided", "given": "given in the case", "presumed": "presumed",
         "not_given": "not given in the case", "version_from": "rule in force from {date}", "rule": "rule",
         "lookup_row": "table {table}: {key} → {value}", "table_entry": "entry {key} of the table: {value}", "a_table": "(a table)", "note": "Note", "source": "source",

@@ -176,3 +176,13 @@ def test_ask_next_stops_asking_what_decides_only_the_worker_s_own_items_after_th
     assert not {"no_suitable_work_arranged", "care_level"} & set(dead)
     # what fell due before the death is still owed: the suspension wages are still asked about
     assert "off_work_for_treatment" in dead
+
+
+def test_the_explanation_says_why_a_stream_stops_with_the_article_quoted():
+    from explain.render import render_explanation
+
+    r = run(GRADE3, "2022-01-10")
+    zh = render_explanation(r, "suspension_wages", "zh", "text")
+    assert "2022-01-10 至 2022-09-09" in zh and "停止于: 评定伤残等级" in zh and "评定伤残等级后，停发原待遇" in zh
+    en = render_explanation(r, "disability_allowance", "en", "md")
+    assert "2022-09-10 to (still running on the facts given): 5600.00 yuan a month" in en and "starts with" in en
