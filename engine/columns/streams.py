@@ -126,13 +126,18 @@ def yearly_flows(vp: VectorProgram, chunk: Chunk, years: tuple[int, ...],
         end = np.where(k + 1 < starts.shape[1], starts[:, min(k + 1, starts.shape[1] - 1)] - 1, NO_DAY) \
             if k + 1 < starts.shape[1] else np.full(n, NO_DAY)
         safe = np.where(active, day, origin)
-        judged = replace(chunk, period_day=Date(safe, active, int(safe.min()), int(safe.max())))
+        rows = np.nonzero(active)[0]
+        sub = chunk if rows.shape[0] == n else _rows(chunk, rows)  # later spans: only the rows that have them
+        sub_day = safe[rows]
+        judged = replace(sub, period_day=Date(sub_day, None, int(sub_day.min()), int(sub_day.max())))
         run = Run(vp, judged)  # only the monthly items and their days are judged again
-        items = {b.id: vector_item(run, b) for b in monthly}
-        arises = {b.id: _ordinals(run.get(b.fields["arises"]), n) for b in monthly if "arises" in b.fields}
         for b in monthly:
-            _span(flows, open_runs.setdefault(b.id, {}), items[b.id], arises.get(b.id), safe, end, active, years,
-                  horizon_end)
+            judged_item = _Judged.of(vector_item(run, b), rows, n)
+            arises = None
+            if "arises" in b.fields:
+                arises = np.full(n, NO_DAY, dtype=np.int64)
+                arises[rows] = _ordinals(run.get(b.fields["arises"]), rows.shape[0])
+            _span(flows, open_runs.setdefault(b.id, {}), judged_item, arises, safe, end, active, years, horizon_end)
     for b in monthly:
         _flush(flows, b.id, open_runs.get(b.id, {}), None, years, horizon_end)
     return flows
@@ -160,14 +165,59 @@ def _codes(c: Codes, n: int) -> np.ndarray:
     return v
 
 
-def _span(flows: YearlyFlows, run: dict[str, np.ndarray], item: ItemColumns, arises: np.ndarray | None,
+@dataclass
+class _Judged:
+    """A monthly item judged on a span, over all the chunk's rows (rows not judged: not payable)."""
+
+    benefit: ir.Benefit
+    payable: np.ndarray
+    amount: np.ndarray  # fen; -1 unknown
+    payer: np.ndarray  # codes; -1 unknown
+    advance_payer: np.ndarray
+    recover_from: np.ndarray
+
+    @staticmethod
+    def of(item: ItemColumns, rows: np.ndarray, n: int) -> _Judged:
+        m = rows.shape[0]
+        pay = item.payable
+        payable = np.zeros(n, dtype=bool)
+        payable[rows] = np.broadcast_to(np.asarray(pay.v, dtype=bool), (m,)) & (
+            True if pay.known is None else np.broadcast_to(pay.known, (m,)))
+
+        def spread(values: np.ndarray) -> np.ndarray:
+            out = np.full(n, -1, dtype=np.int64)
+            out[rows] = values
+            return out
+        return _Judged(item.benefit, payable, spread(_num(item.amount, m)), spread(_codes(item.payer, m)),
+                       spread(_codes(item.advance_payer, m)), spread(_codes(item.recover_from, m)))
+
+
+def _rows(chunk: Chunk, rows: np.ndarray) -> Chunk:
+    """The chunk's rows `rows` (a list fact: its elements of those rows)."""
+    facts: dict[str, object] = {}
+    for name, col in chunk.facts.items():
+        facts[name] = _records(col, rows) if isinstance(col, Records) else col.gather(rows)  # type: ignore[union-attr]
+    return replace(chunk, n=int(rows.shape[0]), facts=facts, date=chunk.date.gather(rows),  # type: ignore[arg-type]
+                   as_of=chunk.as_of.gather(rows) if chunk.as_of is not None else None, period_day=None)
+
+
+def _records(r: Records, rows: np.ndarray) -> Records:
+    lengths = (r.offsets[1:] - r.offsets[:-1])[rows]
+    offsets = np.zeros(rows.shape[0] + 1, dtype=r.offsets.dtype)
+    np.cumsum(lengths, out=offsets[1:])
+    total = int(offsets[-1])
+    elems = np.repeat(r.offsets[:-1][rows], lengths) + (np.arange(total) - np.repeat(offsets[:-1], lengths))
+    fields = {k: v.gather(elems) for k, v in r.fields.items()}  # type: ignore[union-attr]
+    known = None if r.known is None else np.broadcast_to(r.known, r.offsets.shape[0] - 1)[rows]
+    return Records(offsets, np.repeat(np.arange(rows.shape[0]), lengths), fields, known,
+                   int(lengths.max()) if lengths.shape[0] else 0)
+
+
+def _span(flows: YearlyFlows, run: dict[str, np.ndarray], item: _Judged, arises: np.ndarray | None,
           day: np.ndarray, end: np.ndarray, active: np.ndarray, years: tuple[int, ...], horizon_end: int) -> None:
     """One span of every row: extend the row's open run where nothing changed, else close it and open another."""
     n = day.shape[0]
-    pay = item.payable
-    payable = np.broadcast_to(np.asarray(pay.v, dtype=bool), (n,)) & (
-        True if pay.known is None else np.broadcast_to(pay.known, (n,)))
-    owed = active & payable
+    owed = active & item.payable
     start = day.copy()
     if arises is not None:
         started = arises <= end
@@ -177,8 +227,7 @@ def _span(flows: YearlyFlows, run: dict[str, np.ndarray], item: ItemColumns, ari
         owed &= arises < NO_DAY
         if undated.any():
             flows.undated[item.benefit.id] = flows.undated.get(item.benefit.id, 0) + int(undated.sum())
-    amount = _num(item.amount, n)
-    payer, adv, rec = _codes(item.payer, n), _codes(item.advance_payer, n), _codes(item.recover_from, n)
+    amount, payer, adv, rec = item.amount, item.payer, item.advance_payer, item.recover_from
     known = amount >= 0  # an unknown payer is counted under `undetermined`
     lost = owed & ~known
     if lost.any():
