@@ -83,6 +83,17 @@ def _conflict_warning(change: ir.LayerChange, gap_fill: bool) -> Diagnostic:
     return Diagnostic("warning", message, change.cites + change.replaced_cites, change.span)
 
 
+def _ranges(numbers: list[int]) -> str:
+    """1, 2, 3, 5, 7, 8 → '1-3, 5, 7-8'."""
+    runs: list[list[int]] = []
+    for n in numbers:
+        if runs and n == runs[-1][1] + 1:
+            runs[-1][1] = n
+        else:
+            runs.append([n, n])
+    return ", ".join(str(a) if a == b else f"{a}-{b}" for a, b in runs)
+
+
 def _hint(name: str, options: object) -> str:
     h = did_you_mean(name, list(options))  # type: ignore[call-overload]
     return f"; {h}" if h else f"; known: {', '.join(sorted(options))}"  # type: ignore[call-overload]
@@ -137,7 +148,23 @@ class _Compiler:
             v = version
         else:
             v = sorted(inst.versions, key=lambda x: x.in_force)[-1].version
+        self._check_article(code, inst, v, c)
         return Citation(code, v, c.article, c.paragraph, c.item)
+
+    def _check_article(self, code: str, inst: ast.Instrument, version: str, c: ast.Citation) -> None:
+        """A citation names an article the instrument declares (for that version): else an error listing those it has."""
+        module = self.catalog.instruments.get(code)
+        if module is None or module.instrument is not inst:
+            module = next((m for m in self.modules if m.instrument is inst), None)
+        if module is None:
+            return
+        latest = sorted(inst.versions, key=lambda x: x.in_force)[-1].version
+        have = sorted({a.number for a in module.articles if (a.version or latest) == version})
+        if c.article in have:
+            return
+        name = code if version == latest else f"{code}@{version}"
+        self._err(f"{name} has no article {c.article} in the statutes", c.span,
+                  f"articles {name} has: {_ranges(have)}" if have else f"{name} declares no article")
 
     def _cites(self, cs: tuple[ast.Citation, ...], here: ast.Instrument, version: str | None,
                default: tuple[Citation, ...]) -> tuple[Citation, ...]:
