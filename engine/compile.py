@@ -83,6 +83,16 @@ def _conflict_warning(change: ir.LayerChange, gap_fill: bool) -> Diagnostic:
     return Diagnostic("warning", message, change.cites + change.replaced_cites, change.span)
 
 
+def _part_warning(change: ir.LayerChange) -> Diagnostic:
+    lower = ", ".join(c.en() for c in change.cites) or change.instrument
+    higher = ", ".join(c.en() for c in change.replaced_cites) or str(change.replaced_instrument)
+    ranks = f" ({change.level})" if change.level else ""
+    item = change.target.split(".part.")[0]
+    message = (f"{lower}{ranks} splits {item} between payers ({change.target}) without authority: {higher} "
+               f"name the payer of the whole item, and prevail (上位法优于下位法)")
+    return Diagnostic("warning", message, change.cites + change.replaced_cites, change.span)
+
+
 def _ranges(numbers: list[int]) -> str:
     """1, 2, 3, 5, 7, 8 → '1-3, 5, 7-8'."""
     runs: list[list[int]] = []
@@ -230,8 +240,8 @@ class _Compiler:
         self.changes = tuple(self._change(c) for c in composition.changes)
         for conflict in composition.conflicts:
             change = next(c for c in self.changes if c.target == conflict.change.target and c.kept_as == conflict.shadow)
-            entry = ir.Conflict(conflict.target, conflict.shadow, conflict.gap_fill, change,
-                                _conflict_warning(change, conflict.gap_fill))
+            warning = _part_warning(change) if conflict.part else _conflict_warning(change, conflict.gap_fill)
+            entry = ir.Conflict(conflict.target, conflict.shadow, conflict.gap_fill, change, warning, conflict.part)
             self.conflicts[conflict.target] = self.conflicts.get(conflict.target, ()) + (entry,)
 
     def _change(self, c: layering.Change) -> ir.LayerChange:

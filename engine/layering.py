@@ -28,6 +28,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass, fields, is_dataclass, replace
+from decimal import Decimal
 
 from dsl import ast
 from dsl import types as T
@@ -104,7 +105,7 @@ class Conflict:
     shadow: str
     change: Change
     gap_fill: bool  # a party field: the lower rule governs where the higher one gives `none`
-
+    part: bool = False  # a refused split: `shadow` is the amount it would have put on another payer
 
 @dataclass(frozen=True)
 class Composition:
@@ -530,11 +531,44 @@ class _Composer:
         if any(p.name == patch.part.name for p in benefit.parts):
             self._err(f"'{patch.benefit}' already has a part '{patch.part.name}'", patch.span)
             return
+        target = f"{patch.benefit}.part.{patch.part.name}"
+        holder = placed.origin
+        if not self._may_split(origin, holder):
+            self._refuse_part(origin, patch, placed, target)
+            return
         new = replace(benefit, parts=benefit.parts + (patch.part,))
         self.placed[patch.benefit] = replace(placed, decl=new,
                                              part_origins=placed.part_origins + ((patch.part.name, origin),))
-        self.changes.append(Change("part", f"{patch.benefit}.part.{patch.part.name}", origin, patch, None, (),
+        self.changes.append(Change("part", target, origin, patch, None, (),
                                    "a split the higher instruments do not make"))
+
+    @staticmethod
+    def _may_split(origin: Origin, holder: Origin) -> bool:
+        """A split moves money between payers: only the item's own instrument, one that outranks it, or a reform may."""
+        if origin.code == holder.code or origin.level == "reform":
+            return True
+        mine, theirs = RANKS.get(origin.level or ""), RANKS.get(holder.level or "")
+        if origin.level is None:
+            return True  # an instrument with no rank in the hierarchy (a user's overlay without `level`): as before
+        return mine is not None and theirs is not None and mine < theirs
+
+    def _refuse_part(self, origin: Origin, patch: ast.AddPart, placed: Placed, target: str) -> None:
+        """The higher item stands unsplit; the part is kept as a shadow: the amount it would put on another payer."""
+        benefit = placed.decl
+        assert isinstance(benefit, ast.Benefit)
+        span = patch.span
+        shadow = f"{target}~{origin.code}"
+        same_payer = ast.Compare(span, "==", patch.part.payer, ast.Name(span, f"{benefit.name}.payer"))
+        moved = ast.If(span, same_payer, ast.Number(span, Decimal(0), False), patch.part.amount)
+        cites = patch.part.cites or (ast.Citation(None, None, origin.article, None, None, span),)
+        self.kept[shadow] = Placed(ast.Value(shadow, T.MONEY, benefit.labels, cites, patch.part.note,
+                                             (ast.ValueVersion(None, moved, cites, patch.part.note, span),), span),
+                                   origin)
+        payer = next((c for c in benefit.clauses if c.field == "payer"), None)
+        replaced_cites = (payer.cites or benefit.cites) if payer is not None else benefit.cites
+        change = Change("part", target, origin, patch, placed.origin, replaced_cites, None, shadow)
+        self.changes.append(change)
+        self.conflicts.append(Conflict(f"{benefit.name}.amount", shadow, change, gap_fill=False, part=True))
 
 
 # ---------------------------------------------------------------- helpers
