@@ -44,22 +44,22 @@ def markdown_escape(text: object) -> str:
 
 
 def render_result(result: dict[str, object], lang: str = "zh", fmt: str = "text",
-                  case: dict[str, object] | None = None) -> str:
+                  case: dict[str, object] | None = None, detail: bool = False) -> str:
     """The whole case: every item; in Markdown and HTML with the reasoning for each item and the articles quoted."""
     template = environment(fmt == "html").get_template(f"result.{FORMATS[fmt]}.j2")
     view = result_view(result, lang, case or {})
     if fmt != "text":
         view["head"] = header(result, lang, case)
-        view["explanations"] = explain_all(result, lang)
+        view["explanations"] = explain_all(result, lang, detail)
         view["articles"] = articles_view(result, lang)
     return template.render(view=view, w=WORDS[lang], lang=lang)
 
 
 def render_explanation(result: dict[str, object], item_id: str, lang: str = "zh", fmt: str = "text",
-                       case: dict[str, object] | None = None) -> str:
+                       case: dict[str, object] | None = None, detail: bool = False) -> str:
     """Why (or why not) one item is payable, article by article."""
     template = environment(fmt == "html").get_template(f"explain.{FORMATS[fmt]}.j2")
-    return template.render(e=explain_item(result, item_id, lang), head=header(result, lang, case),
+    return template.render(e=explain_item(result, item_id, lang, detail), head=header(result, lang, case),
                            w=WORDS[lang], lang=lang)
 
 

@@ -17,9 +17,10 @@ from lawtrace.cli_support import FORMATS_REPORT, LANGS, emit_json, user_errors
 @click.option("--rules", "rules", multiple=True, type=click.Path(path_type=Path), help="A DSL overlay file.")
 @click.option("--format", "fmt", type=FORMATS_REPORT, default="text", show_default=True)
 @click.option("--lang", type=LANGS, default="zh", show_default=True)
+@click.option("--detail", is_flag=True, help="Reports also show the rules' internal names and formulas (DSL text).")
 @user_errors
 def eval_(case: str, regime: str | None, on: str | None, as_of: str | None, rules: tuple[Path, ...], fmt: str,
-          lang: str) -> None:
+          lang: str, detail: bool) -> None:
     """Evaluate one case file (YAML or JSON; `-` reads standard input)."""
     from engine.case import read_case
     from engine.result import result_json
@@ -33,7 +34,7 @@ def eval_(case: str, regime: str | None, on: str | None, as_of: str | None, rule
     if fmt == "json":
         emit_json(data)
     else:
-        click.echo(render_result(data, lang, fmt, parsed.data), nl=False)
+        click.echo(render_result(data, lang, fmt, parsed.data, detail), nl=False)
 
 
 command = eval_

@@ -23,8 +23,10 @@ from lawtrace.cli_support import LANGS, user_errors
 @click.option("--rules", "rules", multiple=True, type=click.Path(path_type=Path), help="A DSL overlay file.")
 @click.option("--format", "fmt", type=click.Choice(["text", "md", "html"]), default="text", show_default=True)
 @click.option("--lang", type=LANGS, default="zh", show_default=True)
+@click.option("--detail", is_flag=True, help="Also show the rules' internal names and formulas (DSL text).")
 @user_errors
-def explain(case: str, item: str, regime: str | None, on: str | None, rules: tuple[Path, ...], fmt: str, lang: str) -> None:
+def explain(case: str, item: str, regime: str | None, on: str | None, rules: tuple[Path, ...], fmt: str, lang: str,
+            detail: bool) -> None:
     """Why (or why not) ITEM is payable in CASE: the facts, conditions and formulas, each with its article."""
     from dsl.errors import LawtraceError, did_you_mean
     from engine.case import parse_case
@@ -47,7 +49,7 @@ def explain(case: str, item: str, regime: str | None, on: str | None, rules: tup
         hint = did_you_mean(item, ids)
         raise LawtraceError(f"no item '{item}' in regime {data.get('regime')}" + (f"; {hint}" if hint else "")
                             + f"\n  the items are: {', '.join(ids)}")
-    click.echo(render_explanation(data, item, lang, fmt, meta), nl=False)
+    click.echo(render_explanation(data, item, lang, fmt, meta, detail), nl=False)
 
 
 def _read(path: str):  # type: ignore[no-untyped-def]
