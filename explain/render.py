@@ -7,6 +7,9 @@ undefined name is an error, and HTML output is autoescaped (case text included).
 
 from __future__ import annotations
 
+import re
+from collections.abc import Callable
+
 import functools
 from pathlib import Path
 
@@ -38,6 +41,9 @@ def environment(autoescape: bool) -> jinja2.Environment:
 _MARKDOWN_SPECIAL = str.maketrans({c: f"\\{c}" for c in "\\`*_[]#|~"} | {"<": "&lt;", ">": "&gt;", "&": "&amp;"})
 
 
+_IDENT = re.compile(r"[A-Za-z_][A-Za-z0-9_]*(?:\.[A-Za-z_][A-Za-z0-9_]*)?(?:~[A-Z0-9]+)?")
+
+
 def markdown_escape(text: object) -> str:
     """Text from a case or a statute, safe inside Markdown (and inside a table cell): no markup, no HTML."""
     return " ".join(str(text).splitlines()).translate(_MARKDOWN_SPECIAL)
@@ -47,7 +53,7 @@ def render_result(result: dict[str, object], lang: str = "zh", fmt: str = "text"
                   case: dict[str, object] | None = None, detail: bool = False) -> str:
     """The whole case: every item; in Markdown and HTML with the reasoning for each item and the articles quoted."""
     template = environment(fmt == "html").get_template(f"result.{FORMATS[fmt]}.j2")
-    view = result_view(result, lang, case or {})
+    view = result_view(result, lang, case or {}, detail)
     if fmt != "text":
         view["head"] = header(result, lang, case)
         view["explanations"] = explain_all(result, lang, detail)
@@ -95,10 +101,40 @@ def articles_view(result: dict[str, object], lang: str) -> list[dict[str, object
     return out
 
 
-def result_view(result: dict[str, object], lang: str, case: dict[str, object]) -> dict[str, object]:
+def named_in_words(result: dict[str, object], lang: str) -> Callable[[str], str]:
+    """A message with the rules it names by their internal names given their labels instead (E6)."""
+    trace = result.get("trace") if isinstance(result.get("trace"), dict) else {}
+    labels: dict[str, object] = {}
+    for n in trace.get("nodes", []):  # type: ignore[union-attr]
+        labels.setdefault(str(n["id"]).split("@")[0], n.get("label"))
+    labels.update(trace.get("labels", {}))  # type: ignore[union-attr]
+    for i in result.get("items", []):  # type: ignore[union-attr]
+        labels[str(i["id"])] = i["label"]
+    words = WORDS[lang]
+
+    def label(name: str) -> str | None:
+        x = labels.get(name)
+        return str(x[lang]) if isinstance(x, dict) and x.get(lang) else None
+
+    def one(m: re.Match[str]) -> str:
+        token = m.group(0)
+        base, _, code = token.partition("~")
+        head, _, field = base.partition(".")
+        text = label(base) or label(head)
+        if text is None:
+            return token
+        if field and not label(base):
+            text += "·" + words.get(f"field_{field}", field)
+        return f"「{text}」" + (f"({words['as_written_by'].format(code=code)})" if code else "")
+
+    return lambda message: _IDENT.sub(one, message)
+
+
+def result_view(result: dict[str, object], lang: str, case: dict[str, object], detail: bool = False) -> dict[str, object]:
     """Plain data for the templates: every citation and party already in words."""
     titles = result.get("instruments", {})
     words = WORDS[lang]
+    plain = (lambda m: m) if detail else named_in_words(result, lang)
 
     def cites(cs: object) -> list[str]:
         return [cite_text(c, lang, titles) for c in cs]  # type: ignore[arg-type, attr-defined]
@@ -123,7 +159,7 @@ def result_view(result: dict[str, object], lang: str, case: dict[str, object]) -
         "items": items,
         "assumed": [{"fact": a["fact"], "value": a["value"], "reason": a["reason"], "basis": cites(a["basis"])}
                     for a in result["assumed"]],  # type: ignore[attr-defined]
-        "diagnostics": [{"severity": d["severity"], "message": d["message"], "basis": cites(d.get("citations", []))}
+        "diagnostics": [{"severity": d["severity"], "message": plain(d["message"]), "basis": cites(d.get("citations", []))}
                         for d in result["diagnostics"]],  # type: ignore[attr-defined]
         "missing_facts": result["missing_facts"],
         "date_label": words["date_employer" if result.get("kind") == "employer" else "date"],
