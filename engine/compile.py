@@ -24,6 +24,7 @@ from dsl.errors import LawtraceError, SourceError, did_you_mean, raise_collected
 from dsl.source import Span
 from engine import deadlines, ir, layering
 from engine.catalog import Catalog
+from engine.coverage import paragraph_count
 from engine.citations import Citation
 from engine.diagnostics import Diagnostic
 from engine.graph import build_graph
@@ -169,8 +170,16 @@ class _Compiler:
         if module is None:
             return
         latest = sorted(inst.versions, key=lambda x: x.in_force)[-1].version
-        have = sorted({a.number for a in module.articles if (a.version or latest) == version})
+        articles = {a.number: a for a in module.articles if (a.version or latest) == version}
+        have = sorted(articles)
         if c.article in have:
+            a = articles[c.article]
+            if c.paragraph is not None and a.text and (a.text_status or "verbatim") == "verbatim":
+                n = paragraph_count(a.text)
+                if c.paragraph > n:
+                    name = code if version == latest else f"{code}@{version}"
+                    self._err(f"{name} art. {c.article} has no paragraph {c.paragraph}", c.span,
+                              f"its text has {n} paragraph{'s' if n != 1 else ''} (an item (一)… belongs to the paragraph above it)")
             return
         name = code if version == latest else f"{code}@{version}"
         self._err(f"{name} has no article {c.article} in the statutes", c.span,

@@ -1,4 +1,4 @@
-"""Jiangsu (JS 2015): the one-time subsidies of JS 27-28 on top of WIIR 36(3) / 37(1)(2), worked by hand from the text.
+"""Jiangsu (JS 2015): the one-time subsidies of JS 27-28 on top of WIIR 36(2) / 37(1)(2), worked by hand from the text.
 
 JS 27(1) benchmarks (yuan), grades 5-10: medical 200,000 / 160,000 / 120,000 / 80,000 / 50,000 / 30,000;
 employment 95,000 / 85,000 / 45,000 / 35,000 / 25,000 / 15,000. JS 27(2): a city's own figure within ±20 %.
@@ -161,8 +161,8 @@ def test_Q4_the_employers_closure_of_js_34_has_no_authority_and_the_higher_law_p
     facts = {**GRADE7, "disability_grade": 5, "labor_relation_ended": "employer_dissolved",
              "labor_relation_end_date": "2022-01-01", "statutory_retirement_age": 60, "age": 45}
     medical, employment, r = subsidies(facts)
-    # WIIR 36(3) delegates the amounts only: JS 34's closure ground is refused, the national answer stands, which
-    # is open between WIIR 36(3)'s letter and SIL 38(1)(7) / 39(1)(3) (Q9); the amount if payable is the benchmark
+    # WIIR 36(2) delegates the amounts only: JS 34's closure ground is refused, the national answer stands, which
+    # is open between WIIR 36(2)'s letter and SIL 38(1)(7) / 39(1)(3) (Q9); the amount if payable is the benchmark
     assert medical["payable"] is None and employment["payable"] is None
     assert medical.get("amount_if_payable") == "200000.00"
     assert js(34) not in medical["basis"]
@@ -193,7 +193,7 @@ def test_jiangsu_lists_what_it_fills_and_overrides():
     fill = changes[("fill", "provincial_medical_subsidy")]
     assert fill["applied"] and fill["replaces"]["instrument"] == "WIIR"
     leaves = changes[("override", "leaves_with_subsidies")]
-    assert leaves["applied"] and leaves["authority"].startswith("by WIIR 36(3), WIIR 37(1)(2)")
+    assert leaves["applied"] and leaves["authority"].startswith("by WIIR 36(2), WIIR 37(1)(2)")
     assert changes[("override", "disability_allowance_base")]["applied"] is False
 
 

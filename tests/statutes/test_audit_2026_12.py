@@ -172,7 +172,7 @@ def test_Q9_endings_outside_the_wiir_letter_are_a_diagnostic_not_a_silent_no(end
              "provincial_employment_subsidy": 10000}
     result = run(facts, "2021-03-01")
     assert item(result, "one_time_medical_subsidy")["payable"] is None
-    assert any("SIL 38(1)(7)" in d["message"] and "WIIR 36(3)" in d["message"] for d in result["diagnostics"])
+    assert any("SIL 38(1)(7)" in d["message"] and "WIIR 36(2)" in d["message"] for d in result["diagnostics"])
     assert item(run(facts, "2010-03-01"), "one_time_medical_subsidy")["payable"] is False  # before the SIL: the letter
 
 
