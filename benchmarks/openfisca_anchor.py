@@ -30,14 +30,14 @@ sys.path.insert(0, str(HERE.parent))
 
 from dsl.parser import parse_file
 from dsl.source import SourceFile
-from engine import ir
-from engine.batch import evaluate_arrays_yuan
-from engine.catalog import index
-from engine.compile import compile_regime
-from engine.evaluate import Evaluator
-from engine.population import Schema
-from engine.result import TRACE_SCHEMA
-from engine.vector import VectorProgram
+from engine.model import ir
+from engine.columns.batch import evaluate_arrays_yuan
+from engine.build.catalog import index
+from engine.build.compile import compile_regime
+from engine.run.evaluate import Evaluator
+from engine.columns.population import Schema
+from engine.run.result import TRACE_SCHEMA
+from engine.columns.vector import VectorProgram
 
 RULES = HERE / "anchor_rules.lt"
 REGIME = "anchor"
@@ -90,7 +90,7 @@ class Trace:
 
     def get_serialized_flat_trace(self) -> dict[str, object]:
         """Every node as JSON data: value, whether known, citations, inputs, rule and version (as result JSON's trace)."""
-        from engine.values import to_json
+        from engine.model.values import to_json
 
         out: dict[str, object] = {"schema": TRACE_SCHEMA}
         for t in self.nodes.values():

@@ -10,7 +10,7 @@ shapes (wages around the area average, grades weighted towards 7-10, 2 %
 deaths with dependants), dates spread over 2005-2025 so that both texts of the
 Regulations apply, and about 5 % of every other fact left empty (unknown).
 It measures, per regime: compiling the program (once), reading + evaluating +
-totalling the Parquet file in chunks (`engine.simulation.simulate`, as
+totalling the Parquet file in chunks (`engine.columns.simulation.simulate`, as
 `lawtrace simulate` does), and the evaluation alone on columns already in
 memory; and checks a sample of rows against the single-case evaluator.
 """
@@ -34,7 +34,7 @@ import pyarrow.parquet as pq
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
 from dsl import types as T
-from engine.population import Schema, chunk_from_batch
+from engine.columns.population import Schema, chunk_from_batch
 
 SEED = 20240101
 EPOCH = date(1970, 1, 1).toordinal()
@@ -128,10 +128,10 @@ def machine() -> str:
 
 def check_sample(program, table: pa.Table, rows: list[int], items) -> int:
     """Rows of the in-memory evaluation against the single-case evaluator; returns how many were compared."""
-    from engine.case import convert
-    from engine.evaluate import Evaluator
-    from engine.result import evaluate
-    from engine.vector import row_item
+    from engine.run.case import convert
+    from engine.run.evaluate import Evaluator
+    from engine.run.result import evaluate
+    from engine.columns.vector import row_item
 
     ev = Evaluator(program)
     declared = {f.id: f.type for f in program.facts()}
@@ -166,9 +166,9 @@ def main() -> int:
     ap.add_argument("--json", type=Path, help="write the figures as JSON")
     args = ap.parse_args()
 
-    from engine.batch import keep_freed_blocks
-    from engine.simulation import simulate
-    from engine.vector import VectorProgram
+    from engine.columns.batch import keep_freed_blocks
+    from engine.columns.simulation import simulate
+    from engine.columns.vector import VectorProgram
     from lawtrace.api import catalog, load_program
 
     keep_freed_blocks()

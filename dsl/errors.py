@@ -87,10 +87,19 @@ def _excerpt(source: SourceFile | None, span: Span | None) -> list[str]:
         return []
     width = 1
     if span.end_line == span.line and span.end_column > span.column:
-        width = span.end_column - span.column
+        width = min(span.end_column - span.column, EXCERPT)
+    column = span.column
+    if len(text) > EXCERPT:  # a window around the column: a long line is never printed whole
+        start = max(0, column - 1 - EXCERPT // 2)
+        text = ("…" if start else "") + text[start:start + EXCERPT] + ("…" if start + EXCERPT < len(text) else "")
+        column = column - start + (1 if start else 0)
+    span = Span(span.file, span.line, column, span.end_line, column + width)
     gutter = f"{span.line:>4} | "
     caret = " " * (len(gutter) - 2) + "| " + _pad(text, span.column - 1) + "^" * width
     return [gutter + text, caret]
+
+
+EXCERPT = 120  # characters of a source line shown under an error
 
 
 def _pad(text: str, columns: int) -> str:

@@ -15,7 +15,7 @@ from pathlib import Path
 from lark import Lark, Token, Transformer, Tree, v_args
 from lark.exceptions import UnexpectedCharacters, UnexpectedEOF, UnexpectedInput, UnexpectedToken, VisitError
 
-from dsl import ast
+from dsl import ast, bounds
 from dsl import types as T
 from dsl.errors import SourceError, did_you_mean
 from dsl.source import SourceFile, Span
@@ -504,12 +504,13 @@ class _Builder(Transformer):
         return T.BOOL
 
     def int_type(self, meta, c):
-        if c:
+        if c and c[0] is not None:
             return T.IntType(*c[0])
         return T.INT
 
     def int_range(self, meta, c):
-        low, high = int(c[0]), int(c[1])
+        low = int(c[0])
+        high = int(c[1]) if len(c) > 1 and c[1] is not None else bounds.INT_MAX
         if low > high:
             raise SourceError(f"empty range {low}..{high}", self._s(meta))
         return (low, high)
@@ -518,7 +519,15 @@ class _Builder(Transformer):
         return T.MONEY
 
     def rate_type(self, meta, c):
+        if c and c[0] is not None:
+            return T.RateType(*c[0])
         return T.RATE
+
+    def rate_range(self, meta, c):
+        low, high = Decimal(str(c[0])), Decimal(str(c[1]))
+        if low > high:
+            raise SourceError(f"empty range {low}..{high}", self._s(meta))
+        return (low, high)
 
     def date_type(self, meta, c):
         return T.DATE

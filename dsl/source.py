@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import functools
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -17,8 +18,12 @@ class SourceFile:
     def read(cls, path: Path, display: str | None = None) -> SourceFile:
         return cls(display or str(path), path.read_text(encoding="utf-8"))
 
+    @functools.cached_property
+    def _lines(self) -> list[str]:
+        return self.text.splitlines()
+
     def line(self, number: int) -> str:
-        lines = self.text.splitlines()
+        lines = self._lines  # split once: a file with many errors is not re-split for each
         return lines[number - 1] if 0 < number <= len(lines) else ""
 
 

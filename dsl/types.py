@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
+from decimal import Decimal
 
 
 @dataclass(frozen=True)
@@ -28,10 +29,13 @@ class IntType(Type):
 
 @dataclass(frozen=True)
 class RateType(Type):
-    """A dimensionless decimal: a percentage, a factor."""
+    """A dimensionless decimal: a percentage, a factor; a fact's declaration may bound it (`rate 0..1`)."""
+
+    low: Decimal | None = None
+    high: Decimal | None = None
 
     def __str__(self) -> str:
-        return "rate"
+        return "rate" if self.low is None else f"rate {self.low}..{self.high}"
 
 
 @dataclass(frozen=True)

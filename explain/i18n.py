@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from engine.citations import Citation
+from engine.model.citations import Citation
 
 WORDS: dict[str, dict[str, str]] = {
     "zh": {

@@ -10,12 +10,12 @@ from dsl import ast
 from dsl.errors import LawtraceError
 from dsl.parser import parse_file
 from dsl.source import SourceFile
-from engine import ir
-from engine.case import Case, case_as_of, case_date, case_kind, check_requirements, parse_case, read_case, validate_facts
-from engine.catalog import Catalog, display_name, index, load_catalog
-from engine.compile import compile_regime
-from engine.evaluate import Evaluator
-from engine.result import Result, evaluate
+from engine.model import ir
+from engine.run.case import Case, case_as_of, case_date, case_kind, check_requirements, parse_case, read_case, validate_facts
+from engine.build.catalog import Catalog, display_name, index, load_catalog
+from engine.build.compile import compile_regime
+from engine.run.evaluate import Evaluator
+from engine.run.result import Result, evaluate
 
 DEFAULT_REGIME = "national"
 

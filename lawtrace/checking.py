@@ -8,10 +8,10 @@ from dsl import ast
 from dsl.errors import ErrorList, LawtraceError
 from dsl.parser import parse_file
 from dsl.source import SourceFile
-from engine import ir
-from engine.catalog import Catalog, display_name, index, statute_files
-from engine.compile import compile_regime
-from engine.diagnostics import Diagnostic
+from engine.model import ir
+from engine.build.catalog import Catalog, display_name, index, statute_files
+from engine.build.compile import compile_regime
+from engine.model.diagnostics import Diagnostic
 
 
 def check_paths(paths: tuple[Path, ...], regime: str | None) -> tuple[list[LawtraceError], list[Diagnostic]]:

@@ -10,9 +10,9 @@ import yaml
 
 from dsl.errors import LawtraceError, SourceError
 from dsl.source import SourceFile, Span
-from engine.case import Case, _BadValue, case_date, convert
-from engine.diff import OutcomeChange, RuleChange, Side, diff_outcomes, diff_rules, summarize
-from engine.result import Result, evaluate
+from engine.run.case import Case, _BadValue, case_date, convert
+from engine.analysis.diff import OutcomeChange, RuleChange, Side, diff_outcomes, diff_rules, summarize
+from engine.run.result import Result, evaluate
 from lawtrace.api import evaluator, load_program
 
 
@@ -94,7 +94,7 @@ MAX_POPULATION_CASES = 100_000  # each case is evaluated twice with its full tra
 
 def _population_cases(path: Path, source: SourceFile) -> list[tuple[str, Case]]:
     """The rows of a CSV or Parquet population (the encoding of `lawtrace simulate`) as cases."""
-    from engine.population import DATE_COLUMN, ID_COLUMN, read_batches
+    from engine.columns.population import DATE_COLUMN, ID_COLUMN, read_batches
 
     out: list[tuple[str, Case]] = []
     for batch in read_batches(path):

@@ -8,10 +8,10 @@ from datetime import date
 from pathlib import Path
 
 from dsl.errors import LawtraceError
-from engine import ir
-from engine.costing import yuan
-from engine.fund_accounts import EmployerAccounts, account_lines, employer_accounts, fund_balance
-from engine.simulation import Simulation
+from engine.model import ir
+from engine.columns.costing import yuan
+from engine.columns.fund_accounts import EmployerAccounts, account_lines, employer_accounts, fund_balance
+from engine.columns.simulation import Simulation
 
 
 @dataclass

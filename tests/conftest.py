@@ -8,10 +8,10 @@ import pytest
 
 from dsl.parser import parse_text
 from dsl.source import SourceFile
-from engine.catalog import index
-from engine.compile import compile_regime
-from engine.evaluate import Evaluator
-from engine.result import Result, evaluate, result_json
+from engine.build.catalog import index
+from engine.build.compile import compile_regime
+from engine.run.evaluate import Evaluator
+from engine.run.result import Result, evaluate, result_json
 from lawtrace.api import evaluate_case
 
 GOLDEN = Path(__file__).with_name("golden")

@@ -1,7 +1,7 @@
 """A pytest plugin that records, per passing test, the articles its evaluations passed through.
 
 Active only with `--lawtrace-coverage FILE`. While a test runs, every
-`engine.evaluate.Evaluation` created is kept; when the test has passed, the
+`engine.run.evaluate.Evaluation` created is kept; when the test has passed, the
 citations of every node in those evaluations' traces (rules, parameters, and
 facts only where a presumption supplied them) are reduced to articles and
 written, at the end of the session, as the recording `lawtrace coverage` reads
@@ -15,8 +15,8 @@ from pathlib import Path
 
 import pytest
 
-from engine.coverage import RECORDING_SCHEMA
-from engine.evaluate import Evaluation
+from engine.analysis.coverage import RECORDING_SCHEMA
+from engine.run.evaluate import Evaluation
 
 OPTION = "--lawtrace-coverage"
 

@@ -13,8 +13,8 @@ import yaml
 from click.testing import CliRunner
 from conftest import compile_snippet
 
-from engine.evaluate import Evaluator
-from engine.questions import hypotheses, next_questions
+from engine.run.evaluate import Evaluator
+from engine.analysis.questions import hypotheses, next_questions
 from lawtrace.cli import main
 
 ROOT = Path(__file__).parents[1]

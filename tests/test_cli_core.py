@@ -124,7 +124,7 @@ def test_regimes_json():
 
 def test_ir_printer_is_stable(golden):
     from conftest import compile_snippet
-    from engine.printer import show_program
+    from engine.model.printer import show_program
 
     program = compile_snippet(
         'article 1 "x"\n  fact g: int 1..10 "等级"\n  fact w: money "工资"\n'

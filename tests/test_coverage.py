@@ -12,7 +12,7 @@ from pathlib import Path
 import pytest
 from click.testing import CliRunner
 
-from engine.coverage import RECORDING_SCHEMA, coverage
+from engine.analysis.coverage import RECORDING_SCHEMA, coverage
 from lawtrace.api import catalog, load_program
 from lawtrace.cli import main
 

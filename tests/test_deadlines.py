@@ -13,8 +13,8 @@ from datetime import date
 
 import pytest
 
-from engine.result import result_json
-from engine.workdays import MissingYear, calendar
+from engine.run.result import result_json
+from engine.law_time.workdays import MissingYear, calendar
 from lawtrace.api import evaluate_case
 
 

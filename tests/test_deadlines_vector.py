@@ -1,4 +1,4 @@
-"""Working days on columns (engine/vector_workdays.py) equal the calendar's own answers (engine/workdays.py), day by day.
+"""Working days on columns (engine/columns/vector_workdays.py) equal the calendar's own answers (engine/law_time/workdays.py), day by day.
 
 Every day from 2002 to 2028 (years before, inside and after the shipped 2004-2026), with counts of 0 to 12
 working days and a few negative or fractional ones: where the single-case path raises MissingYear (or refuses a
@@ -12,9 +12,9 @@ from datetime import date, timedelta
 
 import numpy as np
 
-from engine.columns import Date, Num
-from engine.vector_workdays import add_days, add_working_days, first_working_day, is_working_day
-from engine.workdays import MissingYear, calendar
+from engine.columns.arrays import Date, Num
+from engine.columns.vector_workdays import add_days, add_working_days, first_working_day, is_working_day
+from engine.law_time.workdays import MissingYear, calendar
 
 FIRST, LAST = date(2002, 1, 1), date(2028, 12, 31)
 

@@ -11,9 +11,9 @@ import pytest
 from click.testing import CliRunner
 from conftest import compile_snippet
 
-from engine.diff import Side, diff_outcomes, diff_rules, summarize
-from engine.evaluate import Evaluator
-from engine.result import evaluate
+from engine.analysis.diff import Side, diff_outcomes, diff_rules, summarize
+from engine.run.evaluate import Evaluator
+from engine.run.result import evaluate
 from explain.diff_view import render_diff
 from lawtrace.cli import main
 

@@ -13,7 +13,7 @@ import pytest
 from click.testing import CliRunner
 
 from dsl.errors import LawtraceError
-from engine.result import result_json
+from engine.run.result import result_json
 from lawtrace.api import evaluate_case
 from lawtrace.cli import main
 

@@ -18,14 +18,14 @@ import numpy as np
 import pytest
 from test_vector_differential import Generator, text_table, typed_table
 
-from engine import ir
-from engine.case import convert
-from engine.columns import Date
-from engine.evaluate import Evaluator
-from engine.population import Schema, chunk_from_batch
-from engine.result import evaluate
-from engine.values import UNKNOWN
-from engine.vector import VectorProgram, row_item
+from engine.model import ir
+from engine.run.case import convert
+from engine.columns.arrays import Date
+from engine.run.evaluate import Evaluator
+from engine.columns.population import Schema, chunk_from_batch
+from engine.run.result import evaluate
+from engine.model.values import UNKNOWN
+from engine.columns.vector import VectorProgram, row_item
 from lawtrace.api import catalog, load_program
 
 CASES = int(os.environ.get("LAWTRACE_DIFFERENTIAL_CASES", "1500")) // 3 or 1

@@ -8,8 +8,8 @@ from decimal import Decimal
 import pytest
 
 from conftest import eval_snippet
-from engine.result import result_json
-from engine.values import UNKNOWN
+from engine.run.result import result_json
+from engine.model.values import UNKNOWN
 
 LOGIC = """article 1
   fact a: bool "a"

@@ -9,7 +9,7 @@ import pytest
 from click.testing import CliRunner
 from conftest import BASE_GRADE7, eval_snippet, item, run
 
-from engine.result import result_json
+from engine.run.result import result_json
 from explain.render import environment, render_explanation, render_result
 from explain.why import explain_item
 from lawtrace.cli import main
@@ -287,7 +287,7 @@ def test_explain_cli_errors_are_clear_and_exit_1(tmp_path: Path):
 
 def test_an_empty_case_without_a_date_explains_every_item_in_both_languages():
     from explain import render_explanation
-    from engine.result import result_json
+    from engine.run.result import result_json
     from lawtrace.api import evaluate_case
 
     data = result_json(evaluate_case({"facts": {}}))

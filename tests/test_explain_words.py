@@ -13,10 +13,10 @@ from datetime import date
 import pytest
 from test_vector_differential import Generator
 
-from engine import ir
-from engine.case import convert
-from engine.evaluate import Evaluator
-from engine.result import evaluate, result_json
+from engine.model import ir
+from engine.run.case import convert
+from engine.run.evaluate import Evaluator
+from engine.run.result import evaluate, result_json
 from explain.render import render_explanation, render_result
 from lawtrace.api import load_program
 

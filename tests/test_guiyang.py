@@ -176,7 +176,7 @@ def employer_case(facts: dict, as_of: str | None = None) -> dict:
     case = {"kind": "employer", "regime": GY, "date": "2020-06-01", "facts": facts}
     if as_of:
         case["as_of"] = as_of
-    from engine.result import result_json
+    from engine.run.result import result_json
     from lawtrace.api import evaluate_case
 
     return result_json(evaluate_case(case), include_trace=False)

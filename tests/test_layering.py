@@ -14,11 +14,11 @@ import pytest
 from dsl.errors import LawtraceError
 from dsl.parser import parse_text
 from dsl.source import SourceFile
-from engine.catalog import index
-from engine.compile import compile_regime
-from engine.dates import add_years, years_between
-from engine.evaluate import Evaluator
-from engine.result import evaluate, result_json
+from engine.build.catalog import index
+from engine.build.compile import compile_regime
+from engine.law_time.dates import add_years, years_between
+from engine.run.evaluate import Evaluator
+from engine.run.result import evaluate, result_json
 
 LAW = '''instrument LAW "法" en "a law" level law version 2010 in_force 2011-01-01
 article 1 "第一条"

@@ -11,7 +11,7 @@ from dsl import ast
 from dsl.errors import SourceError
 from dsl.parser import parse_file, parse_text
 from dsl.source import SourceFile
-from engine.catalog import statute_files
+from engine.build.catalog import statute_files
 
 HEADER = 'instrument T "测试" en "test" version 2010 in_force 2011-01-01\n'
 

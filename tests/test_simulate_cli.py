@@ -11,7 +11,7 @@ import pyarrow.parquet as pq
 import pytest
 from click.testing import CliRunner
 
-from engine.result import result_json
+from engine.run.result import result_json
 from lawtrace.api import catalog, evaluate_case
 from lawtrace.cli import main
 

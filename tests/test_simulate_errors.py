@@ -8,8 +8,8 @@ import pytest
 from conftest import compile_snippet
 
 from dsl.errors import LawtraceError
-from engine.population import PopulationError
-from engine.simulation import simulate
+from engine.columns.population import PopulationError
+from engine.columns.simulation import simulate
 
 SNIPPET = '''
 article 1 """test"""

@@ -9,9 +9,9 @@ from decimal import ROUND_HALF_UP, Decimal
 import numpy as np
 import pytest
 
-from engine import columns as C
-from engine.columns import Bool, Date, Num
-from engine.dates import add_years, months_between, years_between
+from engine.columns import arrays as C
+from engine.columns.arrays import Bool, Date, Num
+from engine.law_time.dates import add_years, months_between, years_between
 
 
 def test_round_half_up_matches_decimal_for_every_denominator_and_sign() -> None:

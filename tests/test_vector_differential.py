@@ -27,13 +27,13 @@ import pyarrow as pa
 import pytest
 
 from dsl import types as T
-from engine import ir
-from engine.case import convert
-from engine.evaluate import Evaluator
-from engine.population import Schema, chunk_from_batch
-from engine.result import evaluate
-from engine.values import UNKNOWN
-from engine.vector import VectorProgram, row_item
+from engine.model import ir
+from engine.run.case import convert
+from engine.run.evaluate import Evaluator
+from engine.columns.population import Schema, chunk_from_batch
+from engine.run.result import evaluate
+from engine.model.values import UNKNOWN
+from engine.columns.vector import VectorProgram, row_item
 from lawtrace.api import catalog, load_program
 
 CASES = int(os.environ.get("LAWTRACE_DIFFERENTIAL_CASES", "1500"))

@@ -68,7 +68,7 @@ class _Session:
     @classmethod
     def start(cls, case: str | None, regime: str | None, on: str | None, rules: tuple[Path, ...], lang: str) -> _Session:
         from dsl.source import SourceFile
-        from engine.case import case_date, case_kind, parse_case, read_case, validate_facts
+        from engine.run.case import case_date, case_kind, parse_case, read_case, validate_facts
         from lawtrace.api import DEFAULT_REGIME, evaluator, load_program
 
         parsed = read_case(case) if case else parse_case(SourceFile("<new case>", "facts: {}\n"))
@@ -86,12 +86,12 @@ class _Session:
     # ------------------------------------------------------------ ranking
 
     def questions(self) -> list[Any]:
-        from engine.questions import next_questions
+        from engine.analysis.questions import next_questions
 
         return next_questions(self.evaluator, self.facts, self.on, frozenset(self.skipped), self.kind)
 
     def questions_json(self) -> dict[str, object]:
-        from engine.values import to_json
+        from engine.model.values import to_json
 
         out = []
         for q in self.questions():
@@ -162,7 +162,7 @@ class _Session:
         if node is not None and node.cites:
             click.echo(f"    {self.w['basis']}: " + "; ".join(cite_text(c, self.lang, self.titles) for c in node.cites))
         if q.presumed is not None and node is not None:
-            from engine.values import to_json
+            from engine.model.values import to_json
             from explain.values import show_value
 
             click.echo("    " + self.w["presumed_now"].format(value=show_value(to_json(q.presumed, node.type), str(node.type), self.lang)))
@@ -252,7 +252,7 @@ class _Session:
         """Check the answer exactly as a case file's value is checked, then keep it."""
         from dsl.errors import LawtraceError, SourceError
         from dsl.source import SourceFile
-        from engine.case import case_date, parse_case, validate_facts
+        from engine.run.case import case_date, parse_case, validate_facts
 
         if fact not in self.program.nodes:  # the case's own date
             probe = parse_case(SourceFile("<answer>", json.dumps({"date": raw})))
@@ -301,7 +301,7 @@ class _Session:
         return data
 
     def result_json(self) -> dict[str, Any]:
-        from engine.result import result_json
+        from engine.run.result import result_json
         from lawtrace.api import evaluate_case
 
         return result_json(evaluate_case(self.case_data(), rules=self.rules))

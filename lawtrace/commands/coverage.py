@@ -33,7 +33,7 @@ DEFAULT_TESTS = ("tests/statutes", "tests/test_core_done.py")  # the tests with 
 @user_errors
 def coverage_command(regime: str, fmt: str, recording: Path | None, tests: tuple[Path, ...]) -> None:
     """For every article of the regime: the rules that encode it and the tests that exercise it."""
-    from engine.coverage import coverage, read_recording
+    from engine.analysis.coverage import coverage, read_recording
     from lawtrace.api import catalog, load_program
 
     program = load_program(regime)

@@ -22,8 +22,8 @@ from lawtrace.cli_support import FORMATS_REPORT, LANGS, emit_json, user_errors
 def eval_(case: str, regime: str | None, on: str | None, as_of: str | None, rules: tuple[Path, ...], fmt: str,
           lang: str, detail: bool) -> None:
     """Evaluate one case file (YAML or JSON; `-` reads standard input)."""
-    from engine.case import read_case
-    from engine.result import result_json
+    from engine.run.case import read_case
+    from engine.run.result import result_json
     from explain.render import render_result
     from lawtrace.api import evaluate_case
 

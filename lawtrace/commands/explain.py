@@ -29,8 +29,8 @@ def explain(case: str, item: str, regime: str | None, on: str | None, rules: tup
             detail: bool) -> None:
     """Why (or why not) ITEM is payable in CASE: the facts, conditions and formulas, each with its article."""
     from dsl.errors import LawtraceError, did_you_mean
-    from engine.case import parse_case
-    from engine.result import result_json
+    from engine.run.case import parse_case
+    from engine.run.result import result_json
     from explain.render import render_explanation
     from explain.why import item_ids
     from lawtrace.api import evaluate_case

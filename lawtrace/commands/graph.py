@@ -16,8 +16,8 @@ from lawtrace.cli_support import user_errors
 @user_errors
 def graph(regime: str, rules: tuple[Path, ...], fmt: str) -> None:
     """The dependency graph of conditions and formulas (`--format ir`: the compiled rules as text)."""
-    from engine.graph import to_dot, to_graphml, to_mermaid
-    from engine.printer import show_program
+    from engine.build.graph import to_dot, to_graphml, to_mermaid
+    from engine.model.printer import show_program
     from lawtrace.api import load_program
 
     program = load_program(regime, rules)

@@ -38,9 +38,9 @@ def simulate(population: Path, regime: str, baseline: str | None, rules: tuple[P
     from datetime import date
 
     from dsl.errors import LawtraceError
-    from engine.population import count_rows, population_format
-    from engine.simulation import simulate as run
-    from engine.simulation import summary_lines
+    from engine.columns.population import count_rows, population_format
+    from engine.columns.simulation import simulate as run
+    from engine.columns.simulation import summary_lines
     from lawtrace.api import catalog, load_program
 
     when = None

@@ -9,7 +9,7 @@ Nothing names a fact of the law.
 from __future__ import annotations
 
 from dsl import types as T
-from engine import ir
+from engine.model import ir
 
 
 def type_json(t: T.Type) -> dict[str, object]:

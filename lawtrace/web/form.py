@@ -15,7 +15,7 @@ import re
 from dataclasses import dataclass, field
 
 from dsl import types as T
-from engine import ir
+from engine.model import ir
 from lawtrace.web.facts import type_json
 
 PREFIX = "f."

@@ -16,11 +16,11 @@ from typing import TypeVar
 
 from dsl.errors import LawtraceError, SourceError, did_you_mean
 from dsl.source import SourceFile
-from engine import ir
-from engine.case import Case, case_date, parse_case, validate_facts
-from engine.questions import CASE_DATE, Question, next_questions
-from engine.result import Result, result_json
-from engine.values import to_json
+from engine.model import ir
+from engine.run.case import Case, case_date, parse_case, validate_facts
+from engine.analysis.questions import CASE_DATE, Question, next_questions
+from engine.run.result import Result, result_json
+from engine.model.values import to_json
 from explain.i18n import WORDS
 from lawtrace import api
 from lawtrace.diffing import DiffReport, parse_side, run_diff
@@ -119,7 +119,7 @@ def evaluate(case: Case, regime: str | None = None, on: date | None = None) -> E
 
 
 def questions(case: Case, regime: str | None = None, on: date | None = None) -> tuple[ir.Program, list[Question], date | None]:
-    """The facts still worth asking, ranked by the engine (`engine.questions`, as `lawtrace ask --next`)."""
+    """The facts still worth asking, ranked by the engine (`engine.analysis.questions`, as `lawtrace ask --next`)."""
     name, where = regime_of(case, regime)
     prog = program(name, "regime", where)
     facts, when = _located_errors(case, lambda c: (validate_facts(prog, c), case_date(c, on.isoformat() if on else None)))

@@ -1,7 +1,7 @@
 """What the page shows for a query: the form's questions, and the engine's result, explanations and missing facts.
 
 Every answer shown is the engine's: the result JSON (`lawtrace.api`), the
-explanations (`explain.why`), the questions and their order (`engine.questions`,
+explanations (`explain.why`), the questions and their order (`engine.analysis.questions`,
 the ranking of `lawtrace ask --next`). This module only arranges them for the
 templates.
 """
@@ -12,10 +12,10 @@ import logging
 from dataclasses import dataclass, field
 from urllib.parse import urlencode
 
-from engine import ir
-from engine.case import Case
-from engine.questions import CASE_DATE
-from engine.values import to_json
+from engine.model import ir
+from engine.run.case import Case
+from engine.analysis.questions import CASE_DATE
+from engine.model.values import to_json
 from explain.i18n import cite_text
 from explain.render import result_view
 from explain.values import show_value

@@ -9,8 +9,8 @@ from click.testing import CliRunner
 from conftest import item, run
 from statute_cases import GRADE7, RECOGNIZED, basis, get
 
-from engine.catalog import load_catalog
-from engine.compile import compile_regime
+from engine.build.catalog import load_catalog
+from engine.build.compile import compile_regime
 from explain.render import render_explanation
 from lawtrace.cli import main
 
@@ -121,7 +121,7 @@ def test_M5_re_appraisal_within_15_days_is_a_deadline():
 
 
 def test_M6_wiir_63_fine_is_a_range():
-    from engine.result import result_json
+    from engine.run.result import result_json
     from lawtrace.api import evaluate_case
 
     r = result_json(evaluate_case({"kind": "employer", "date": "2020-06-01", "facts": {"refused_to_assist_investigation": True}}),

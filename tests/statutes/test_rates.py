@@ -14,10 +14,10 @@ from click.testing import CliRunner
 from decimal import Decimal
 
 from dsl.errors import LawtraceError
-from engine.catalog import load_catalog
-from engine.compile import compile_regime
-from engine.evaluate import Evaluator
-from engine.result import result_json
+from engine.build.catalog import load_catalog
+from engine.build.compile import compile_regime
+from engine.run.evaluate import Evaluator
+from engine.run.result import result_json
 from lawtrace.api import evaluate_case
 from lawtrace.cli import main
 

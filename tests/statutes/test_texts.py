@@ -11,9 +11,9 @@ import re
 
 import pytest
 
-from engine.catalog import STATUTES_DIR, load_catalog
-from engine.compile import compile_regime
-from engine.coverage import rules_by_article
+from engine.build.catalog import STATUTES_DIR, load_catalog
+from engine.build.compile import compile_regime
+from engine.analysis.coverage import rules_by_article
 
 LAW = STATUTES_DIR.parent.parent / "shared" / "law"
 FILES = {"SIL": "social-insurance-law-2010.md", "WIIR": "regulations-2010.md", "APM": "advance-payment-measures-2011.md"}

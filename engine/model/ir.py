@@ -1,0 +1,362 @@
+"""The checked program: resolved definitions and typed expressions, ready to evaluate.
+
+Every reference is resolved to a node id, every expression has a type, every
+definition carries its citations and span. Built by `engine.build.compile` from the
+AST; nothing here is mutated after construction.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import date
+
+from dsl.source import Span
+from dsl.types import Type
+from engine.model.citations import Citation
+
+# ---------------------------------------------------------------- expressions
+
+
+@dataclass(frozen=True)
+class Expr:
+    type: Type
+    span: Span
+
+
+@dataclass(frozen=True)
+class Const(Expr):
+    value: object  # Decimal, bool, date, str (enum member or party)
+
+
+@dataclass(frozen=True)
+class Ref(Expr):
+    """A reference to another node of the graph."""
+
+    node: str
+
+
+@dataclass(frozen=True)
+class Local(Expr):
+    """The variable bound by an aggregate: `d` in `sum(d in dependents: ...)`."""
+
+    name: str
+
+
+@dataclass(frozen=True)
+class Unary(Expr):
+    op: str  # "neg" | "not" | "known"
+    operand: Expr
+
+
+@dataclass(frozen=True)
+class Binary(Expr):
+    op: str  # + - * / == != < <= > >= and or otherwise
+    left: Expr
+    right: Expr
+
+
+@dataclass(frozen=True)
+class Cond(Expr):
+    cond: Expr
+    then: Expr
+    otherwise: Expr
+
+
+@dataclass(frozen=True)
+class Member(Expr):
+    """`x in 1..10` (low/high set) or `x in {a, b}` (members set)."""
+
+    operand: Expr
+    low: int | None
+    high: int | None
+    members: tuple[str, ...]
+
+
+@dataclass(frozen=True)
+class Call(Expr):
+    func: str
+    args: tuple[Expr, ...]
+
+
+@dataclass(frozen=True)
+class AsOf(Expr):
+    """The version of a parameter in force at another date than the case's."""
+
+    node: str
+    when: Expr
+
+
+@dataclass(frozen=True)
+class Lookup(Expr):
+    table: Expr
+    key: Expr
+
+
+@dataclass(frozen=True)
+class GetField(Expr):
+    record: Expr
+    name: str
+
+
+@dataclass(frozen=True)
+class Aggregate(Expr):
+    kind: str  # "sum" | "count"
+    var: str
+    collection: Expr
+    where: Expr | None
+    body: Expr | None
+
+
+@dataclass(frozen=True)
+class Undetermined(Expr):
+    """The law is silent here: the value is unknown, and `reason` is reported as a diagnostic."""
+
+    reason: str
+
+
+# ---------------------------------------------------------------- definitions
+
+
+@dataclass(frozen=True)
+class Labels:
+    zh: str
+    en: str
+
+
+@dataclass(frozen=True)
+class Node:
+    """A node of the dependency graph: a fact, parameter, value or one field of a benefit."""
+
+    id: str
+    kind: str  # "fact" | "parameter" | "value" | "item_field"
+    type: Type
+    labels: Labels
+    cites: tuple[Citation, ...]
+    note: str | None
+    span: Span
+    instrument: str
+
+
+@dataclass(frozen=True)
+class Presumption:
+    fact: str
+    expr: Expr
+    kind: str
+    cites: tuple[Citation, ...]
+    reason: str
+    span: Span
+    cite_when: tuple[Expr | None, ...] = ()  # parallel to cites: the condition under which each applies
+
+
+@dataclass(frozen=True)
+class FactNode(Node):
+    presumption: Presumption | None = None
+    delegated_to: str | None = None
+
+
+@dataclass(frozen=True)
+class ParamVersion:
+    start: date
+    value: object  # Decimal | bool | date | dict for tables
+    cites: tuple[Citation, ...]
+    source: str | None
+    span: Span
+    cite_when: tuple[Expr | None, ...] = ()  # parallel to cites: the condition under which each applies
+
+
+@dataclass(frozen=True)
+class ParamNode(Node):
+    versions: tuple[ParamVersion, ...] = ()  # newest first
+
+
+@dataclass(frozen=True)
+class ValueVersion:
+    start: date | None
+    expr: Expr
+    cites: tuple[Citation, ...]
+    note: str | None
+    span: Span
+    cite_when: tuple[Expr | None, ...] = ()  # parallel to cites: the condition under which each applies
+
+
+@dataclass(frozen=True)
+class ValueNode(Node):
+    versions: tuple[ValueVersion, ...] = ()  # newest first; a single undated version has start None
+
+
+@dataclass(frozen=True)
+class PartDef:
+    name: str
+    amount: str  # node ids
+    payer: str
+    cites: tuple[Citation, ...]
+
+
+ITEM_FIELDS = ("payable", "amount", "payer", "advance_payer", "recover_from")
+RANGE_FIELDS = ("amount_min", "amount_max")  # an item whose amount the law gives only as a range
+
+
+@dataclass(frozen=True)
+class Benefit:
+    id: str
+    labels: Labels
+    period: str
+    cites: tuple[Citation, ...]
+    fields: dict[str, str]  # field name → node id, for the fields the statute gives
+    parts: tuple[PartDef, ...]
+    span: Span
+    instrument: str
+    kind: str = "worker"  # the kind of case that lists the item: worker | employer
+    set_by: Labels | None = None  # a range item: who fixes the figure within the range
+    set_by_cites: tuple[Citation, ...] = ()
+
+    @property
+    def is_range(self) -> bool:
+        return "amount_min" in self.fields
+
+
+# The fields of a deadline given in the statutes, and the two the compiler derives from them.
+DEADLINE_FIELDS = ("applies", "due", "latest", "done", "outstanding", "party")
+DEADLINE_DERIVED = ("passed", "missed")
+
+
+@dataclass(frozen=True)
+class Deadline:
+    """A time limit: `fields` maps applies, due, latest, done, outstanding, party, passed and missed to node ids.
+
+    `passed`: the evaluation date is after the last day; `missed`: the act was not done in time (as of the
+    evaluation date). Both are derived by the compiler from the others (see `engine.law_time.deadlines`).
+    """
+
+    id: str
+    labels: Labels
+    cites: tuple[Citation, ...]
+    fields: dict[str, str]
+    consequence: Labels | None
+    consequence_cites: tuple[Citation, ...]
+    span: Span
+    instrument: str
+    kind: str = "worker"
+
+
+CASE_DATE = "case_date"  # a requirement may be about the case's own date (the field `date`), as well as a fact
+
+
+@dataclass(frozen=True)
+class Requirement:
+    """A condition the facts of a case must meet; a case that breaks it is refused at `fact` with `message`."""
+
+    fact: str
+    node: str  # the node holding the condition
+    cites: tuple[Citation, ...]
+    message: Labels
+    span: Span
+
+
+@dataclass(frozen=True)
+class ArticleText:
+    instrument: str
+    version: str | None
+    number: int
+    status: str  # verbatim | gist | unavailable
+    text: str | None
+    gloss: str | None
+    span: Span
+
+
+@dataclass(frozen=True)
+class InstrumentInfo:
+    code: str
+    title_zh: str
+    title_en: str
+    under: str | None
+    versions: tuple[tuple[str, date], ...]  # (version, in force), oldest first
+    file: str
+
+    @property
+    def latest(self) -> str:
+        return self.versions[-1][0]
+
+    @property
+    def in_force(self) -> date:
+        return self.versions[0][1]
+
+
+@dataclass(frozen=True)
+class LayerChange:
+    """A fill, override or added part of the composed regime, applied (`authority` given) or refused (None)."""
+
+    kind: str  # "fill" | "override" | "part"
+    target: str  # node id: a name, `benefit.field` or `benefit.part.NAME`
+    instrument: str  # who made the change
+    level: str | None
+    cites: tuple[Citation, ...]
+    replaced_instrument: str | None  # whose rule it replaced (None: there was none)
+    replaced_level: str | None
+    replaced_cites: tuple[Citation, ...]
+    authority: str | None
+    reason: str | None  # the `because "..."` of an override
+    amends: tuple[Citation, ...]  # a reform: the provisions it proposes to amend
+    kept_as: str | None  # id of the replaced rule kept for `overridden`, or of the refused rule
+    span: Span
+    gap_fill: bool = False  # refused, but governs where the higher rule names no party (`none`)
+
+    @property
+    def applied(self) -> bool:
+        return self.authority is not None
+
+    def as_json(self) -> dict[str, object]:
+        return {
+            "kind": self.kind, "target": self.target, "instrument": self.instrument, "level": self.level,
+            "citations": [c.as_json() for c in self.cites],
+            "replaces": None if self.replaced_instrument is None else {
+                "instrument": self.replaced_instrument, "level": self.replaced_level,
+                "citations": [c.as_json() for c in self.replaced_cites]},
+            "amends": [c.as_json() for c in self.amends], "reason": self.reason,
+            "authority": self.authority, "applied": self.applied,
+            "applies_where_higher_names_no_party": self.gap_fill,
+            "span": self.span.as_json(),
+        }
+
+
+@dataclass(frozen=True)
+class Conflict:
+    """A lower rule refused for want of authority: `target` keeps the higher rule, `shadow` is the lower one."""
+
+    target: str
+    shadow: str
+    gap_fill: bool  # a party field: the lower rule still governs where the higher one names nobody
+    change: LayerChange
+    warning: object  # engine.model.diagnostics.Diagnostic, as `lawtrace check` reports it
+    part: bool = False  # a refused split (`adds part`): `shadow` is the amount it would move to another payer
+
+
+@dataclass(frozen=True)
+class Program:
+    """A regime compiled: its nodes, benefits, the article texts, and the dependency graph."""
+
+    regime: str
+    labels: Labels
+    instruments: tuple[InstrumentInfo, ...]
+    nodes: dict[str, Node]
+    benefits: tuple[Benefit, ...]
+    articles: dict[tuple[str, str | None, int], ArticleText]
+    graph: object = field(compare=False, repr=False)  # networkx.DiGraph
+    warnings: tuple[object, ...] = ()
+    changes: tuple[LayerChange, ...] = ()  # every fill, override and added part, in the order applied
+    conflicts: dict[str, tuple[Conflict, ...]] = field(default_factory=dict)  # node id → refused lower rules
+    deadlines: tuple[Deadline, ...] = ()
+    requirements: tuple[Requirement, ...] = ()
+
+    def instrument(self, code: str) -> InstrumentInfo | None:
+        return next((i for i in self.instruments if i.code == code), None)
+
+    def facts(self) -> list[FactNode]:
+        return [n for n in self.nodes.values() if isinstance(n, FactNode)]
+
+    def benefits_of(self, kind: str) -> tuple[Benefit, ...]:
+        """The items a case of this kind lists (worker cases: the benefits; employer cases: what the employer owes)."""
+        return tuple(b for b in self.benefits if b.kind == kind)
+
+    def deadlines_of(self, kind: str) -> tuple[Deadline, ...]:
+        return tuple(d for d in self.deadlines if d.kind == kind)

@@ -1,0 +1,614 @@
+"""Evaluate one case against a compiled program, lazily, in three-valued logic, recording a trace.
+
+Guarantees: an absent fact is unknown (never false or zero) unless the statutes
+declare a presumption for it, and every presumption used is listed; money is
+Decimal, rounded half up to the fen at each money-valued node; parameters and
+dated rules are chosen by the case's date; every node evaluated is in the trace
+with its value, the citations that applied, and the nodes it read.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from datetime import date, timedelta
+from decimal import ROUND_HALF_UP, Decimal, InvalidOperation
+
+from dsl import bounds
+from dsl import types as T
+from dsl.source import Span
+from engine.model import ir
+from engine.model.citations import Citation
+from engine.run.conflicts import check_conflicts
+from engine.law_time.dates import add_years_decimal, months_between, years_between
+from engine.model.diagnostics import Diagnostic
+from engine.run.trace_terms import structured as _structured
+from engine.model.values import NOTHING, UNKNOWN, V, to_fen, unknown
+from engine.law_time.workdays import MissingYear, calendar
+
+Env = dict[str, tuple[dict[str, object], str]]
+Fn = Callable[["Evaluation", Env], V]
+
+
+@dataclass
+class TraceNode:
+    id: str
+    kind: str
+    value: V
+    citations: tuple[Citation, ...]
+    inputs: list[str]
+    rule_from: date | None = None
+    rule_span: Span | None = None  # formatted as file:line:col only when the trace is written
+    source: str | None = None
+    lookups: list[tuple[str, object, object]] = field(default_factory=list)
+    assumed: bool = False
+    given: bool = False
+    expr: ir.Expr | None = None  # the formula used: the dated version chosen, or the presumption applied
+    note: str | None = None
+    terms: dict[int, V] = field(default_factory=dict)  # id(sub-expression) → its value, for explanations
+    cite_inputs: list[str] = field(default_factory=list)  # read only to decide which citation applies: not a basis
+
+
+@dataclass(frozen=True)
+class Assumption:
+    fact: str
+    value: object
+    kind: str
+    reason: str
+    basis: tuple[Citation, ...]
+
+
+class Evaluator:
+    """A program with every formula compiled to a Python closure; evaluates many cases."""
+
+    def __init__(self, program: ir.Program):
+        self.program = program
+        self.compiled: dict[int, Fn] = {}
+        for node in program.nodes.values():
+            if isinstance(node, ir.ValueNode):
+                for v in node.versions:
+                    self._compile(v.expr)
+                    for w in v.cite_when:
+                        if w is not None:
+                            self._compile(w)
+            elif isinstance(node, ir.ParamNode):
+                for pv in node.versions:
+                    for w in pv.cite_when:
+                        if w is not None:
+                            self._compile(w)
+            elif isinstance(node, ir.FactNode) and node.presumption is not None:
+                self._compile(node.presumption.expr)
+                for w in node.presumption.cite_when:
+                    if w is not None:
+                        self._compile(w)
+
+    def evaluate(self, facts: dict[str, object], on: date | None, as_of: date | None = None) -> Evaluation:
+        return Evaluation(self, facts, on, as_of)
+
+    def _compile(self, e: ir.Expr) -> Fn:
+        fn = self.compiled.get(id(e))
+        if fn is None:
+            fn = _COMPILERS[type(e)](self, e)
+            if _structured(e):
+                fn = _recorded(fn, e)
+            self.compiled[id(e)] = fn
+        return fn
+
+    def _operand(self, e: ir.Expr) -> Fn:
+        """An operand of a condition, a choice or a call: its value is recorded for the explanation."""
+        fn = self._compile(e)
+        return fn if _structured(e) else _recorded(fn, e)
+
+
+class Evaluation:
+    """The lazy evaluation of one case; `get(node)` evaluates a node once and records it in the trace."""
+
+    def __init__(self, evaluator: Evaluator, facts: dict[str, object], on: date | None, as_of: date | None = None):
+        self.evaluator = evaluator
+        self.program = evaluator.program
+        self.facts = facts
+        self.date = on
+        self.evaluated_on = as_of  # the date the answer is given for (`evaluation_date`): deadlines, late fees
+        self.cache: dict[str, V] = {}
+        self.trace: dict[str, TraceNode] = {}
+        self.assumed: dict[str, Assumption] = {}
+        self.diagnostics: list[Diagnostic] = []
+        self._frames: list[TraceNode] = []
+        self.speculative = 0  # > 0 while both branches of an `if` with an unknown condition are tried
+
+    # ------------------------------------------------------------ nodes
+
+    def get(self, node_id: str) -> V:
+        if self._frames:
+            inputs = self._frames[-1].inputs
+            if node_id not in inputs:
+                inputs.append(node_id)
+        cached = self.cache.get(node_id)
+        if cached is not None:
+            return cached
+        node = self.program.nodes[node_id]
+        frame = TraceNode(node_id, node.kind, V(UNKNOWN), (), [])
+        self._frames.append(frame)
+        try:
+            if isinstance(node, ir.FactNode):
+                value = self._fact(node, frame)
+            elif isinstance(node, ir.ParamNode):
+                value = self._param(node, frame, self.date, node_id)
+            else:
+                assert isinstance(node, ir.ValueNode)
+                value = self._value(node, frame)
+        finally:
+            self._frames.pop()
+        if value.known and isinstance(node.type, T.MoneyType) and isinstance(value.value, Decimal):
+            problem = bounds.money_problem(value.value)
+            if problem:  # beyond what the engine holds exactly: undetermined and said, never rounded into nonsense
+                self.error(f"{node_id}: {problem}", getattr(node, "span", None))
+                value = V(UNKNOWN)
+            else:
+                value = V(to_fen(value.value))
+        frame.value = value
+        self.cache[node_id] = value
+        self.trace[node_id] = frame
+        if node_id in self.program.conflicts:
+            check_conflicts(self, node_id, value)
+        return value
+
+    def get_detached(self, node_id: str) -> V:
+        """A node's value evaluated under a detached frame: it is not recorded as an input of the node being computed."""
+        self._frames.append(TraceNode("~detached", "value", V(UNKNOWN), (), []))
+        try:
+            return self.get(node_id)
+        finally:
+            self._frames.pop()
+
+    def _fact(self, node: ir.FactNode, frame: TraceNode) -> V:
+        frame.citations = node.cites
+        frame.rule_span = node.span
+        if node.id in self.facts:
+            frame.given = True
+            return V(self.facts[node.id])
+        p = node.presumption
+        if p is None:
+            return V(UNKNOWN, frozenset((node.id,)))
+        result = self.evaluator.compiled[id(p.expr)](self, {})
+        if not result.known:
+            return V(UNKNOWN, result.missing | {node.id})
+        frame.assumed = True
+        frame.citations = self._applicable(p.cites, p.cite_when)
+        frame.rule_span = p.span
+        frame.expr = p.expr
+        self.assumed.setdefault(node.id, Assumption(node.id, result.value, p.kind, p.reason, frame.citations))
+        return V(result.value)
+
+    def _param(self, node: ir.ParamNode, frame: TraceNode, on: date | None, label: str) -> V:
+        if on is None:
+            return V(UNKNOWN, frozenset(("date",)))
+        version = next((v for v in node.versions if v.start <= on), None)
+        if version is None:
+            self._not_in_force(label, node.versions[-1].start, on, node.cites)
+            return V(UNKNOWN)
+        frame.rule_from = version.start
+        frame.rule_span = version.span
+        frame.source = version.source
+        frame.citations = self._applicable(version.cites, version.cite_when)
+        return V(version.value)
+
+    def _value(self, node: ir.ValueNode, frame: TraceNode) -> V:
+        versions = node.versions
+        if versions[0].start is None:
+            version = versions[0]
+        elif self.date is None:
+            return V(UNKNOWN, frozenset(("date",)))
+        else:
+            found = next((v for v in versions if v.start is not None and v.start <= self.date), None)
+            if found is None:
+                self._not_in_force(node.id, versions[-1].start, self.date, node.cites)
+                return V(UNKNOWN)
+            version = found
+        frame.rule_from = version.start
+        frame.rule_span = version.span
+        frame.expr = version.expr
+        frame.note = version.note or node.note
+        result = self.evaluator.compiled[id(version.expr)](self, {})
+        frame.citations = self._applicable(version.cites, version.cite_when)
+        return result
+
+    def _applicable(self, cites: tuple[Citation, ...], conditions: tuple[ir.Expr | None, ...]) -> tuple[Citation, ...]:
+        if not conditions:
+            return cites
+        frame = self._frames[-1] if self._frames else None
+        before = len(frame.inputs) if frame is not None else 0
+        out = []
+        for c, cond in zip(cites, conditions):
+            if cond is None or self.evaluator.compiled[id(cond)](self, {}).value is not False:
+                out.append(c)
+        if frame is not None:  # what the conditions alone read chooses the citation; the answer does not rest on it
+            frame.cite_inputs.extend(i for i in frame.inputs[before:] if i not in frame.cite_inputs)
+        return tuple(out)
+
+    def _not_in_force(self, what: str, earliest: date | None, on: date, cites: tuple[Citation, ...]) -> None:
+        message = f"no rule for {what} is in force on {on.isoformat()}"
+        if earliest is not None:
+            message += f" (the earliest starts {earliest.isoformat()})"
+        d = Diagnostic("warning", message, cites[:1])
+        if d not in self.diagnostics:
+            self.diagnostics.append(d)
+
+    def as_of(self, node_id: str, on: date) -> V:
+        node = self.program.nodes[node_id]
+        assert isinstance(node, ir.ParamNode)
+        if self._frames and node_id not in self._frames[-1].inputs:
+            self._frames[-1].inputs.append(node_id)
+        frame = TraceNode(f"{node_id}@{on.isoformat()}", "parameter", V(UNKNOWN), (), [])
+        value = self._param(node, frame, on, node_id)
+        frame.value = value
+        self.trace.setdefault(frame.id, frame)
+        if self._frames and frame.id not in self._frames[-1].inputs:
+            self._frames[-1].inputs.append(frame.id)
+        return value
+
+    def note_lookup(self, table: str, key: object, value: object) -> None:
+        if self._frames:
+            self._frames[-1].lookups.append((table, key, value))
+
+    def error(self, message: str, span: object) -> None:
+        d = Diagnostic("error", f"{message} ({span})")
+        if d not in self.diagnostics:
+            self.diagnostics.append(d)
+
+    def warn(self, message: str) -> None:
+        """A warning on the node being evaluated, cited to it (not while both branches of an `if` are tried)."""
+        if self.speculative:
+            return
+        node = self.program.nodes.get(self._frames[-1].id) if self._frames else None
+        d = Diagnostic("warning", message, node.cites if node is not None else ())
+        if d not in self.diagnostics:
+            self.diagnostics.append(d)
+
+
+# ---------------------------------------------------------------- expression compilers
+
+
+def _recorded(fn: Fn, e: ir.Expr) -> Fn:
+    """`fn`, recording its value in the trace node being evaluated (outside aggregates, where it varies per record)."""
+    key = id(e)
+
+    def recorded(s: Evaluation, env: Env) -> V:
+        v = fn(s, env)
+        if not env and s._frames:
+            s._frames[-1].terms[key] = v
+        return v
+    return recorded
+
+
+def _const(ev: Evaluator, e: ir.Const) -> Fn:
+    v = V(e.value)
+    return lambda s, env: v
+
+
+def _ref(ev: Evaluator, e: ir.Ref) -> Fn:
+    node = e.node
+    return lambda s, env: s.get(node)
+
+
+def _local(ev: Evaluator, e: ir.Local) -> Fn:
+    name = e.name
+    return lambda s, env: V(env[name])
+
+
+def _unary(ev: Evaluator, e: ir.Unary) -> Fn:
+    inner = ev._operand(e.operand) if e.op == "not" else ev._compile(e.operand)
+    if e.op == "known":
+        return lambda s, env: V(inner(s, env).known)
+    if e.op == "not":
+        def not_(s: Evaluation, env: Env) -> V:
+            v = inner(s, env)
+            return V(not v.value) if v.known else v
+        return not_
+
+    def neg(s: Evaluation, env: Env) -> V:
+        v = inner(s, env)
+        return V(-v.value) if v.known else v  # type: ignore[operator]
+    return neg
+
+
+def _and(left: Fn, right: Fn) -> Fn:
+    def and_(s: Evaluation, env: Env) -> V:
+        a = left(s, env)
+        if a.value is False:
+            return a
+        b = right(s, env)
+        if b.value is False:
+            return b
+        if a.known and b.known:
+            return b
+        return unknown(a.missing, b.missing)
+    return and_
+
+
+def _or(left: Fn, right: Fn) -> Fn:
+    def or_(s: Evaluation, env: Env) -> V:
+        a = left(s, env)
+        if a.value is True:
+            return a
+        b = right(s, env)
+        if b.value is True:
+            return b
+        if a.known and b.known:
+            return b
+        return unknown(a.missing, b.missing)
+    return or_
+
+
+def _otherwise(left: Fn, right: Fn) -> Fn:
+    def otherwise(s: Evaluation, env: Env) -> V:
+        a = left(s, env)
+        if a.known:
+            return a
+        b = right(s, env)
+        return b if b.known else unknown(a.missing, b.missing)
+    return otherwise
+
+
+_ARITH: dict[str, Callable[[object, object], object]] = {
+    "+": lambda a, b: a + b,  # type: ignore[operator]
+    "-": lambda a, b: _minus(a, b),
+    "*": lambda a, b: a * b,  # type: ignore[operator]
+    "/": lambda a, b: a / b,  # type: ignore[operator]
+    "==": lambda a, b: a == b,
+    "!=": lambda a, b: a != b,
+    "<": lambda a, b: a < b,  # type: ignore[operator]
+    "<=": lambda a, b: a <= b,  # type: ignore[operator]
+    ">": lambda a, b: a > b,  # type: ignore[operator]
+    ">=": lambda a, b: a >= b,  # type: ignore[operator]
+}
+
+
+def _minus(a: object, b: object) -> object:
+    if isinstance(a, date) and isinstance(b, date):
+        return Decimal((a - b).days)
+    return a - b  # type: ignore[operator]
+
+
+def _binary(ev: Evaluator, e: ir.Binary) -> Fn:
+    if e.op in ("and", "or", "otherwise"):
+        left, right = ev._operand(e.left), ev._operand(e.right)
+    else:
+        left, right = ev._compile(e.left), ev._compile(e.right)
+    if e.op == "and":
+        return _and(left, right)
+    if e.op == "or":
+        return _or(left, right)
+    if e.op == "otherwise":
+        return _otherwise(left, right)
+    op = _ARITH[e.op]
+    span = e.span
+
+    def binary(s: Evaluation, env: Env) -> V:
+        a = left(s, env)
+        b = right(s, env)
+        if a.known and b.known:
+            try:
+                return V(op(a.value, b.value))
+            except ZeroDivisionError:
+                s.error("division by zero", span)
+                return V(UNKNOWN)
+            except (InvalidOperation, OverflowError):
+                s.error(f"{e.op}: a value beyond what lawtrace computes exactly", span)
+                return V(UNKNOWN)
+        return unknown(a.missing, b.missing)
+    return binary
+
+
+def _cond(ev: Evaluator, e: ir.Cond) -> Fn:
+    cond, then, other = ev._operand(e.cond), ev._operand(e.then), ev._operand(e.otherwise)
+
+    def if_(s: Evaluation, env: Env) -> V:
+        c = cond(s, env)
+        if c.value is True:
+            return then(s, env)
+        if c.value is False:
+            return other(s, env)
+        s.speculative += 1
+        try:
+            a, b = then(s, env), other(s, env)
+        finally:
+            s.speculative -= 1
+        if a.known and b.known and a.value == b.value:
+            return a
+        return unknown(c.missing, a.missing, b.missing)
+    return if_
+
+
+def _member(ev: Evaluator, e: ir.Member) -> Fn:
+    inner = ev._compile(e.operand)
+    if e.low is not None:
+        low, high = e.low, e.high
+
+        def in_range(s: Evaluation, env: Env) -> V:
+            v = inner(s, env)
+            return V(low <= v.value <= high) if v.known else v  # type: ignore[operator]
+        return in_range
+    members = frozenset(e.members)
+
+    def in_set(s: Evaluation, env: Env) -> V:
+        v = inner(s, env)
+        return V(v.value in members) if v.known else v
+    return in_set
+
+
+def _clamp(x: Decimal, low: Decimal, high: Decimal) -> Decimal:
+    return min(max(x, low), high)
+
+
+_FUNCTIONS: dict[str, Callable[..., object]] = {
+    "min": min,
+    "max": max,
+    "clamp": _clamp,
+    "abs": abs,
+    "year": lambda d: Decimal(d.year),
+    "days_between": lambda a, b: Decimal((b - a).days),
+    "years_between": lambda a, b: Decimal(years_between(a, b)),
+    "months_between": lambda a, b: Decimal(months_between(a, b)),
+    "add_years": add_years_decimal,
+    "add_days": lambda d, n: d + timedelta(int(n)),
+    "round_yuan": lambda x: x.quantize(Decimal(1), rounding=ROUND_HALF_UP),
+    "add_working_days": lambda d, n: calendar().add_working_days(d, int(n)),
+    "is_working_day": lambda d: calendar().is_working_day(d),
+    "first_working_day": lambda d: calendar().first_working_day(d),
+}
+
+
+def _case_date(s: Evaluation, env: Env) -> V:
+    return V(s.date) if s.date is not None else V(UNKNOWN, frozenset(("date",)))
+
+
+def _evaluation_date(s: Evaluation, env: Env) -> V:
+    return V(s.evaluated_on) if s.evaluated_on is not None else V(UNKNOWN, frozenset(("as_of",)))
+
+
+def _call(ev: Evaluator, e: ir.Call) -> Fn:
+    if e.func == "case_date":
+        return _case_date
+    if e.func == "evaluation_date":
+        return _evaluation_date
+    args = [ev._operand(a) for a in e.args]
+    f = _FUNCTIONS[e.func]
+    span = e.span
+
+    def call(s: Evaluation, env: Env) -> V:
+        values = [a(s, env) for a in args]
+        if all(v.known for v in values):
+            try:
+                out = f(*(v.value for v in values))
+            except MissingYear as missing:  # the calendar of a year is not shipped: said, never guessed
+                s.warn(missing.message())
+                return V(UNKNOWN)
+            except ValueError as bad:  # e.g. a negative count of working days
+                s.error(str(bad), span)
+                return V(UNKNOWN)
+            except OverflowError:  # a date or a count beyond what Python's calendar holds
+                s.error(f"{e.func}: the result is outside the dates lawtrace computes with "
+                        f"({bounds.DATE_MIN.isoformat()} to {bounds.DATE_MAX.isoformat()})", span)
+                return V(UNKNOWN)
+            problem = bounds.date_problem(out) if isinstance(out, date) else None
+            if problem:
+                s.error(f"{e.func}: {problem}", span)
+                return V(UNKNOWN)
+            return V(out)
+        return unknown(*(v.missing for v in values))
+    return call
+
+
+def _as_of(ev: Evaluator, e: ir.AsOf) -> Fn:
+    when = ev._compile(e.when)
+    node = e.node
+
+    def as_of(s: Evaluation, env: Env) -> V:
+        d = when(s, env)
+        if not d.known:
+            return d
+        return s.as_of(node, d.value)  # type: ignore[arg-type]
+    return as_of
+
+
+def _lookup(ev: Evaluator, e: ir.Lookup) -> Fn:
+    table, key = ev._compile(e.table), ev._compile(e.key)
+    name = e.table.node if isinstance(e.table, (ir.Ref, ir.AsOf)) else "table"
+    span = e.span
+
+    def lookup(s: Evaluation, env: Env) -> V:
+        t, k = table(s, env), key(s, env)
+        if not (t.known and k.known):
+            return unknown(t.missing, k.missing)
+        entries = t.value
+        assert isinstance(entries, dict)
+        if k.value not in entries:
+            s.error(f"{name} has no entry for {k.value}", span)
+            return V(UNKNOWN)
+        value = entries[k.value]
+        s.note_lookup(name, k.value, value)
+        return V(value)
+    return lookup
+
+
+def _get_field(ev: Evaluator, e: ir.GetField) -> Fn:
+    record = ev._compile(e.record)
+    name = e.name
+
+    def get_field(s: Evaluation, env: Env) -> V:
+        r = record(s, env)
+        if not r.known:
+            return r
+        fields, origin = r.value  # type: ignore[misc]
+        if name in fields:
+            return V(fields[name])
+        return V(UNKNOWN, frozenset((origin,)))
+    return get_field
+
+
+def _aggregate(ev: Evaluator, e: ir.Aggregate) -> Fn:
+    collection = ev._compile(e.collection)
+    where = ev._compile(e.where) if e.where is not None else None
+    body = ev._compile(e.body) if e.body is not None else None
+    var, kind = e.var, e.kind
+    origin = e.collection.node if isinstance(e.collection, ir.Ref) else var
+    zero = Decimal(0)
+
+    def aggregate(s: Evaluation, env: Env) -> V:
+        items = collection(s, env)
+        if not items.known:
+            return items
+        total = zero
+        missing: frozenset[str] = NOTHING
+        undecided = False  # an element unknown, whether or not a fact would decide it (a rule not in force)
+        for record in items.value:  # type: ignore[attr-defined]
+            inner = dict(env)
+            inner[var] = (record, origin)
+            if where is not None:
+                w = where(s, inner)
+                if w.value is False:
+                    continue
+                if not w.known:
+                    missing, undecided = missing | w.missing, True
+                    continue
+            if body is None:
+                total += 1
+                continue
+            b = body(s, inner)
+            if b.known:
+                total += b.value  # type: ignore[operator]
+            else:
+                missing, undecided = missing | b.missing, True
+        return V(total) if not undecided else V(UNKNOWN, missing)
+    return aggregate
+
+
+def _undetermined(ev: Evaluator, e: ir.Undetermined) -> Fn:
+    reason = e.reason
+
+    def undetermined(s: Evaluation, env: Env) -> V:
+        if not s.speculative:  # only where this branch is the answer, not while both branches are tried
+            node = s.program.nodes.get(s._frames[-1].id) if s._frames else None
+            d = Diagnostic("warning", reason, node.cites if node is not None else ())
+            if d not in s.diagnostics:
+                s.diagnostics.append(d)
+        return V(UNKNOWN)
+    return undetermined
+
+
+_COMPILERS: dict[type, Callable[[Evaluator, ir.Expr], Fn]] = {
+    ir.Const: _const,  # type: ignore[dict-item]
+    ir.Ref: _ref,  # type: ignore[dict-item]
+    ir.Local: _local,  # type: ignore[dict-item]
+    ir.Unary: _unary,  # type: ignore[dict-item]
+    ir.Binary: _binary,  # type: ignore[dict-item]
+    ir.Cond: _cond,  # type: ignore[dict-item]
+    ir.Member: _member,  # type: ignore[dict-item]
+    ir.Call: _call,  # type: ignore[dict-item]
+    ir.AsOf: _as_of,  # type: ignore[dict-item]
+    ir.Lookup: _lookup,  # type: ignore[dict-item]
+    ir.GetField: _get_field,  # type: ignore[dict-item]
+    ir.Aggregate: _aggregate,  # type: ignore[dict-item]
+    ir.Undetermined: _undetermined,  # type: ignore[dict-item]
+}

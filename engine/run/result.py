@@ -1,0 +1,436 @@
+"""A case evaluated item by item into the result of CONTRACT.md: payable, amount, payers, basis, missing, trace.
+
+A case lists the items of its kind (`worker`, the default, or `employer`) and the deadlines that run in it;
+an item the law gives only as a range has `amount: null` and `amount_range` with who sets the figure.
+"""
+
+from __future__ import annotations
+
+import re
+
+from dataclasses import dataclass
+from datetime import date
+
+from dsl import types as T
+from engine.model import ir
+from engine.model.citations import Citation
+from engine.run.evaluate import Evaluation, Evaluator, TraceNode
+from engine.model.printer import show
+from engine.run.trace_terms import cited_articles, term_tree
+from engine.model.values import UNKNOWN, V, to_json
+
+TRACE_SCHEMA = "lawtrace.trace/1"
+
+
+@dataclass(frozen=True)
+class Part:
+    name: str
+    amount: V
+    payer: V
+    basis: tuple[Citation, ...]
+
+
+@dataclass(frozen=True)
+class ItemResult:
+    benefit: ir.Benefit
+    payable: V
+    amount: V
+    payer: V
+    advance_payer: V
+    recover_from: V
+    parts: tuple[Part, ...]
+    basis: tuple[Citation, ...]
+    missing: tuple[str, ...]
+    undetermined: tuple[str, ...]
+    amount_min: V | None = None  # a range item: the lowest and highest figure the law allows
+    amount_max: V | None = None
+
+
+@dataclass(frozen=True)
+class DeadlineResult:
+    deadline: ir.Deadline
+    values: dict[str, V]  # field name → value (applies, due, latest, done, outstanding, party, passed, missed)
+    basis: tuple[Citation, ...]
+    consequence_basis: tuple[Citation, ...]
+    missing: tuple[str, ...]
+    undetermined: tuple[str, ...]
+    assumed: tuple[str, ...] = ()  # the presumptions this deadline rests on (facts)
+    diagnostics: tuple[object, ...] = ()  # warnings that arose in deciding it
+
+
+@dataclass(frozen=True)
+class Result:
+    program: ir.Program
+    date: date | None
+    items: tuple[ItemResult, ...]
+    evaluation: Evaluation
+    kind: str = "worker"
+    deadlines: tuple[DeadlineResult, ...] = ()
+    item_assumed: tuple[str, ...] | None = None  # the presumptions the items rest on (None: all of them)
+    item_diagnostics: int | None = None  # how many of the evaluation's diagnostics arose for the items
+
+    def item(self, item_id: str) -> ItemResult:
+        return next(i for i in self.items if i.benefit.id == item_id)
+
+    @property
+    def missing_facts(self) -> tuple[str, ...]:
+        return tuple(sorted({m for i in self.items for m in i.missing}))
+
+
+NONE_PARTY = V(None)
+
+
+def evaluate(evaluator: Evaluator, facts: dict[str, object], on: date | None, kind: str = "worker",
+             as_of: date | None = None) -> Result:
+    """The items (and deadlines) of a case of `kind`, on the case date `on`, as of the evaluation date `as_of`."""
+    ev = evaluator.evaluate(facts, on) if as_of is None else evaluator.evaluate(facts, on, as_of)
+    program = evaluator.program
+    items = tuple(_item(ev, b) for b in program.benefits_of(kind))
+    item_assumed, item_diagnostics = tuple(ev.assumed), len(ev.diagnostics)
+    deadlines = tuple(_deadline(ev, d) for d in program.deadlines_of(kind))  # their presumptions stay with them
+    return Result(program, on, items, ev, kind, deadlines, item_assumed, item_diagnostics)
+
+
+def _party(v: V) -> V:
+    return NONE_PARTY if v.value == "none" else v
+
+
+def _item(ev: Evaluation, b: ir.Benefit) -> ItemResult:
+    f = b.fields
+    payable = ev.get(f["payable"]) if "payable" in f else V(True)
+    if payable.value is False:
+        return ItemResult(b, payable, NONE_PARTY, NONE_PARTY, NONE_PARTY, NONE_PARTY, (),
+                          _basis(ev, [f["payable"]] if "payable" in f else []), (), ())
+    if b.is_range:
+        return _range_item(ev, b, payable)
+    amount = ev.get(f["amount"])
+    payer = _party(ev.get(f["payer"]))
+    advance = _party(ev.get(f["advance_payer"])) if "advance_payer" in f else NONE_PARTY
+    recover = _party(ev.get(f["recover_from"])) if "recover_from" in f else NONE_PARTY
+    parts: list[Part] = []
+    for p in b.parts:
+        parts.append(Part(p.name, ev.get(p.amount), _party(ev.get(p.payer)), _basis(ev, [p.amount, p.payer])))
+    fields = {"payable": payable, "amount": amount, "payer": payer, "advance_payer": advance, "recover_from": recover}
+    undetermined = tuple(name for name, v in fields.items() if not v.known)
+    missing = sorted(set().union(*(v.missing for v in fields.values() if not v.known)))
+    basis = _basis(ev, [f[k] for k in ("payable", "amount", "payer", "advance_payer", "recover_from") if k in f]
+                   + [x for p in b.parts for x in (p.amount, p.payer)])
+    return ItemResult(b, payable, amount, payer, advance, recover, tuple(parts), basis, tuple(missing), undetermined)
+
+
+def _range_item(ev: Evaluation, b: ir.Benefit, payable: V) -> ItemResult:
+    """An item the law gives only as a range: no amount (the authority named by `set_by` fixes it), its bounds."""
+    f = b.fields
+    low, high = ev.get(f["amount_min"]), ev.get(f["amount_max"])
+    payer = _party(ev.get(f["payer"]))
+    advance = _party(ev.get(f["advance_payer"])) if "advance_payer" in f else NONE_PARTY
+    recover = _party(ev.get(f["recover_from"])) if "recover_from" in f else NONE_PARTY
+    fields = {"payable": payable, "amount_min": low, "amount_max": high, "payer": payer, "advance_payer": advance,
+              "recover_from": recover}
+    undetermined = tuple(name for name, v in fields.items() if not v.known)
+    missing = sorted(set().union(*(v.missing for v in fields.values() if not v.known)))
+    basis = _basis(ev, [f[k] for k in ("payable", "amount_min", "amount_max", "payer", "advance_payer", "recover_from")
+                        if k in f])
+    basis += tuple(c for c in b.set_by_cites if c not in basis)
+    return ItemResult(b, payable, V(UNKNOWN), payer, advance, recover, (), basis, tuple(missing), undetermined,
+                      low, high)
+
+
+def _deadline(ev: Evaluation, d: ir.Deadline) -> DeadlineResult:
+    before = len(ev.diagnostics)
+    applies = ev.get(d.fields["applies"]) if "applies" in d.fields else V(True)
+    if applies.value is False:  # a limit that does not run in the case: nothing else about it is asked
+        return DeadlineResult(d, {"applies": applies}, tuple(d.cites) + _basis(ev, [d.fields["applies"]]), (), (), (),
+                              _assumed_below(ev, [d.fields["applies"]]), tuple(ev.diagnostics[before:]))
+    values = {name: ev.get(node) for name, node in d.fields.items()}
+    if "party" in values:
+        values["party"] = _party(values["party"])
+    # `done` is an input: unknown when the act is not done, which `missed` already weighs
+    shown = [n for n in ("applies", "due", "latest", "party", "passed", "missed") if n in values]
+    undetermined = tuple(n for n in shown if not values[n].known)
+    missing = sorted(set().union(*(values[n].missing for n in undetermined)))
+    basis = _basis(ev, [d.fields[n] for n in ("applies", "due", "latest", "done", "outstanding", "party") if n in d.fields])
+    basis = tuple(d.cites) + tuple(c for c in basis if c not in d.cites)
+    return DeadlineResult(d, values, basis, d.consequence_cites, tuple(missing), undetermined,
+                          _assumed_below(ev, list(d.fields.values())), tuple(ev.diagnostics[before:]))
+
+
+def _assumed_below(ev: Evaluation, roots: list[str]) -> tuple[str, ...]:
+    """The presumed facts among the nodes the roots read, in the order met."""
+    seen: set[str] = set()
+    out: list[str] = []
+    stack = list(reversed(roots))
+    while stack:
+        node_id = stack.pop()
+        if node_id in seen:
+            continue
+        seen.add(node_id)
+        t = ev.trace.get(node_id)
+        if t is None:
+            continue
+        if t.assumed and node_id in ev.assumed:
+            out.append(node_id)
+        stack.extend(reversed(t.inputs))
+    return tuple(out)
+
+
+def _basis(ev: Evaluation, roots: list[str]) -> tuple[Citation, ...]:
+    """The citations of every rule the answer passed through, inputs before the rules that read them."""
+    seen: set[str] = set()
+    out: dict[Citation, None] = {}  # ordered, with set membership
+
+    def visit(node_id: str) -> None:
+        if node_id in seen:
+            return
+        seen.add(node_id)
+        t = ev.trace.get(node_id)
+        if t is None:
+            return
+        if t.kind == "fact" and t.assumed and _later_event(ev, node_id):
+            return  # an event taken as not having happened is no ground: `assumed` lists it with its article (E2)
+        for i in t.inputs:
+            if i not in t.cite_inputs:  # read only to choose a citation: the answer does not rest on it (E2)
+                visit(i)
+        if t.kind == "fact" and not t.assumed:
+            return
+        for c in t.citations:
+            out.setdefault(c, None)
+
+    for r in roots:
+        visit(r)
+    return tuple(out)
+
+
+def _later_event(ev: Evaluation, fact: str) -> bool:
+    a = ev.assumed.get(fact)
+    return a is not None and a.kind == "later_events"
+
+
+# ---------------------------------------------------------------- JSON
+
+
+def result_json(result: Result, include_trace: bool = True) -> dict[str, object]:
+    ev = result.evaluation
+    out: dict[str, object] = {
+        "regime": result.program.regime,
+        "regime_label": {"zh": result.program.labels.zh, "en": result.program.labels.en},
+        "instruments": {
+            i.code: {"zh": i.title_zh, "en": i.title_en, "latest": i.latest}
+            for i in result.program.instruments
+        },
+        "date": result.date.isoformat() if result.date else None,
+        "kind": result.kind,
+        "as_of": ev.evaluated_on.isoformat() if ev.evaluated_on else None,
+        "items": [item_json(i) for i in result.items],
+        "deadlines": [deadline_json(d, ev.evaluated_on) | {
+            "assumed": [assumption_json(result, ev.assumed[f]) for f in d.assumed],
+            "diagnostics": [x.as_json() for x in d.diagnostics]} for d in result.deadlines],  # type: ignore[attr-defined]
+        "missing_facts": list(result.missing_facts),
+        "assumed": [assumption_json(result, ev.assumed[f])
+                    for f in (result.item_assumed if result.item_assumed is not None else ev.assumed)],
+        "diagnostics": [d.as_json() for d in list(result.program.warnings) + ev.diagnostics[:result.item_diagnostics]],
+    }
+    if include_trace:
+        out["trace"] = trace_json(result)
+    return out
+
+
+def assumption_json(result: Result, a: object) -> dict[str, object]:
+    return {"fact": a.fact, "value": to_json(a.value, result.program.nodes[a.fact].type),  # type: ignore[attr-defined]
+            "basis": [c.as_json() for c in a.basis], "kind": a.kind, "reason": a.reason}  # type: ignore[attr-defined]
+
+
+def item_json(i: ItemResult) -> dict[str, object]:
+    payable = i.payable.value if i.payable.known else None
+    amount = to_json(i.amount.value, T.MONEY) if payable is True else None
+    parts = _split(i) if payable is True else []
+    payer = _party_json(i.payer)
+    if parts and all(p.amount.known and p.payer.known for p in parts):  # CONTRACT: the payer of the largest part
+        largest = max(p.amount.value for p in parts)  # type: ignore[type-var]
+        tied = [_party_json(p.payer) for p in parts if p.amount.value == largest]
+        payer = payer if payer in tied else tied[0]  # on a tie the statute's own payer stands
+    out: dict[str, object] = {
+        "id": i.benefit.id,
+        "label": {"zh": i.benefit.labels.zh, "en": i.benefit.labels.en},
+        "payable": payable,
+        "amount": amount,
+        "period": i.benefit.period,
+        "payer": payer,
+        "advance_payer": _party_json(i.advance_payer),
+        "recover_from": _party_json(i.recover_from),
+        "parts": [
+            {"name": p.name, "amount": to_json(p.amount.value, T.MONEY), "payer": _party_json(p.payer),
+             "basis": [c.as_json() for c in p.basis]}
+            for p in parts
+        ],
+        "basis": [c.as_json() for c in i.basis],
+        "undetermined": list(i.undetermined),
+        "missing": list(i.missing),
+    }
+    if payable is None and i.amount.known:
+        out["amount_if_payable"] = to_json(i.amount.value, T.MONEY)
+    if i.benefit.is_range:
+        set_by = i.benefit.set_by
+        out["amount_range"] = None if payable is False else {
+            "min": to_json(i.amount_min.value, T.MONEY) if i.amount_min is not None else None,
+            "max": to_json(i.amount_max.value, T.MONEY) if i.amount_max is not None else None,
+        }
+        out["amount_set_by"] = {"zh": set_by.zh, "en": set_by.en,
+                                "basis": [c.as_json() for c in i.benefit.set_by_cites]} if set_by else None
+    return out
+
+
+def deadline_json(d: DeadlineResult, as_of: date | None) -> dict[str, object]:
+    """One deadline: its due date, whether it has passed on the evaluation date, whether it was missed, and what follows."""
+    v = d.values
+    if v.get("applies") is not None and v["applies"].value is False:
+        return {"id": d.deadline.id, "label": {"zh": d.deadline.labels.zh, "en": d.deadline.labels.en},
+                "party": None, "applies": False, "due": None, "latest": None, "done_on": None,
+                "as_of": as_of.isoformat() if as_of else None, "passed": None, "missed": False,
+                "status": "not_applicable", "consequence": None, "basis": [x.as_json() for x in d.basis],
+                "undetermined": [], "missing": []}
+
+    def date_of(name: str) -> object:
+        return to_json(v[name].value, T.DATE) if name in v else None
+
+    def flag(name: str) -> object:
+        return v[name].value if name in v and v[name].known else None
+
+    applies, passed, missed = (flag("applies") if "applies" in v else True), flag("passed"), flag("missed")
+    if applies is False:
+        status = "not_applicable"
+    elif missed is True:
+        status = "missed"
+    elif missed is False and "done" in v and v["done"].known:
+        status = "met"
+    elif missed is False and passed is False:
+        status = "running"
+    elif missed is False:
+        status = "met"
+    else:
+        status = "undetermined"
+    c = d.deadline.consequence
+    return {
+        "id": d.deadline.id,
+        "label": {"zh": d.deadline.labels.zh, "en": d.deadline.labels.en},
+        "party": _party_json(v["party"]) if "party" in v else None,
+        "applies": applies,
+        "due": date_of("due"),
+        "latest": date_of("latest"),
+        "done_on": date_of("done"),
+        "as_of": as_of.isoformat() if as_of else None,
+        "passed": passed,
+        "missed": missed,
+        "status": status,
+        "consequence": None if c is None else {
+            "zh": c.zh, "en": c.en, "applies": missed, "basis": [x.as_json() for x in d.consequence_basis]},
+        "basis": [x.as_json() for x in d.basis],
+        "undetermined": list(d.undetermined),
+        "missing": list(d.missing),
+    }
+
+
+def _split(i: ItemResult) -> list[Part]:
+    """The parts of an item that is really split: a part of nothing, or one part that is the whole, is no split."""
+    parts = [p for p in i.parts if not (p.amount.known and p.amount.value == 0)]
+    if len(parts) == 1 and parts[0].amount.known and parts[0].amount.value == i.amount.value \
+            and parts[0].payer.value == i.payer.value:  # a whole part of another payer is still worth showing
+        return []
+    return parts
+
+
+def _party_json(v: V) -> object:
+    return None if v.value is UNKNOWN else v.value
+
+
+def trace_json(result: Result) -> dict[str, object]:
+    """The reasoning as data; the fields are documented in explain/TRACE_SCHEMA.md."""
+    nodes = result.program.nodes
+    trace_nodes = list(result.evaluation.trace.values())
+    cited = [c for t in trace_nodes for c in t.citations]
+    cited += [c for i in result.items for c in i.basis + tuple(x for p in i.parts for x in p.basis)]
+    cited += [c for a in result.evaluation.assumed.values() for c in a.basis]
+    cited += [c for d in result.deadlines for c in d.basis + d.consequence_basis]
+    cited += [c for i in result.items for c in i.benefit.set_by_cites]
+    cited += [c for d in list(result.program.warnings) + result.evaluation.diagnostics for c in getattr(d, "citations", ())]
+    out_nodes = [_trace_node(t, nodes.get(t.id.split("@")[0]), nodes) for t in trace_nodes]
+    return {
+        "schema": TRACE_SCHEMA,
+        "nodes": out_nodes,
+        "labels": _unread_labels(out_nodes, nodes),
+        "items": [
+            {"id": b.id, "fields": dict(b.fields),
+             "parts": [{"name": p.name, "amount": p.amount, "payer": p.payer} for p in b.parts]}
+            for b in result.program.benefits_of(result.kind)
+        ],
+        "deadlines": [{"id": d.deadline.id, "fields": dict(d.deadline.fields)} for d in result.deadlines],
+        "articles": cited_articles(result.program, cited),
+    }
+
+
+_IDENT = re.compile(r"[A-Za-z_][A-Za-z0-9_]*(?:\.[A-Za-z_][A-Za-z0-9_]*)?")
+
+
+def _unread_labels(out_nodes: list[dict[str, object]], nodes: dict[str, ir.Node]) -> dict[str, dict[str, object]]:
+    """The labels of rules a traced formula names but the case never read, so an explanation can name them in words."""
+    read = {str(n["id"]) for n in out_nodes}
+    texts: list[str] = []
+
+    def walk(term: object) -> None:
+        if isinstance(term, dict):
+            texts.append(str(term.get("expr", "")))
+            for a in term.get("args", []) or []:
+                walk(a)
+
+    for n in out_nodes:
+        texts.append(str(n.get("formula") or ""))
+        walk(n.get("terms"))
+    labels: dict[str, dict[str, object]] = {}
+    for name in {m.group(0) for t in texts for m in _IDENT.finditer(t)}:
+        node = nodes.get(name)
+        if node is not None and name not in read and getattr(node, "labels", None) is not None:
+            labels[name] = {"zh": node.labels.zh, "en": node.labels.en}
+    return dict(sorted(labels.items()))
+
+
+def _trace_node(t: TraceNode, node: ir.Node | None, nodes: dict[str, ir.Node]) -> dict[str, object]:
+    typ = node.type if node is not None else T.INT
+    out: dict[str, object] = {
+        "id": t.id,
+        "kind": t.kind,
+        "type": str(typ),
+        "value": to_json(t.value.value, typ),
+        "known": t.value.known,
+        "missing": sorted(t.value.missing),
+        "citations": [c.as_json() for c in t.citations],
+        "inputs": list(t.inputs),
+        "cite_inputs": list(t.cite_inputs),
+    }
+    if t.rule_from is not None:
+        out["from"] = t.rule_from.isoformat()
+    if t.rule_span is not None:
+        out["rule"] = str(t.rule_span)
+    if t.source is not None:
+        out["source"] = t.source
+    if t.lookups:
+        out["lookups"] = [{"table": name, "key": to_json(k, _table(nodes, name).key),
+                           "value": to_json(v, _table(nodes, name).value)} for name, k, v in t.lookups]
+    if t.assumed:
+        out["assumed"] = True
+    if t.given:
+        out["given"] = True
+    if node is not None:
+        out["label"] = {"zh": node.labels.zh, "en": node.labels.en}
+    if t.expr is not None:
+        out["formula"] = show(t.expr)
+        terms = term_tree(t.expr, t.terms, t.value)
+        if terms is not None:
+            out["terms"] = terms
+    if t.note is not None:
+        out["note"] = t.note
+    return out
+
+
+def _table(nodes: dict[str, ir.Node], name: str) -> T.TableType:
+    t = nodes[name].type if name in nodes else None
+    return t if isinstance(t, T.TableType) else T.TableType(T.INT, T.RATE)

@@ -1,0 +1,141 @@
+"""The parts of a traced formula as data: each condition, choice and call with the value it had.
+
+Guarantees: `term_tree` describes the formula a trace node used as a tree whose
+inner terms are the conditions (`and`, `or`, `not`), choices (`if`,
+`otherwise`) and calls (`clamp`, `max`, ...) of the formula, each with its
+printed form, its type and the value the evaluator recorded for it (or
+`"evaluated": false` where evaluation never reached it, e.g. after `false and`);
+leaves name the nodes they read. `cited_articles` lists, once each, the article
+texts of every citation a result mentions. Pure functions of the IR and trace.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Iterator
+
+from engine.model import ir
+from engine.model.citations import Citation
+from engine.model.printer import show
+from engine.model.values import V, to_json
+
+
+def term_tree(e: ir.Expr, recorded: dict[int, V], value: V) -> dict[str, object] | None:
+    """The tree of `e` (the root takes `value`), or None when the formula has no condition, choice or call."""
+    if not structured(e) and not any(True for _ in _structured_below(e)):
+        return None
+    return _term(e, recorded, value)
+
+
+def _term(e: ir.Expr, recorded: dict[int, V], value: V | None = None) -> dict[str, object]:
+    v = value if value is not None else recorded.get(id(e))
+    out: dict[str, object] = {"expr": show(e), "type": str(e.type)}
+    if v is None:
+        out.update(value=None, known=False, evaluated=False)
+    else:
+        out.update(value=to_json(v.value, e.type), known=v.known)
+        if not v.known:
+            out["missing"] = sorted(v.missing)
+    if structured(e):
+        out["op"] = _op(e)
+        if isinstance(e, ir.Call):
+            out["func"] = e.func
+        out["args"] = [_term(a, recorded) for a in _operands(e)]
+    else:
+        below = list(_structured_below(e))
+        if below:
+            out["args"] = [_term(a, recorded) for a in below]
+        refs = list(dict.fromkeys(references(e)))
+        if refs:
+            out["refs"] = refs
+    return out
+
+
+def structured(e: ir.Expr) -> bool:
+    """Conditions, choices and calls: the expressions whose parts the evaluator records and explanations show."""
+    if isinstance(e, ir.Binary):
+        return e.op in ("and", "or", "otherwise")
+    if isinstance(e, ir.Unary):
+        return e.op == "not"
+    return isinstance(e, ir.Cond) or (isinstance(e, ir.Call) and e.func not in ("case_date", "evaluation_date"))
+
+
+def _op(e: ir.Expr) -> str:
+    if isinstance(e, ir.Binary):
+        return e.op
+    if isinstance(e, ir.Unary):
+        return "not"
+    if isinstance(e, ir.Cond):
+        return "if"
+    return "call"
+
+
+def _operands(e: ir.Expr) -> list[ir.Expr]:
+    """The direct operands; a chain `a and b and c` is flattened to its three conditions."""
+    if isinstance(e, ir.Binary) and e.op in ("and", "or"):
+        out: list[ir.Expr] = []
+        for side in (e.left, e.right):
+            if isinstance(side, ir.Binary) and side.op == e.op:
+                out.extend(_operands(side))
+            else:
+                out.append(side)
+        return out
+    return list(children(e))
+
+
+def _structured_below(e: ir.Expr) -> Iterator[ir.Expr]:
+    """The outermost conditions, choices and calls inside an expression that is none of them.
+
+    Not inside an aggregate: there they take one value per record, and none is recorded.
+    """
+    if isinstance(e, ir.Aggregate):
+        return
+    for c in children(e):
+        if structured(c):
+            yield c
+        else:
+            yield from _structured_below(c)
+
+
+def children(e: ir.Expr) -> tuple[ir.Expr, ...]:
+    if isinstance(e, ir.Unary):
+        return (e.operand,)
+    if isinstance(e, ir.Binary):
+        return (e.left, e.right)
+    if isinstance(e, ir.Cond):
+        return (e.cond, e.then, e.otherwise)
+    if isinstance(e, ir.Member):
+        return (e.operand,)
+    if isinstance(e, ir.Call):
+        return e.args
+    if isinstance(e, ir.AsOf):
+        return (e.when,)
+    if isinstance(e, ir.Lookup):
+        return (e.table, e.key)
+    if isinstance(e, ir.GetField):
+        return (e.record,)
+    if isinstance(e, ir.Aggregate):
+        return tuple(x for x in (e.collection, e.where, e.body) if x is not None)
+    return ()
+
+
+def references(e: ir.Expr) -> Iterator[str]:
+    """The node ids an expression reads, in the order they appear."""
+    if isinstance(e, (ir.Ref, ir.AsOf)):
+        yield e.node
+    for c in children(e):
+        yield from references(c)
+
+
+def cited_articles(program: ir.Program, citations: Iterable[Citation]) -> list[dict[str, object]]:
+    """The text of each article cited, once, in the order of the program's instruments, versions and numbers."""
+    keys = {c.article_key() for c in citations}
+    order = {i.code: n for n, i in enumerate(program.instruments)}
+    out = []
+    for code, version, number in sorted(keys, key=lambda k: (order.get(k[0], len(order)), k[0], k[1] or "", k[2])):
+        a = program.articles.get((code, version, number))
+        entry: dict[str, object] = {"instrument": code, "version": version, "article": number,
+                                    "status": a.status if a is not None else "unavailable",
+                                    "text": a.text if a is not None and a.status != "unavailable" else None,
+                                    "gloss": a.gloss if a is not None else None}
+        out.append(entry)
+    return out
