@@ -231,7 +231,7 @@ class _Explainer:
         else:
             value = show_value(term["value"], term["type"], self.lang, term["known"])
         if term["expr"] in refs:  # the part is just a node
-            if not self.detail:
+            if not self.detail and self.nodes[term["expr"]]["kind"] != "fact":  # a fact keeps its case-file name
                 return f"{self._label(term['expr'])}: {value}"
             return f"{self._label(term['expr'])} ({term['expr']}): {value}"
         text = f"{self._words(term['expr'])}: {value}"

@@ -57,7 +57,7 @@ def test_the_day_count_is_shown_in_the_explanation():
     case = json.dumps({"kind": "employer", "date": "2020-06-01", "facts": {**ARREARS, "payment_date": "2020-07-25"}})
     out = CliRunner().invoke(main, ["explain", "-", "late_fee", "--lang", "en"], input=case)
     assert out.exit_code == 0, out.output
-    assert "(days_late): 40" in out.output
+    assert "days of arrears, from the first day after the due date to the day of payment: 40" in out.output
     assert "1000.00" in out.output and "SIL art. 86" in out.output
 
 

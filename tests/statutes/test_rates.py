@@ -58,7 +58,8 @@ def test_done_a_class_5_employer_at_the_base_tier_in_2020_owes_11000_a_month():
     p = next(i for i in r["items"] if i["id"] == "premium")
     # 1,000,000 × 1.1 % (class 5, 人社部发〔2015〕71号) × 100 % (base tier) = 11,000.00
     assert (p["payable"], p["amount"], p["period"], p["payer"]) == (True, "11000.00", "monthly", "employer")
-    assert {("RATES2015", 1), ("WIIR", 10)} <= cites(p)
+    # the area's rate (given: the national 1.1 % of RATES2015 art. 1, which the area adopted) × the tier (art. 2)
+    assert {("RATES2015", 2), ("WIIR", 10)} <= cites(p)
     assert ("RATES2003", 1) not in cites(p)
     assert national_rate(5, "2020-06-01") == Decimal("0.011")
 

@@ -513,4 +513,7 @@ def test_wage_is_held_between_60_and_300_percent_of_the_area_average(wage, amoun
 def test_the_text_in_force_on_the_day_of_the_accident(date, amount, article):
     r = get(GRADE7, "one_time_disability_subsidy", date=date)
     # the text in force by State Council Decree No. 586 (W5), never WIIR 67 (which gives only 2004-01-01)
-    assert r["amount"] == amount and article in basis(r) and "DECREE586 1" in basis(r) and "WIIR 67" not in basis(r)
+    assert r["amount"] == amount and article in basis(r) and "WIIR 67" not in basis(r)
+    # the 2010 figures hold from 2011-01-01 by Decree No. 586; a 2010 case rests on the 2003 text alone
+    assert ("DECREE586 1" in basis(r)) is (date >= "2011-01-01")
+    assert not {c for c in basis(r) if c.startswith("WIIR 3")} or date >= "2011-01-01"
