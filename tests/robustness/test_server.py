@@ -65,6 +65,8 @@ def test_no_request_gets_a_500(base: str, label: str, method: str, url: str, kw:
         else:  # the page shows the engine's refusal next to the form, never a blank 500
             assert "<form" in r.text
         assert c.get("/v1/regimes").status_code == 200  # the keep-alive connection is still open (S1z)
+    if label == "S1f":
+        assert body["errors"][0]["field"] == "date" and body["errors"][0]["in"] == "query"
 
 
 def _meanwhile(base: str, send) -> tuple[object, list[float]]:  # type: ignore[no-untyped-def]
