@@ -23,6 +23,7 @@ import yaml
 from hypothesis import HealthCheck, Phase, given, settings
 from hypothesis import strategies as st
 
+from dsl import bounds
 from dsl.errors import LawtraceError
 from dsl.parser import parse_text
 from dsl.source import SourceFile
@@ -126,10 +127,10 @@ def mutated_statute(draw: st.DrawFn) -> str:
         elif how == "duplicate":
             text = text[:b] + " " + m.group() + text[b:]
         elif how == "nest":  # deep nesting of one operand
-            depth = draw(st.sampled_from([10, 399, 401, 2000]))
+            depth = draw(st.sampled_from([10, bounds.MAX_FORMULA_DEPTH - 8, bounds.MAX_FORMULA_DEPTH + 1, 2000]))
             text = text[:a] + "(" * depth + m.group() + ")" * depth + text[b:]
         elif how == "chain":  # a long sum, a tower of `not` or unary minus
-            depth = draw(st.sampled_from([50, 1500]))
+            depth = draw(st.sampled_from([50, bounds.MAX_FORMULA_DEPTH - 12, bounds.MAX_FORMULA_DEPTH - 4, 1500]))
             piece = draw(st.sampled_from(["1 + ", "not ", "- ", "if true then 1 else "]))
             text = text[:a] + piece * depth + m.group() + text[b:]
         else:  # regime lines: cycles, self-reference, unknown parts
