@@ -33,7 +33,7 @@ from lawtrace import api
 ROOT = Path(__file__).resolve().parents[2]
 LONG = os.environ.get("LAWTRACE_FUZZ_LONG") == "1"
 MINUTES = float(os.environ.get("LAWTRACE_FUZZ_MINUTES", "10"))
-SECONDS = 10.0  # the most any one input may take
+SECONDS = 10.0  # the most CPU time any one input may take (CPU, not wall clock: the machine is shared)
 
 
 def budget(examples: int, long_examples: int = 10**9):  # type: ignore[no-untyped-def]
@@ -154,7 +154,7 @@ def _fuzz_statute(text: str) -> None:
     STATUTE_CLOCK.tick()
     path = WORK / f"fuzz_{next(COUNTER)}.lt"  # a new name each time: compiled regimes are cached by path
     path.write_text(text, encoding="utf-8")
-    started = time.monotonic()
+    started = time.thread_time()
     try:
         parse_text(SourceFile(str(path), text))
         result = api.evaluate_case(str(ROOT / "examples" / "grade7.yaml"), rules=(path,))
@@ -163,7 +163,7 @@ def _fuzz_statute(text: str) -> None:
         assert e.render()  # a located error renders without failing
     finally:
         path.unlink()
-    assert time.monotonic() - started < SECONDS
+    assert time.thread_time() - started < SECONDS
 
 
 def test_fuzz_statute_files() -> None:
@@ -208,14 +208,14 @@ def _fuzz_case(text: str) -> None:
     from engine.run.case import parse_case
 
     CASE_CLOCK.tick()
-    started = time.monotonic()
+    started = time.thread_time()
     try:
         case = parse_case(SourceFile("fuzz.yaml", text))
         result = api.evaluate_case(case)
         json.dumps(result_json(result), ensure_ascii=False).encode("utf-8")
     except LawtraceError as e:
         assert e.render()
-    assert time.monotonic() - started < SECONDS
+    assert time.thread_time() - started < SECONDS
 
 
 def test_fuzz_case_files() -> None:
@@ -248,4 +248,4 @@ def test_fuzz_api(case) -> None:  # type: ignore[no-untyped-def]
     started = time.monotonic()
     case.call_and_validate(checks=[not_a_server_error, status_code_conformance, content_type_conformance,
                                    response_schema_conformance])
-    assert time.monotonic() - started < SECONDS
+    assert time.monotonic() - started < 3 * SECONDS  # wall clock: the app answers in threads of its own
