@@ -5,6 +5,7 @@ from __future__ import annotations
 import json
 
 import pytest
+import yaml
 
 from dsl import bounds
 from dsl.errors import LawtraceError
@@ -66,7 +67,7 @@ def test_an_amount_computed_past_the_bound_is_undetermined_and_said() -> None:
     ("a: \ud800\n", "a lone surrogate", 1),
 ])
 def test_the_yaml_reader_refuses_before_building(text: str, words: str, line: int) -> None:
-    with pytest.raises((InputRefused, Exception)) as caught:
+    with pytest.raises((InputRefused, yaml.YAMLError)) as caught:
         load_yaml(text)
     e = caught.value
     message = e.message if isinstance(e, InputRefused) else str(e)
