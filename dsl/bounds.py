@@ -31,7 +31,7 @@ LITERAL_FRACTION_DIGITS = 12
 
 # Nesting of lists and mappings in a case file or request, and of a formula in a statute.
 MAX_DEPTH = 32
-MAX_FORMULA_DEPTH = 400
+MAX_FORMULA_DEPTH = 250  # the checker and the evaluator recurse on a formula: 250 levels stay well inside the stack
 # A case: how many facts, how many entries in one list fact, how many characters of text in one value.
 MAX_FACTS = 1000
 MAX_LIST_ITEMS = 10_000

@@ -17,8 +17,10 @@ def serve(host: str, port: int, max_body: int, log_level: str) -> None:
     import uvicorn
 
     from lawtrace.web import create_app
+    from lawtrace.web.protocol import json_errors_protocol
 
-    uvicorn.run(create_app(max_body), host=host, port=port, log_level=log_level, server_header=False)
+    uvicorn.run(create_app(max_body), host=host, port=port, log_level=log_level, server_header=False,
+                http=json_errors_protocol())
 
 
 command = serve

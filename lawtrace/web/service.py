@@ -14,6 +14,7 @@ from dataclasses import dataclass
 from datetime import date
 from typing import TypeVar
 
+from dsl import bounds
 from dsl.errors import LawtraceError, SourceError, did_you_mean
 from dsl.source import SourceFile
 from engine.analysis.questions import CASE_DATE, Question, next_questions
@@ -113,7 +114,15 @@ def regime_of(case: Case, override: str | None) -> tuple[str, str]:
     return case.regime or api.DEFAULT_REGIME, "body"
 
 
+def _query_date(on: date | None) -> None:
+    """`?date=` within the dates lawtrace computes with: refused at the query parameter, not as the CLI's --date."""
+    problem = bounds.date_problem(on) if on is not None else None
+    if problem:
+        raise ApiError(422, "invalid parameter", [FieldError("date", problem, "query")])
+
+
 def evaluate(case: Case, regime: str | None = None, on: date | None = None) -> Evaluated:
+    _query_date(on)
     name, where = regime_of(case, regime)
     program(name, "regime", where)
     result = _located_errors(case, lambda c: api.evaluate_case(c, name, on.isoformat() if on else None))
@@ -122,6 +131,7 @@ def evaluate(case: Case, regime: str | None = None, on: date | None = None) -> E
 
 def questions(case: Case, regime: str | None = None, on: date | None = None) -> tuple[ir.Program, list[Question], date | None]:
     """The facts still worth asking, ranked by the engine (`engine.analysis.questions`, as `lawtrace ask --next`)."""
+    _query_date(on)
     name, where = regime_of(case, regime)
     prog = program(name, "regime", where)
     facts, when, kind = _located_errors(case, lambda c: (validate_facts(prog, c), case_date(c, on.isoformat() if on else None),

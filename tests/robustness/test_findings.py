@@ -150,7 +150,7 @@ REFUSED_DSL = [
     ("D1_bad_escape.lt", [":3:17", "unknown escape '\\\\x'"]),
     ("D3_article_4301_digits.lt", [":3:9", "at most 15 digits"]),
     ("D3b_table_key_4400_digits_fuzz.lt", ["more digits than lawtrace holds exactly"]),
-    ("D4_long_sum_1500.lt", ["deeper than the limit of 400 levels"]),
+    ("D4_long_sum_1500.lt", ["deeper than the limit of 250 levels"]),
     ("D5_regime_cycle.lt", ["regime loop_a includes itself: loop_a = loop_b = loop_a"]),
     ("D5b_regime_self.lt", ["regime selfish includes itself"]),
     ("D6_big_multiplier.lt", [":4:", "more digits than lawtrace holds exactly"]),
@@ -168,6 +168,26 @@ def test_bad_statute_files_are_refused_at_their_place(name: str, words: list[str
     args = {"check": ["check", path], "eval": ["eval", GRADE7, "--rules", path, "--format", "html"],
             "simulate": ["simulate", "--regime", "national", "--rules", path, POP / "P7_ok.parquet"]}[command]
     refused(run(*args), *words)
+
+
+@pytest.mark.parametrize("piece, tail, kind", [("1 + ", "1", "int"), ("not ", "true", "bool"), ("- ", "1", "int"),
+                                               ("if true then 1 else ", "1", "int")])
+def test_formulas_up_to_the_depth_limit_are_computed_and_beyond_it_refused(tmp_path: Path, piece: str, tail: str,
+                                                                            kind: str) -> None:
+    """D4: below the limit the checker, the evaluator and the report all cope; past it, a located refusal."""
+    from dsl import bounds
+
+    for depth, ok in ((bounds.MAX_FORMULA_DEPTH - 10, True), (bounds.MAX_FORMULA_DEPTH + 10, False)):
+        overlay = tmp_path / f"deep_{depth}.lt"
+        overlay.write_text('instrument DEEP "d" level reform\n  version 2024 in_force 2024-01-01\narticle 1 gist "x"\n'
+                           f"  value v: {kind} = {piece * depth}{tail}\n"
+                           "  overrides one_time_disability_subsidy.payable amends WIIR 37 because \"p\" = overridden and v is known\n",
+                           encoding="utf-8")
+        out = run("eval", GRADE7, "--rules", overlay, "--format", "html")
+        if ok:
+            assert out.exit_code == 0, out.output[-500:]
+        else:
+            refused(out, f"deep_{depth}.lt:4:", f"deeper than the limit of {bounds.MAX_FORMULA_DEPTH} levels")
 
 
 def test_escapes_are_decoded_without_mojibake() -> None:

@@ -23,6 +23,7 @@ import yaml
 from hypothesis import HealthCheck, Phase, given, settings
 from hypothesis import strategies as st
 
+from dsl import bounds
 from dsl.errors import LawtraceError
 from dsl.parser import parse_text
 from dsl.source import SourceFile
@@ -32,7 +33,7 @@ from lawtrace import api
 ROOT = Path(__file__).resolve().parents[2]
 LONG = os.environ.get("LAWTRACE_FUZZ_LONG") == "1"
 MINUTES = float(os.environ.get("LAWTRACE_FUZZ_MINUTES", "10"))
-SECONDS = 10.0  # the most any one input may take
+SECONDS = 10.0  # the most CPU time any one input may take (CPU, not wall clock: the machine is shared)
 
 
 def budget(examples: int, long_examples: int = 10**9):  # type: ignore[no-untyped-def]
@@ -126,10 +127,10 @@ def mutated_statute(draw: st.DrawFn) -> str:
         elif how == "duplicate":
             text = text[:b] + " " + m.group() + text[b:]
         elif how == "nest":  # deep nesting of one operand
-            depth = draw(st.sampled_from([10, 399, 401, 2000]))
+            depth = draw(st.sampled_from([10, bounds.MAX_FORMULA_DEPTH - 8, bounds.MAX_FORMULA_DEPTH + 1, 2000]))
             text = text[:a] + "(" * depth + m.group() + ")" * depth + text[b:]
         elif how == "chain":  # a long sum, a tower of `not` or unary minus
-            depth = draw(st.sampled_from([50, 1500]))
+            depth = draw(st.sampled_from([50, bounds.MAX_FORMULA_DEPTH - 12, bounds.MAX_FORMULA_DEPTH - 4, 1500]))
             piece = draw(st.sampled_from(["1 + ", "not ", "- ", "if true then 1 else "]))
             text = text[:a] + piece * depth + m.group() + text[b:]
         else:  # regime lines: cycles, self-reference, unknown parts
@@ -153,7 +154,7 @@ def _fuzz_statute(text: str) -> None:
     STATUTE_CLOCK.tick()
     path = WORK / f"fuzz_{next(COUNTER)}.lt"  # a new name each time: compiled regimes are cached by path
     path.write_text(text, encoding="utf-8")
-    started = time.monotonic()
+    started = time.thread_time()
     try:
         parse_text(SourceFile(str(path), text))
         result = api.evaluate_case(str(ROOT / "examples" / "grade7.yaml"), rules=(path,))
@@ -162,7 +163,7 @@ def _fuzz_statute(text: str) -> None:
         assert e.render()  # a located error renders without failing
     finally:
         path.unlink()
-    assert time.monotonic() - started < SECONDS
+    assert time.thread_time() - started < SECONDS
 
 
 def test_fuzz_statute_files() -> None:
@@ -207,14 +208,14 @@ def _fuzz_case(text: str) -> None:
     from engine.run.case import parse_case
 
     CASE_CLOCK.tick()
-    started = time.monotonic()
+    started = time.thread_time()
     try:
         case = parse_case(SourceFile("fuzz.yaml", text))
         result = api.evaluate_case(case)
         json.dumps(result_json(result), ensure_ascii=False).encode("utf-8")
     except LawtraceError as e:
         assert e.render()
-    assert time.monotonic() - started < SECONDS
+    assert time.thread_time() - started < SECONDS
 
 
 def test_fuzz_case_files() -> None:
@@ -247,4 +248,4 @@ def test_fuzz_api(case) -> None:  # type: ignore[no-untyped-def]
     started = time.monotonic()
     case.call_and_validate(checks=[not_a_server_error, status_code_conformance, content_type_conformance,
                                    response_schema_conformance])
-    assert time.monotonic() - started < SECONDS
+    assert time.monotonic() - started < 3 * SECONDS  # wall clock: the app answers in threads of its own

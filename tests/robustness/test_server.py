@@ -65,6 +65,8 @@ def test_no_request_gets_a_500(base: str, label: str, method: str, url: str, kw:
         else:  # the page shows the engine's refusal next to the form, never a blank 500
             assert "<form" in r.text
         assert c.get("/v1/regimes").status_code == 200  # the keep-alive connection is still open (S1z)
+    if label == "S1f":
+        assert body["errors"][0]["field"] == "date" and body["errors"][0]["in"] == "query"
 
 
 def _meanwhile(base: str, send) -> tuple[object, list[float]]:  # type: ignore[no-untyped-def]
@@ -129,3 +131,25 @@ def test_a_body_that_does_not_arrive_in_time_is_refused() -> None:
     with pytest.raises(BodyTimeout):
         asyncio.run(scenario())
     assert time.perf_counter() - started < 2
+
+
+@pytest.mark.parametrize("raw", [
+    b"GET /?q=" + b"x" * 70_000 + b" HTTP/1.1\r\nHost: x\r\n\r\n",
+    b"POST /v1/evaluate HTTP/1.1\r\nHost: x\r\nContent-Length: 2\r\nContent-Length: 3\r\n\r\n{}",
+    b"POST /v1/evaluate HTTP/1.1\r\nHost: x\r\nContent-Length: 2\r\nTransfer-Encoding: chunked\r\n\r\n{}",
+], ids=["long-query", "two-lengths", "length-and-chunked"])
+def test_a_request_the_http_layer_cannot_parse_gets_the_json_error_form(base: str, raw: bytes) -> None:
+    """S5: refused before the app, but in the same JSON form as every other error."""
+    import socket
+    from urllib.parse import urlparse
+
+    url = urlparse(base)
+    with socket.create_connection((url.hostname, url.port), timeout=10) as s:
+        s.sendall(raw)
+        data = b""
+        while chunk := s.recv(65536):
+            data += chunk
+    head, _, body = data.partition(b"\r\n\r\n")
+    assert head.startswith(b"HTTP/1.1 400") and b"content-type: application/json" in head.lower()
+    error = json.loads(body)
+    assert error["status"] == 400 and error["errors"][0]["in"] == "request" and error["errors"][0]["message"]
