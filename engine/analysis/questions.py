@@ -132,7 +132,7 @@ def _reach(program: ir.Program, opened: list[_Open]) -> dict[str, float]:
     out: dict[str, float] = {}
     for item in opened:
         amount = item.benefit.fields.get("amount")
-        if amount is None or amount not in graph:  # type: ignore[operator]
+        if amount is None or amount not in graph:
             continue
         weight = 0.5 if item.benefit.fields.get("payable") in item.fields else 1.0
         for node_id in graph.ancestors(amount):

@@ -8,6 +8,7 @@ AST; nothing here is mutated after construction.
 from __future__ import annotations
 
 import functools
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 from datetime import date
 
@@ -390,10 +391,7 @@ class DepGraph:
 
     @functools.cached_property
     def _readers(self) -> dict[str, tuple[str, ...]]:
-        out: dict[str, list[str]] = {n.id: [] for n in self.nodes}
-        for src, dst, _ in self.edges:
-            out[src].append(dst)
-        return {k: tuple(v) for k, v in out.items()}
+        return _adjacency(self.nodes, ((read, reader) for read, reader, _ in self.edges))
 
     def readers(self, node_id: str) -> tuple[str, ...]:
         """The nodes whose rule reads `node_id` directly."""
@@ -401,32 +399,34 @@ class DepGraph:
 
     @functools.cached_property
     def _reads(self) -> dict[str, tuple[str, ...]]:
-        out: dict[str, list[str]] = {n.id: [] for n in self.nodes}
-        for src, dst, _ in self.edges:
-            out[dst].append(src)
-        return {k: tuple(v) for k, v in out.items()}
+        return _adjacency(self.nodes, ((reader, read) for read, reader, _ in self.edges))
 
     def ancestors(self, node_id: str) -> set[str]:
         """Every node `node_id` reads, directly or through others."""
-        seen: set[str] = set()
-        stack = list(self._reads.get(node_id, ()))
-        while stack:
-            n = stack.pop()
-            if n not in seen:
-                seen.add(n)
-                stack.extend(self._reads.get(n, ()))
-        return seen
+        return _reachable(node_id, self._reads)
 
     def descendants(self, node_id: str) -> set[str]:
         """Every node that reads `node_id`, directly or through others."""
-        seen: set[str] = set()
-        stack = list(self.readers(node_id))
-        while stack:
-            n = stack.pop()
-            if n not in seen:
-                seen.add(n)
-                stack.extend(self.readers(n))
-        return seen
+        return _reachable(node_id, self._readers)
+
+
+def _adjacency(nodes: tuple[GraphNode, ...], pairs: Iterable[tuple[str, str]]) -> dict[str, tuple[str, ...]]:
+    out: dict[str, list[str]] = {n.id: [] for n in nodes}
+    for a, b in pairs:
+        out[a].append(b)
+    return {k: tuple(v) for k, v in out.items()}
+
+
+def _reachable(start: str, step: dict[str, tuple[str, ...]]) -> set[str]:
+    """The nodes reached from `start` (itself excluded unless on a cycle) by following `step`."""
+    seen: set[str] = set()
+    stack = list(step.get(start, ()))
+    while stack:
+        n = stack.pop()
+        if n not in seen:
+            seen.add(n)
+            stack.extend(step.get(n, ()))
+    return seen
 
 
 @dataclass(frozen=True)
