@@ -184,6 +184,9 @@ class Fact:
     span: Span
 
 
+NOT_SHIPPED = "\0not_shipped"  # the value of a parameter after its `until` date: no figure (never the last one carried on)
+
+
 @dataclass(frozen=True)
 class ParamVersion:
     start: date
@@ -289,6 +292,20 @@ class Deadline:
 
 
 @dataclass(frozen=True)
+class Event:
+    """`event NAME "..." [for d in LIST] on DATE`: a dated event that starts or stops the streams of monthly items."""
+
+    name: str
+    labels: Labels
+    var: str | None
+    collection: str | None
+    expr: Expr
+    cites: tuple[Citation, ...]
+    note: str | None
+    span: Span
+
+
+@dataclass(frozen=True)
 class Require:
     """`require COND about FACT "..."`: a case whose facts make COND false is refused, at FACT, with the message."""
 
@@ -364,7 +381,7 @@ class AddPart:
 
 
 Patch = Fill | Override | AddPart
-Decl = Fact | Parameter | Value | Presume | Benefit | Deadline | Require | Assert | Claim | Fill | Override | AddPart
+Decl = Fact | Parameter | Value | Presume | Benefit | Deadline | Event | Require | Assert | Claim | Fill | Override | AddPart
 
 
 @dataclass(frozen=True)

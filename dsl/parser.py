@@ -440,6 +440,12 @@ class _Builder(Transformer):
         source = next((_text(x.children[0]) for x in c[2:] if isinstance(x, Tree)), None)
         return ast.ParamVersion(start, value, cites, source, self._s(meta))
 
+    def until(self, meta, c):
+        from datetime import timedelta
+        end = _date(c[0], self.file)
+        source = next((_text(x.children[0]) for x in c[1:] if isinstance(x, Tree)), None)
+        return ast.ParamVersion(end + timedelta(days=1), ast.NOT_SHIPPED, (), source or f"no figure after {end}", self._s(meta))
+
     def source(self, meta, c):
         return Tree("source", c)
 
@@ -519,6 +525,16 @@ class _Builder(Transformer):
     def consequence_clause(self, meta, c):
         cites, _, _ = _opts(c[1:])
         return _Consequence(c[0], cites)
+
+    def event(self, meta, c):
+        over = next((x for x in c[2:] if isinstance(x, tuple)), None)
+        expr = next(x for x in c[2:] if isinstance(x, ast.Expr))
+        cites, note, _ = _opts(c[2:])
+        return ast.Event(str(c[0]), c[1], over[0] if over else None, over[1] if over else None, expr, cites, note,
+                         self._s(meta))
+
+    def event_over(self, meta, c):
+        return (str(c[0]), str(c[1]))
 
     def require(self, meta, c):
         cites, _, _ = _opts(c[2:])

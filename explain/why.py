@@ -138,6 +138,7 @@ class _Explainer:
                 if node is not None:
                     view["open"] += self._open(self._root_term(node), node, 0, self.w[f"field_{f}"])
             view["deciding"] = [self._fact(f) for f in item["missing"]]
+        view["periods"] = [self._period(p) for p in item.get("periods") or []]  # quoted first: why a stream stops
         view["steps"] = [self._step(n, node_id) for n, node_id in enumerate(chain, start=1)]
         return view
 
@@ -147,6 +148,23 @@ class _Explainer:
         if not deciding:
             return self.w["amount_open"]
         return self.w["amount_open_by"].format(facts=self.w["list_sep"].join(deciding))
+
+    def _period(self, p: Json) -> Json:
+        """One period of a stream in words: its days, its monthly amount, and the events (articles quoted) at its ends."""
+        def edge(e: Json | None) -> Json | None:
+            if e is None:
+                return None
+            label = e["label"][self.lang] if e.get("label") else self.w["event_accident"]
+            return {"label": label, "cites": self._cites(e["basis"]), "quotes": self._quotes(e["basis"])}
+        end = p["to"] or (self.w["period_open"] if p.get("missing") else self.w["period_running"])
+        return {
+            "line": self.w["period_line"].format(start=p["from"] or self.w["period_open"], end=end,
+                                                 amount=p["monthly_amount"] or self.w["unknown"],
+                                                 payer=self._party(p["payer"]) if p["payer"] else self.w["unknown"]),
+            "starts": edge(p.get("starts")), "ends": edge(p.get("ends")),
+            "undetermined": p.get("payable", True) is None,
+            "deciding": [self._fact(f) for f in p.get("missing") or []],
+        }
 
     def _chain(self, roots: list[str]) -> list[str]:
         """The nodes the answer went through, each after the nodes it read."""

@@ -15,7 +15,7 @@ from lawtrace.law import (DEFAULT_REGIME, cached_program, catalog, compile_progr
 
 __all__ = ["DEFAULT_REGIME", "cached_program", "catalog", "compile_program", "diff", "evaluate", "evaluate_case",
            "evaluator", "explain", "load_program", "other_facts", "overlay_modules", "regime_names", "regimes",
-           "simulate", "with_overlays"]
+           "owed_json", "parse_window", "simulate", "with_overlays"]
 
 
 # ---------------------------------------------------------------- the four verbs, as data (what the CLI prints)
@@ -81,3 +81,29 @@ def diff(a: str, b: str, rules: tuple[Path, ...] = (), cases: str | None = None)
     from lawtrace.diffing import run_diff
 
     return run_diff(a, b, rules, cases).as_json()
+
+
+def parse_window(start: str | None, end: str | None) -> tuple[date, date] | None:
+    """`--from D1 --to D2`: the window of what falls due (both days included); a clear error when half given or bad."""
+    from dsl.errors import LawtraceError
+
+    if start is None and end is None:
+        return None
+    if start is None or end is None:
+        raise LawtraceError("--from and --to go together: give both days of the window (YYYY-MM-DD)")
+    days = []
+    for option, raw in (("--from", start), ("--to", end)):
+        try:
+            days.append(date.fromisoformat(raw))
+        except ValueError:
+            raise LawtraceError(f"{option} {raw}: expected a date written YYYY-MM-DD") from None
+    if days[0] > days[1]:
+        raise LawtraceError(f"--from {start} is after --to {end}")
+    return days[0], days[1]
+
+
+def owed_json(result: object, start: date, end: date) -> dict[str, object]:
+    """What the case owes in the window (CONTRACT "Benefits over time": `owed`)."""
+    from engine.run.owed import owed
+
+    return owed(result.items, start, end)  # type: ignore[attr-defined]

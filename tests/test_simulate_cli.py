@@ -11,7 +11,7 @@ import pyarrow.parquet as pq
 import pytest
 from click.testing import CliRunner
 
-from engine.run.result import result_json
+from engine.run.result import item_json, result_json
 from lawtrace.api import catalog, evaluate_case
 from lawtrace.cli import main
 
@@ -72,8 +72,8 @@ def expected_totals(rows: list[dict[str, str]], regime: str) -> tuple[dict[str, 
     by_item: dict[str, Decimal] = {}
     by_payer: dict[str, dict[str, Decimal]] = {}
     for row in rows:
-        result = result_json(evaluate_case(case_of(row), regime=regime), include_trace=False)
-        for it in result["items"]:
+        result = evaluate_case(case_of(row), regime=regime)
+        for it in (item_json(i.whole or i) for i in result.items):
             by_item.setdefault(it["id"], Decimal(0))
             if it["payable"] is True and it["amount"] is not None:
                 amount = Decimal(it["amount"])
@@ -165,8 +165,9 @@ def test_per_row_csv_matches_single_case_answers(tmp_path: Path) -> None:
         written = list(csv.DictReader(fh))
     assert [r["id"] for r in written] == [r["id"] for r in ROWS]
     for row, got in zip(ROWS, written):
-        result = result_json(evaluate_case(case_of(row), regime="national"), include_trace=False)
-        for it in result["items"]:
+        result = evaluate_case(case_of(row), regime="national")
+        # simulate judges a monthly item as a whole (one instant); its periods are the single case's (issue 13)
+        for it in (item_json(i.whole or i) for i in result.items):
             payable = {True: "true", False: "false", None: ""}[it["payable"]]
             assert got[f"{it['id']}.payable"] == payable, (row["id"], it["id"])
             assert got[f"{it['id']}.amount"] == (it["amount"] or ""), (row["id"], it["id"])
@@ -238,3 +239,31 @@ def test_narrow_integer_and_dictionary_columns(tmp_path: Path) -> None:
     assert code == 0, err
     # 6000 × 13 + 6000 × 7 + 6000 × 27 (2010 text)
     assert json.loads(out)["items"]["one_time_disability_subsidy"]["amount"] == "282000.00"
+
+
+def test_years_gives_the_cash_flow_per_calendar_year_equal_to_single_case_windows(tmp_path: Path) -> None:
+    from datetime import date
+
+    from engine.run.owed import owed
+
+    rows = [dict(r, date="2021-03-01") for r in ROWS]
+    pop = write_csv(tmp_path / "pop.csv", rows)
+    code, out, err = simulate("--regime", "national", str(pop), "--years", "2021..2024", "--format", "json")
+    assert code == 0, err
+    flows = json.loads(out)["years"]
+    assert flows["years"] == [2021, 2022, 2023, 2024] and "upper bounds" in flows["note"]["en"]
+    want: dict = {}
+    for row in rows:
+        result = evaluate_case(case_of(row), regime="national")
+        for y in flows["years"]:
+            for k, v in owed(result.items, date(y, 1, 1), date(y, 12, 31))["by_item"].items():
+                want[(k, str(y))] = want.get((k, str(y)), Decimal(0)) + Decimal(v)
+    got = {(k, y): Decimal(v) for k, per in flows["by_item"].items() for y, v in per.items() if Decimal(v)}
+    assert got == {k: v for k, v in want.items() if v} and got
+    code, text, _ = simulate("--regime", "national", str(pop), "--years", "2021..2024")
+    assert code == 0 and "cash flow per calendar year" in text and "upper bounds" in text
+
+
+def test_years_option_is_checked() -> None:
+    code, _, err = simulate("--regime", "national", "missing.csv", "--years", "2030..2025")
+    assert code == 1 and "--years 2030..2025" in err

@@ -419,3 +419,17 @@ def test_an_explanation_that_fails_leaves_the_answers_on_the_page(client, monkey
     assert row and "78,000.00" in row.group(0)
     assert "说明未能生成" in text and "explanation bug" not in text
     assert "explanation bug" in caplog.text
+
+
+def test_evaluate_with_a_window_gives_what_eval_from_to_gives(client):
+    case = {"regime": "national", "date": "2022-01-10",
+            "facts": {"work_injury_recognized": True, "employer_insured": True, "off_work_for_treatment": True,
+                      "original_monthly_pay": 7000, "disability_grade": 3, "monthly_wage": 7000,
+                      "regional_avg_monthly_wage": 8000, "minimum_wage": 2000, "appraisal_conclusion_date": "2022-09-10"}}
+    response = client.post("/v1/evaluate?from=2022-08-01&to=2022-11-30&trace=false", json=case)
+    assert response.status_code == 200, response.text
+    owed = response.json()["owed"]
+    assert owed == engine_result(case, "--from", "2022-08-01", "--to", "2022-11-30")["owed"]
+    assert owed["months"][0] == {"month": "2022-08", "by_item": {"suspension_wages": "7000.00"},
+                                 "by_payer": {"employer": "7000.00"}}
+    assert client.post("/v1/evaluate?from=2022-08-01", json=case).status_code == 422

@@ -69,7 +69,8 @@ def compile_modules(catalog: Catalog, name: str, labels: ir.Labels, modules: lis
     infos = tuple(c.instrument_info(m) for m in modules if m.instrument is not None)
     return ir.Program(name, labels, infos, c.nodes, tuple(c.benefits), c.articles, graph, tuple(c.warnings),
                       changes=c.changes, conflicts=c.conflicts, deadlines=tuple(c.deadlines),
-                      requirements=tuple(c.requirements), assertions=tuple(c.assertions), claims=tuple(c.claims))
+                      requirements=tuple(c.requirements), assertions=tuple(c.assertions), claims=tuple(c.claims),
+                      events=tuple(c.events))
 
 
 def _conflict_warning(change: ir.LayerChange, gap_fill: bool, titles: dict[str, str], label_zh: str) -> Diagnostic:
@@ -194,6 +195,8 @@ class _Compiler(Parameters, Items, Presumptions, Assertions):
             self._benefit(d, inst, version, labels, cites, placed)
         elif isinstance(d, ast.Deadline):
             self._deadline(d, inst, version, labels, cites)
+        elif isinstance(d, ast.Event):
+            self._event(d, inst, labels, cites)
 
     def check(self) -> None:
         node_types = {n.id: n.type for n in self.nodes.values()}

@@ -18,7 +18,8 @@ class Items(CompileState):
             return
         fields: dict[str, str] = {}
         types = {"payable": T.BOOL, "amount": T.MONEY, "payer": T.PARTY,
-                 "advance_payer": T.PARTY, "recover_from": T.PARTY, "amount_min": T.MONEY, "amount_max": T.MONEY}
+                 "advance_payer": T.PARTY, "recover_from": T.PARTY, "amount_min": T.MONEY, "amount_max": T.MONEY,
+                 "arises": T.DATE}
         for clause in d.clauses:
             node_id = f"{d.name}.{clause.field}"
             if clause.field in fields:
@@ -64,6 +65,22 @@ class Items(CompileState):
         set_by = ir.Labels(d.set_by.zh or "", d.set_by.en or d.set_by.zh or "") if d.set_by is not None else None
         self.benefits.append(ir.Benefit(d.name, labels, d.period, cites, fields, tuple(parts), d.span, inst.code,
                                         d.kind, set_by, self._cites(d.set_by_cites, inst, version, cites)))
+
+    def _event(self, d: ast.Event, inst: ast.Instrument, labels: ir.Labels, cites: tuple[Citation, ...]) -> None:
+        """An event: a date node (of the case, or of each element of a list) that streams start and stop on.
+
+        An event over a list (`for d in dependents`) is held as `count(d in LIST where DATE is known)` so that
+        the date is type-checked with `d` bound; `ir.Event.date_expr` reads the date back out of it."""
+        expr: ast.Expr = d.expr
+        t: T.Type = T.DATE
+        if d.var is not None:
+            expr = ast.Aggregate(d.span, "count", d.var, ast.Name(d.span, d.collection or ""), ast.IsKnown(d.span, d.expr),
+                                 None)
+            t = T.INT
+        self.nodes[d.name] = ir.ValueNode(d.name, "value", t, labels, cites, d.note, d.span, inst.code,
+                                          versions=(ir.ValueVersion(None, expr, cites, d.note, d.span),))  # type: ignore[arg-type]
+        self._pend_version(d.name, 0, expr, t, d.cites)
+        self.events.append(ir.Event(d.name, labels, cites, d.note, d.span, inst.code, d.var, d.collection))
 
     def _deadline(self, d: ast.Deadline, inst: ast.Instrument, version: str, labels: ir.Labels,
                   cites: tuple[Citation, ...]) -> None:

@@ -33,6 +33,8 @@ class Parameters(CompileState):
                             versions=tuple(versions[i] for i in order))
 
     def _param_value(self, d: ast.Parameter, v: ast.ParamVersion) -> object:
+        if v.value == ast.NOT_SHIPPED:
+            return ir.NOT_SHIPPED
         if isinstance(d.type, T.TableType):
             if not isinstance(v.value, tuple):
                 self._err(f"{d.name} is a table: write its entries as {{key: value, ...}}", v.span)

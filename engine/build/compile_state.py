@@ -54,6 +54,7 @@ class CompileState:
         self.requirements: list[ir.Requirement] = []
         self.assertions: list[ir.Assertion] = []
         self.claims: list[ir.Claim] = []
+        self.events: list[ir.Event] = []
         self.articles: dict[tuple[str, str | None, int], ir.ArticleText] = {}
         self.edges: list[tuple[str, str, Span]] = []
         self.pending: list[Pending] = []

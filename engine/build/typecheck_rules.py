@@ -11,7 +11,8 @@ from engine.model import ir
 FUNCTIONS = ("min", "max", "clamp", "abs", "year", "days_between", "as_of", "round_yuan", "years_between", "months_between",
              "add_years", "add_days", "add_working_days", "is_working_day", "first_working_day")
 # Names with a value in every case: the case's date, and the date the answer is given for (the case's `as_of`).
-BUILTIN_NAMES = ("case_date", "evaluation_date")
+# `period_day`: the day a stream is judged on (the first day of a period); unknown when the case is judged as a whole.
+BUILTIN_NAMES = ("case_date", "evaluation_date", "period_day")
 
 
 class Fail(Exception):

@@ -12,6 +12,7 @@ from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass
 from datetime import date
 from pathlib import Path
+from typing import TypeVar
 
 import numpy as np
 import pyarrow as pa
@@ -19,15 +20,18 @@ import pyarrow as pa
 from dsl.errors import LawtraceError
 from engine.columns.arrays import Records, VectorOverflow, VectorUnsupported
 from engine.columns.batch import keep_freed_blocks
-from engine.columns.costing import Outcome, Totals
+from engine.columns.costing import Outcome, Totals, yuan
 from engine.columns.datasets import DatasetWriter, is_dataset_path, population_files
 from engine.columns.grouping import YEAR, Groups, check_variables, variable_array, year_column
 from engine.columns.population import (DEFAULT_CHUNK_ROWS, ID_COLUMN, PopulationError, Schema, chunk_from_batch,
                                        column_names, read_batches)
 from engine.columns.reconcile import Comparison
 from engine.columns.rows_out import RowWriter, item_columns, money_array, row_numbers, total_columns
+from engine.columns.streams import YearlyFlows, yearly_flows
 from engine.columns.vector import Chunk, ItemColumns, VectorProgram
 from engine.model import ir
+
+T = TypeVar("T")
 
 
 @dataclass(frozen=True)
@@ -38,6 +42,7 @@ class Breakdown:
     by: tuple[str, ...] = ()
     variables: tuple[str, ...] = ()
     keep: tuple[str, ...] = ()
+    years: tuple[int, ...] = ()  # `--years`: cash flow per calendar year (engine.columns.streams)
 
     def input_columns(self) -> tuple[str, ...]:
         return tuple(dict.fromkeys(self.by + self.keep))
@@ -56,6 +61,8 @@ class Simulation:
     groups: Groups | None = None
     variables: Groups | None = None  # the variables over every row
     labels: dict[str, dict[str, str]] | None = None  # item id → {"zh", "en"}
+    flows: YearlyFlows | None = None
+    baseline_flows: YearlyFlows | None = None
 
     def as_json(self) -> dict[str, object]:
         out: dict[str, object] = {"regime": self.regime, "population": self.population,
@@ -73,6 +80,10 @@ class Simulation:
             out["variables"] = self.variables.overall()
         if self.groups is not None:
             out["by"] = self.groups.as_json()
+        if self.flows is not None:
+            out["years"] = self.flows.as_json()
+            if self.baseline_flows is not None:
+                out["baseline_years"] = self.baseline_flows.as_json()
         return out
 
 
@@ -190,6 +201,8 @@ class Sums:
     comparison: Comparison | None
     groups: Groups | None
     overall: Groups | None
+    flows: YearlyFlows | None = None
+    baseline_flows: YearlyFlows | None = None
 
 
 class _Run:
@@ -207,6 +220,8 @@ class _Run:
         compared = baseline is not None
         self.groups = Groups(breakdown.by, breakdown.variables, compared) if breakdown.by else None
         self.overall = Groups((), breakdown.variables, compared) if breakdown.variables else None
+        self.flows = YearlyFlows(breakdown.years) if breakdown.years else None
+        self.base_flows = YearlyFlows(breakdown.years) if breakdown.years and baseline is not None else None
 
     def chunk(self, batch: pa.RecordBatch, first: int, rows_out: bool, file: str,
               offset: int) -> dict[str, object] | None:
@@ -222,6 +237,12 @@ class _Run:
             base_items, _ = _items(_compiled(self.baseline_program), chunk, file, [])
             base_outcome = self.base_totals.add(base_items, chunk.n)
             diffs = self.comparison.add(outcome, base_outcome)
+        if self.flows is not None:
+            years = self.breakdown.years
+            self.flows.merge(_guarded(lambda: yearly_flows(self.reform_vp, chunk, years, items), self.reform_vp, chunk, file))
+            if self.base_flows is not None and self.baseline_vp is not None:
+                vp = self.baseline_vp
+                self.base_flows.merge(_guarded(lambda: yearly_flows(vp, chunk, years, base_items), vp, chunk, file))
         if self.groups is not None:
             keys = [_key_column(batch, b, chunk) for b in self.breakdown.by]
             self.groups.add(keys, outcome, base_outcome, diffs, values)
@@ -250,7 +271,7 @@ class _Run:
 
     def sums(self) -> Sums:
         """What a part sends back: its sums only (the programs stay where they are)."""
-        return Sums(self.totals, self.base_totals, self.comparison, self.groups, self.overall)
+        return Sums(self.totals, self.base_totals, self.comparison, self.groups, self.overall, self.flows, self.base_flows)
 
     def merge(self, other: Sums) -> None:
         """Adds another part's sums (exact: integer fen and fractions), e.g. a partition evaluated on a worker."""
@@ -263,6 +284,10 @@ class _Run:
             self.groups.merge(other.groups)
         if self.overall is not None and other.overall is not None:
             self.overall.merge(other.overall)
+        if self.flows is not None and other.flows is not None:
+            self.flows.merge(other.flows)
+        if self.base_flows is not None and other.baseline_flows is not None:
+            self.base_flows.merge(other.baseline_flows)
 
     def result(self, ignored: tuple[str, ...]) -> Simulation:
         labels = {b.id: {"zh": b.labels.zh, "en": b.labels.en} for b in self.reform_vp.benefits}
@@ -271,7 +296,7 @@ class _Run:
                 labels.setdefault(b.id, {"zh": b.labels.zh, "en": b.labels.en})
         return Simulation(self.program.regime, self.baseline_program.regime if self.baseline_program else None,
                           self.name, self.on, self.totals, self.base_totals, self.comparison, ignored,
-                          self.groups, self.overall, labels)
+                          self.groups, self.overall, labels, self.flows, self.base_flows)
 
 
 def _key_column(batch: object, name: str, chunk: Chunk) -> object:
@@ -316,6 +341,34 @@ def _items(vp: VectorProgram, chunk: Chunk, file: str,
         raise PopulationError(file, f"{e} (regime {vp.program.regime})", chunk.first_row + e.row + 1) from None
     except VectorUnsupported as e:
         raise LawtraceError(f"regime {vp.program.regime} cannot be simulated: {e}") from None
+
+
+def _guarded(compute: Callable[[], T], vp: VectorProgram, chunk: Chunk, file: str) -> T:
+    try:
+        return compute()
+    except VectorOverflow as e:
+        raise PopulationError(file, f"{e} (regime {vp.program.regime})", chunk.first_row + e.row + 1) from None
+    except VectorUnsupported as e:
+        raise LawtraceError(f"regime {vp.program.regime} cannot be simulated: {e}") from None
+
+
+def year_lines(flows: YearlyFlows, title: str) -> list[str]:
+    """`--years` as text: by payer and by item, a column per year (yuan, whole months; part months apart)."""
+    head = "".join(f"{y:>16}" for y in flows.years)
+    out = [f"{title} (yuan; whole months only, later events not given taken as not happening: upper bounds):",
+           f"  {'payer':<28}{head}"]
+    for label, table in (("", flows.by_payer), ("advanced by ", flows.advances)):
+        for key, per in table.items():
+            out.append(f"  {label + key:<28}" + "".join(f"{yuan(per[y]):>16}" for y in flows.years))
+    out.append(f"  {'item':<28}{head}")
+    for key, per in flows.by_item.items():
+        out.append(f"  {key:<28}" + "".join(f"{yuan(per[y]):>16}" for y in flows.years))
+    for key, per in flows.partial.items():
+        out.append(f"  {'part months: ' + key:<28}" + "".join(f"{yuan(per[y]):>16}" for y in flows.years))
+    if flows.undated:
+        out.append("  owed, days or amounts not given (not counted): "
+                   + ", ".join(f"{k} {v:,} rows" for k, v in flows.undated.items()))
+    return out
 
 
 def raise_empty(name: str) -> None:

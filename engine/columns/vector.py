@@ -45,6 +45,7 @@ class Chunk:
     date: Date
     first_row: int = 0  # the index of row 0 in the whole population, for messages
     as_of: Date | None = None  # the evaluation date (`evaluation_date`); None: unknown in every row
+    period_day: Date | None = None  # the day each row's stream is judged on (`period_day`); None: unknown
 
 
 @dataclass(frozen=True)
@@ -95,9 +96,30 @@ class _Param:
     table: np.ndarray | None = None  # [version, key - key_min] numerators
     present: np.ndarray | None = None  # [version, key - key_min]
     complete: tuple[bool, ...] = ()  # per version: every key in key_min..key_max has an entry
+    gap: np.ndarray | None = None  # per version: no figure shipped (after the parameter's `until`)
 
     @staticmethod
     def build(node: ir.ParamNode) -> _Param:
+        plan = _Param._build(_Param._filled(node))
+        gap = np.array([v.value == ir.NOT_SHIPPED for v in reversed(node.versions)], dtype=bool)
+        if gap.any():
+            plan.node, plan.gap = node, gap
+        return plan
+
+    @staticmethod
+    def _filled(node: ir.ParamNode) -> ir.ParamNode:
+        """The versions with a figure in place of `not shipped` (the next older one's): masked unknown by `gap`."""
+        from dataclasses import replace
+        out, older = [], None
+        for v in reversed(node.versions):
+            if v.value == ir.NOT_SHIPPED:
+                v = replace(v, value=older.value if older is not None else 0)
+            out.append(v)
+            older = v
+        return replace(node, versions=tuple(reversed(out)))
+
+    @staticmethod
+    def _build(node: ir.ParamNode) -> _Param:
         versions = list(reversed(node.versions))
         starts = np.array([v.start.toordinal() for v in versions], dtype=np.int64)
         t = node.type
@@ -343,6 +365,11 @@ class Run:
     def _param(self, node_id: str, d: Date) -> Col | TableRef:
         plan = self.vp.params[node_id]
         index, known = self.version_index(plan.starts, d)
+        if plan.gap is not None:  # a date after the parameter's `until`: unknown, not the last figure
+            shipped = ~plan.gap[np.maximum(index, 0)]  # type: ignore[call-overload]
+            if C.is_scalar(index):
+                shipped = np.full(self.n, bool(shipped))
+            known = C.both(known, shipped)
         if plan.kind == "table":
             return TableRef(plan, index, known)
         if C.is_scalar(index):
@@ -756,6 +783,11 @@ def _call(vp: VectorProgram, e: ir.Call, scope: tuple[str, ...]) -> Fn:
             d = run.chunk.date
             return d if space is None else d.gather(space.records.row_of)
         return case_date
+    if e.func == "period_day":
+        def period_day(run: Run, space: Space | None) -> Col:
+            d = run.chunk.period_day if run.chunk.period_day is not None else unknown_column(T.DATE, run.n)
+            return d if space is None else d.gather(space.records.row_of)  # type: ignore[union-attr]
+        return period_day
     if e.func == "evaluation_date":
         def evaluation_date(run: Run, space: Space | None) -> Col:
             d = run.chunk.as_of if run.chunk.as_of is not None else unknown_column(T.DATE, run.n)

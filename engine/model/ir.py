@@ -156,6 +156,9 @@ class FactNode(Node):
     delegated_to: str | None = None
 
 
+NOT_SHIPPED = "\0not_shipped"  # a parameter's value after its `until` date: unknown, never the last figure carried on
+
+
 @dataclass(frozen=True)
 class ParamVersion:
     start: date
@@ -242,6 +245,32 @@ class Deadline:
 
 
 CASE_DATE = "case_date"  # a requirement may be about the case's own date (the field `date`), as well as a fact
+
+
+@dataclass(frozen=True)
+class Event:
+    """A dated event the law attaches consequences to: monthly streams start and stop on its date.
+
+    `node` (= id) holds the date; for an event over a list (`var` in `collection`), the node is
+    `count(var in collection where DATE is known)` and `date_expr` is that DATE, evaluated per element."""
+
+    id: str
+    labels: Labels
+    cites: tuple[Citation, ...]
+    note: str | None
+    span: Span
+    instrument: str
+    var: str | None = None
+    collection: str | None = None
+
+    def date_expr(self, program: "Program") -> Expr:
+        node = program.nodes[self.id]
+        assert isinstance(node, ValueNode)
+        e = node.versions[0].expr
+        if self.var is None:
+            return e
+        assert isinstance(e, Aggregate) and isinstance(e.where, Unary) and e.where.op == "known"
+        return e.where.operand
 
 
 @dataclass(frozen=True)
@@ -450,6 +479,7 @@ class Program:
     files: tuple[tuple[str, str], ...] = ()
     assertions: tuple[Assertion, ...] = ()
     claims: tuple[Claim, ...] = ()
+    events: tuple[Event, ...] = ()
 
     def instrument(self, code: str) -> InstrumentInfo | None:
         return next((i for i in self.instruments if i.code == code), None)

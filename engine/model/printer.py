@@ -37,7 +37,7 @@ def _show(e: ir.Expr, outer: int) -> str:
     if isinstance(e, ir.Member):
         rhs = f"{e.low}..{e.high}" if e.low is not None else "{" + ", ".join(e.members) + "}"
         return _wrap(f"{_show(e.operand, 6)} in {rhs}", 5, outer)
-    if isinstance(e, ir.Call) and not e.args and e.func in ("case_date", "evaluation_date"):
+    if isinstance(e, ir.Call) and not e.args and e.func in ("case_date", "evaluation_date", "period_day"):
         return e.func
     if isinstance(e, ir.Call):
         return f"{e.func}({', '.join(_show(a, 0) for a in e.args)})"

@@ -131,6 +131,7 @@ class Evaluation:
         self.facts = facts
         self.date = on
         self.evaluated_on = as_of  # the date the answer is given for (`evaluation_date`): deadlines, late fees
+        self.period_day: date | None = None  # the day a stream is judged on (`period_day`): engine.run.periods
         self.cache: dict[str, V] = {}
         self.trace: dict[str, TraceNode] = {}
         self.assumed: dict[str, Assumption] = {}
@@ -214,6 +215,9 @@ class Evaluation:
         if version is None:
             self._not_in_force(label, node.versions[-1].start, on, node.cites)
             return V(UNKNOWN)
+        if version.value == ir.NOT_SHIPPED:  # after the parameter's `until`: no figure, not the last one carried on
+            self._not_shipped(label, version.start, on, node.cites)
+            return V(UNKNOWN)
         frame.rule_from = version.start
         frame.rule_span = version.span
         frame.source = version.source
@@ -257,6 +261,13 @@ class Evaluation:
             message += f" (the earliest starts {earliest.isoformat()})"
             zh += f"（最早的规定自 {earliest.isoformat()} 起施行）"
         d = Diagnostic("warning", message, cites[:1], zh=zh)
+        if d not in self.diagnostics:
+            self.diagnostics.append(d)
+
+    def _not_shipped(self, what: str, after: date, on: date, cites: tuple[Citation, ...]) -> None:
+        last = (after - timedelta(days=1)).isoformat()
+        d = Diagnostic("warning", f"{what}: no figure is shipped for {on.isoformat()} (the last applies to {last}); "
+                       "give it in the case", cites[:1])
         if d not in self.diagnostics:
             self.diagnostics.append(d)
 
@@ -535,9 +546,15 @@ def _evaluation_date(s: Evaluation, env: Env) -> V:
     return V(s.evaluated_on) if s.evaluated_on is not None else V(UNKNOWN, frozenset(("as_of",)))
 
 
+def _period_day(s: Evaluation, env: Env) -> V:
+    return V(s.period_day) if s.period_day is not None else V(UNKNOWN)
+
+
 def _call(ev: Evaluator, e: ir.Call) -> Fn:
     if e.func == "case_date":
         return _case_date
+    if e.func == "period_day":
+        return _period_day
     if e.func == "evaluation_date":
         return _evaluation_date
     args = [ev._operand(a) for a in e.args]

@@ -6,7 +6,7 @@ an item the law gives only as a range has `amount: null` and `amount_range` with
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import date
 
 from dsl import types as T
@@ -14,6 +14,7 @@ from dsl.texts import zh_of
 from engine.model import ir
 from engine.model.citations import Citation
 from engine.run.evaluate import Evaluation, Evaluator, TraceNode
+from engine.run.periods import Period, streams
 from engine.run.trace_terms import cited_articles, term_tree
 from engine.model.values import UNKNOWN, V, to_json
 
@@ -42,6 +43,9 @@ class ItemResult:
     undetermined: tuple[str, ...]
     amount_min: V | None = None  # a range item: the lowest and highest figure the law allows
     amount_max: V | None = None
+    periods: tuple[Period, ...] | None = None  # a monthly item: when it is owed, at what monthly amount
+    arises: V | None = None  # the day the item falls due (a once item) or may start (a stream), where declared
+    whole: ItemResult | None = None  # a monthly item judged as a whole (no period_day): what `simulate` computes
 
 
 @dataclass(frozen=True)
@@ -83,10 +87,41 @@ def evaluate(evaluator: Evaluator, facts: dict[str, object], on: date | None, ki
     """The items (and deadlines) of a case of `kind`, on the case date `on`, as of the evaluation date `as_of`."""
     ev = evaluator.evaluate(facts, on) if as_of is None else evaluator.evaluate(facts, on, as_of)
     program = evaluator.program
-    items = tuple(_item(ev, b) for b in program.benefits_of(kind))
+    benefits = program.benefits_of(kind)
+    items = tuple(_item(ev, b) for b in benefits)
+    if kind == "worker" and program.events:
+        items = _as_streams(evaluator, facts, on, as_of, ev, benefits, items)
     item_assumed, item_diagnostics = tuple(ev.assumed), len(ev.diagnostics)
     deadlines = tuple(_deadline(ev, d) for d in program.deadlines_of(kind))  # their presumptions stay with them
     return Result(program, on, items, ev, kind, deadlines, item_assumed, item_diagnostics)
+
+
+def _as_streams(evaluator: Evaluator, facts: dict[str, object], on: date | None, as_of: date | None,
+                ev: Evaluation, benefits: tuple[ir.Benefit, ...], items: tuple[ItemResult, ...]) -> tuple[ItemResult, ...]:
+    """Monthly items judged period by period (CONTRACT "Benefits over time"): payable and amount are those of the
+    first period in which the item is owed; the presumptions and warnings of every period join the case's."""
+    found = streams(evaluator, facts, on, as_of, ev, benefits, _item)
+    for seg in found.evaluations:
+        for fact, a in seg.assumed.items():
+            ev.assumed.setdefault(fact, a)
+        ev.diagnostics.extend(d for d in seg.diagnostics if d not in ev.diagnostics)
+    out = []
+    for i in items:
+        whole_item = i
+        arises = ev.get(i.benefit.fields["arises"]) if "arises" in i.benefit.fields else None
+        periods = found.periods.get(i.benefit.id)
+        if periods:
+            first = next((p for p in periods if p.payable), periods[0])
+            base: ItemResult = first.item  # type: ignore[assignment]
+            if first.payable:  # owed in this period (a bound the case does not give is the period's to say)
+                undetermined = tuple(u for u in base.undetermined if u != "payable")
+                missing = tuple(sorted(set().union(*(getattr(base, u).missing for u in undetermined))))
+                i = replace(base, payable=V(True), undetermined=undetermined, missing=missing)
+            else:
+                i = base
+        whole = whole_item if i.benefit.period == "monthly" else None
+        out.append(replace(i, periods=periods if i.benefit.period == "monthly" else None, arises=arises, whole=whole))
+    return tuple(out)
 
 
 def _party(v: V) -> V:
@@ -260,6 +295,10 @@ def item_json(i: ItemResult) -> dict[str, object]:
     }
     if payable is None and i.amount.known:
         out["amount_if_payable"] = to_json(i.amount.value, T.MONEY)
+    if i.arises is not None:
+        out["arises"] = i.arises.value.isoformat() if i.arises.known else None  # type: ignore[attr-defined]
+    if i.periods is not None:
+        out["periods"] = [period_json(p) for p in i.periods]
     if i.benefit.is_range:
         set_by = i.benefit.set_by
         out["amount_range"] = None if payable is False else {
@@ -268,6 +307,33 @@ def item_json(i: ItemResult) -> dict[str, object]:
         }
         out["amount_set_by"] = {"zh": set_by.zh, "en": set_by.en,
                                 "basis": [c.as_json() for c in i.benefit.set_by_cites]} if set_by else None
+    return out
+
+
+def period_json(p: Period) -> dict[str, object]:
+    """One period of a monthly item (CONTRACT "Benefits over time")."""
+    i: ItemResult = p.item  # type: ignore[assignment]
+
+    def edge(e: object) -> object:
+        if e is None:
+            return None
+        labels = e.labels  # type: ignore[attr-defined]
+        return {"event": e.event, "label": {"zh": labels.zh, "en": labels.en} if labels else None,  # type: ignore[attr-defined]
+                "basis": [c.as_json() for c in e.basis]}  # type: ignore[attr-defined]
+    out: dict[str, object] = {
+        "from": p.start.isoformat() if p.start else None, "to": p.end.isoformat() if p.end else None,
+        "monthly_amount": to_json(i.amount.value, T.MONEY) if i.amount.known else None,
+        "payer": _party_json(i.payer), "advance_payer": _party_json(i.advance_payer),
+        "recover_from": _party_json(i.recover_from),
+        "starts": edge(p.starts), "ends": edge(p.ends),
+    }
+    if p.payable is None:
+        out["payable"] = None
+    if p.missing:
+        out["missing"] = list(p.missing)
+    if i.parts:
+        out["parts"] = [{"name": x.name, "amount": to_json(x.amount.value, T.MONEY), "payer": _party_json(x.payer)}
+                        for x in _split(i)]
     return out
 
 

@@ -92,7 +92,7 @@ def structured(e: ir.Expr) -> bool:
         return e.op in ("and", "or", "otherwise")
     if isinstance(e, ir.Unary):
         return e.op == "not"
-    return isinstance(e, ir.Cond) or (isinstance(e, ir.Call) and e.func not in ("case_date", "evaluation_date"))
+    return isinstance(e, ir.Cond) or (isinstance(e, ir.Call) and e.func not in ("case_date", "evaluation_date", "period_day"))
 
 
 def _op(e: ir.Expr) -> str:

@@ -17,18 +17,25 @@ from lawtrace.cli_support import FORMATS_REPORT, LANGS, emit_json, user_errors
 @click.option("--rules", "rules", multiple=True, type=click.Path(path_type=Path), help="A DSL overlay file.")
 @click.option("--format", "fmt", type=FORMATS_REPORT, default="text", show_default=True)
 @click.option("--lang", type=LANGS, default="zh", show_default=True)
+@click.option("--from", "window_from", help="First day of a window, YYYY-MM-DD: what falls due in it, month by month.")
+@click.option("--to", "window_to", help="Last day of the window, YYYY-MM-DD (with --from).")
 @user_errors
 def eval_(case: str, regime: str | None, on: str | None, as_of: str | None, rules: tuple[Path, ...], fmt: str,
-          lang: str) -> None:
+          lang: str, window_from: str | None, window_to: str | None) -> None:
     """Evaluate one case file (YAML or JSON; `-` reads standard input)."""
     from engine.run.case import read_case
     from engine.run.result import result_json
     from lawtrace.api import evaluate_case
     from lawtrace.receipt import attach
 
+    from lawtrace.api import owed_json, parse_window
+
+    window = parse_window(window_from, window_to)
     parsed = read_case(case)
     result = evaluate_case(parsed, regime, on, rules, as_of)
     data = result_json(result)
+    if window is not None:
+        data["owed"] = owed_json(result, *window)
     data["case"] = {k: parsed.data[k] for k in ("id", "name", "notes") if parsed.data.get(k) is not None}
     attach(data, parsed.raw_facts, result.program, rules)
     if fmt == "json":

@@ -31,6 +31,7 @@ from lawtrace.cli_support import LANGS, emit_json, user_errors
 @click.option("--employers-by", "employers_by", default="industry_risk_class", show_default=True,
               help="The employers' fact to give their totals by.")
 @click.option("--as-of", "as_of", help="Evaluation date of the employers' late fees and fines, YYYY-MM-DD.")
+@click.option("--years", "years", help="Cash flow per calendar year, e.g. 2025..2030 (streams judged over time).")
 @click.option("--dask", "dask_at", is_flag=False, flag_value="local", default=None, metavar="[ADDRESS|local[:N]]",
               help="Evaluate the partitions on a Dask cluster: a scheduler's address, or local[:N] worker processes "
                    "here (needs lawtrace[dask]); --out is then a directory of Parquet parts.")
@@ -38,7 +39,8 @@ from lawtrace.cli_support import LANGS, emit_json, user_errors
 def simulate(population: Path, regime: str, baseline: str | None, rules: tuple[Path, ...], on: str | None,
              out: Path | None, fmt: str, chunk_rows: int, progress: bool | None, employers: Path | None = None,
              employers_by: str | None = None, as_of: str | None = None, lang: str = "zh", by: str = "",
-             variables: str = "", keep: str = "", dask_at: str | None = None) -> None:
+             variables: str = "", keep: str = "", dask_at: str | None = None,
+             years: str | None = None) -> None:
     """Evaluate every row of a population: totals by item and payer, reform against baseline.
 
     POPULATION is a CSV or Parquet file, a directory of Parquet files or a glob
@@ -64,6 +66,7 @@ def simulate(population: Path, regime: str, baseline: str | None, rules: tuple[P
         problem = bounds.date_problem(when)
         if problem:
             raise LawtraceError(f"--date {on}: {problem}")
+    span = _years(years)
     files = population_files(population)
     program = load_program(regime, rules)
     base = None
@@ -71,7 +74,7 @@ def simulate(population: Path, regime: str, baseline: str | None, rules: tuple[P
         shipped = baseline in catalog().regimes
         base = load_program(baseline, () if shipped else rules)
     others = other_facts()  # a column of another regime's fact is read past, not refused
-    breakdown = Breakdown(_names(by), _names(variables), _names(keep))
+    breakdown = Breakdown(_names(by), _names(variables), _names(keep), span)
     counts = [count_rows(f) for f in files]
     total = sum(c for c in counts if c is not None) if all(c is not None for c in counts) else None
     size = sum(f.stat().st_size for f in files)
@@ -99,6 +102,14 @@ def simulate(population: Path, regime: str, baseline: str | None, rules: tuple[P
         emit_json(data)
         return
     click.echo(render_simulation(data, lang, fmt), nl=False)
+    if fmt == "text" and sim.flows is not None:
+        from engine.columns.simulation import year_lines
+
+        for line in year_lines(sim.flows, "cash flow per calendar year"):
+            click.echo(line)
+        if sim.baseline_flows is not None:
+            for line in year_lines(sim.baseline_flows, f"baseline {sim.baseline_regime}: cash flow per calendar year"):
+                click.echo(line)
     if fmt == "text":
         if accounts is not None:
             for line in accounts.lines():
@@ -116,6 +127,19 @@ def _run(dask_at: str | None, *args: object) -> object:
 
     with Cluster(dask_at) as cluster:
         return simulate_on_cluster(cluster.client, *args)  # type: ignore[arg-type]
+
+
+def _years(raw: str | None) -> tuple[int, ...]:
+    """`--years 2025..2030` → (2025, ..., 2030); a clear error otherwise."""
+    from dsl.errors import LawtraceError
+
+    if raw is None:
+        return ()
+    first, sep, last = raw.partition("..")
+    if not (sep and first.isdigit() and last.isdigit() and 2004 <= int(first) <= int(last) <= 2200):
+        raise LawtraceError(f"--years {raw}: expected two years written Y1..Y2, the first not after the second "
+                            "(from 2004), e.g. 2025..2030")
+    return tuple(range(int(first), int(last) + 1))
 
 
 def _names(text: str) -> tuple[str, ...]:

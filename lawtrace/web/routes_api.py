@@ -17,6 +17,7 @@ from fastapi.responses import Response
 from dsl.errors import LawtraceError
 from explain.render import render_explanation, render_result
 from explain.why import explain_all, explain_item, resolve_item
+from lawtrace import api
 from lawtrace.web import service
 from lawtrace.web.errors import ApiError, FieldError
 from lawtrace.web.facts import declared_facts
@@ -52,10 +53,21 @@ async def get_facts(regime: Annotated[str, Query(description="a regime name")] =
 @router.post("/evaluate", summary="Evaluate a case: every benefit item, payable or not, how much, who pays, why",
              openapi_extra=body("Case"), responses=answers({"application/json": ref("Result")}, 400, 413, 422))
 async def post_evaluate(request: Request, regime: RegimeQuery = None, on: DateQuery = None,
-                        trace: Annotated[bool, Query(description="include the trace")] = True) -> FastJSON:
+                        trace: Annotated[bool, Query(description="include the trace")] = True,
+                        window_from: Annotated[date | None, Query(alias="from", description="first day of a window: what falls due in it (with `to`)")] = None,
+                        window_to: Annotated[date | None, Query(alias="to", description="last day of the window")] = None) -> FastJSON:
     case = await _case(request)
-    data = await in_worker(lambda: service.evaluate(case, regime, on).json(trace))
-    return FastJSON(data)
+    if (window_from is None) != (window_to is None) or (window_from and window_to and window_from > window_to):
+        raise ApiError(422, "bad window", [FieldError("from" if window_from is None else "to",
+                                                      "`from` and `to` go together, `from` not after `to` (YYYY-MM-DD)", "query")])
+
+    def work() -> dict[str, object]:
+        evaluated = service.evaluate(case, regime, on)
+        data = evaluated.json(trace)
+        if window_from is not None and window_to is not None:
+            data["owed"] = api.owed_json(evaluated.result, window_from, window_to)
+        return data
+    return FastJSON(await in_worker(work))
 
 
 @router.post("/diff", summary="What differs between two regimes: rules and parameters, then outcomes on the cases given",

@@ -80,10 +80,12 @@ def test_art_8_grade_5_allowance_is_the_employers_own_and_not_advanced():
 
 
 def test_art_8_2003_text_employer_items_are_not_advanced():
-    facts = {**DEFAULT, "employer_pays": False, "advance_application_date": "2012-01-10"}
+    facts = {**DEFAULT, "employer_pays": False, "advance_application_date": "2011-01-10",
+             "labor_relation_end_date": "2010-09-01"}  # under the 2003 text too (a later termination is flagged: Q7)
     r = get(facts, "one_time_medical_subsidy", date="2010-03-01")
     assert (r["payer"], r["advance_payer"]) == ("employer", None)  # the employer's item under the 2003 text
-    assert get(facts, "one_time_disability_subsidy", date="2010-03-01")["advance_payer"] == "fund"
+    assert get({**facts, "advance_application_date": "2011-07-10"}, "one_time_disability_subsidy",
+               date="2011-07-01")["advance_payer"] == "fund"
 
 
 # ---------------------------------------------------------------- art. 13: recovery

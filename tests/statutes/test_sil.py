@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 from conftest import run
-from statute_cases import GRADE7, RECOGNIZED, assumed, basis, get
+from statute_cases import GRADE7, RECOGNIZED, assumed, basis, get, item
 
 AT_WORK = {"injured_in_working_hours": True, "injured_at_workplace": True, "injured_for_work_reasons": True}
 
@@ -105,13 +105,18 @@ def test_art_41_unknown_whether_the_employer_pays_leaves_the_advance_undetermine
 
 @pytest.mark.parametrize("applied, advance", [
     ("2011-06-30", None),     # before SIL and the APM were in force: no advance payment
-    ("2011-07-01", "fund"),   # the first day
+    ("2011-07-01", "open"),   # a 2010 accident applied for from the first day: not settled by our sources (Q8)
 ])
-def test_art_41_advance_payment_for_applications_from_2011_07_01(applied, advance):
+def test_Q8_advance_payment_for_a_2010_accident_applied_for_later_is_flagged(applied, advance):
     facts = {**UNINSURED, "employer_pays": False, "advance_application_date": applied}
-    r = get(facts, "one_time_disability_subsidy", date="2010-08-01")
-    assert r["amount"] == "72000.00"  # 2003 text: 6,000 × 12
-    assert r["payer"] == "employer" and r["advance_payer"] == advance
+    r = run(facts, "2010-08-01")
+    i = item(r, "one_time_disability_subsidy")
+    assert i["amount"] == "72000.00"  # 2003 text: 6,000 × 12
+    if advance is None:
+        assert i["payer"] == "employer" and i["advance_payer"] is None
+    else:
+        assert i["advance_payer"] is None and "advance_payer" in i["undetermined"]
+        assert any("Q8" in d["message"] and "2011-07-01" in d["message"] for d in r["diagnostics"])
 
 
 def test_art_41_an_accident_before_2011_07_01_needs_the_application_date():

@@ -298,9 +298,10 @@ def test_leaving_subsidies_by_grade_and_way_of_leaving(grade, ended, payable):
 
 
 def test_2003_text_the_employer_paid_the_one_time_medical_subsidy():
-    facts = {**GRADE7, "labor_relation_ended": "contract_expired", "provincial_medical_subsidy": 50000}
+    facts = {**GRADE7, "labor_relation_ended": "contract_expired", "provincial_medical_subsidy": 50000,
+             "labor_relation_end_date": "2010-12-31"}
     assert get(facts, "one_time_medical_subsidy", date="2010-12-31")["payer"] == "employer"
-    assert get(facts, "one_time_medical_subsidy", date="2011-01-01")["payer"] == "fund"
+    assert get({**facts, "labor_relation_end_date": "2011-02-01"}, "one_time_medical_subsidy", date="2011-01-01")["payer"] == "fund"
 
 
 # ---------------------------------------------------------------- art. 39: death
@@ -320,14 +321,15 @@ def test_dependants_pensions_are_capped_at_the_wage():
     assert get({**facts, "dependents": exact}, "dependent_pension")["amount"] == "6000.00"  # 100 %: at the cap exactly
 
 
-@pytest.mark.parametrize("death_date, amount", [
+@pytest.mark.parametrize("injury, amount", [
     ("2024-01-01", "1036420.00"),  # 20 × 51,821 (2023)
     ("2024-12-31", "1036420.00"),
     ("2025-01-01", "1083760.00"),  # 20 × 54,188 (2024)
     ("2014-06-30", "539100.00"),   # 20 × 26,955 (2013)
 ])
-def test_death_benefit_uses_the_figure_of_the_year_before_the_death(death_date, amount):
-    r = get({**RECOGNIZED, "died": True, "death_date": death_date}, "death_benefit", date="2013-12-01")
+def test_W3_death_benefit_uses_the_figure_of_the_year_before_the_injury(injury, amount):
+    # ORDER13 11: 工伤发生时上一年度; the death a year later does not change the year
+    r = get({**RECOGNIZED, "died": True, "death_date": "2026-03-01"}, "death_benefit", date=injury)
     assert r["amount"] == amount and r["payer"] == "fund"
 
 
@@ -346,7 +348,7 @@ def test_2003_text_death_benefit_is_months_of_the_area_wage_set_by_the_province(
 
 def test_grade_1_to_4_dying_after_the_suspension_period_gets_funeral_and_pensions_not_the_death_benefit():
     facts = {**RECOGNIZED, "disability_grade": 3, "died": False, "died_after_suspension": True,
-             "monthly_wage": 6000, "regional_avg_monthly_wage": 8000,
+             "death_date": "2020-12-01", "monthly_wage": 6000, "regional_avg_monthly_wage": 8000,
              "dependents": [{"relation": "spouse", "orphan_or_lone_elder": False}]}
     assert get(facts, "funeral_grant")["amount"] == "48000.00"      # 6 × 8,000
     assert get(facts, "dependent_pension")["amount"] == "2400.00"   # 40 % × 6,000

@@ -102,7 +102,7 @@ def mention_span(e: object, name: str) -> Span | None:
 def decl_exprs(d: ast.Decl) -> list[ast.Expr]:
     if isinstance(d, (ast.Value, ast.Fill, ast.Override)):
         return [v.expr for v in d.versions if isinstance(v, ast.ValueVersion)]
-    if isinstance(d, (ast.Presume, ast.Require, ast.Assert)):
+    if isinstance(d, (ast.Presume, ast.Require, ast.Assert, ast.Event)):
         return [d.expr]
     if isinstance(d, ast.Deadline):
         return [c.expr for c in d.clauses]

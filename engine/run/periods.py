@@ -1,0 +1,194 @@
+"""Monthly items as streams: the periods in which each is owed, cut at the events the statutes declare.
+
+Guarantees: the case is judged afresh on the first day of every span between two consecutive event dates
+(`period_day` is that day), so a stream starts and stops exactly where the statutes' rules say; an item owed
+from a date (`arises`) starts no earlier; consecutive spans with the same monthly amount and payers are one
+period; a bound whose date the case does not give is `None` with the facts that would fix it. Later events
+the case does not give are taken as not having happened (the presumptions of kind `later_events`).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+from datetime import date, timedelta
+
+from engine.model import ir
+from engine.model.citations import Citation
+from engine.model.values import V
+from engine.run.evaluate import Evaluation, Evaluator
+
+ACCIDENT = "accident"  # the start of a stream owed from the day of the accident (or diagnosis)
+
+
+@dataclass(frozen=True)
+class Edge:
+    """Why a period starts or ends: an event declared in the statutes (or the accident), with its basis."""
+
+    event: str
+    labels: ir.Labels | None
+    basis: tuple[Citation, ...]
+
+
+@dataclass(frozen=True)
+class Period:
+    start: date | None  # None: the day is not known (see `missing`)
+    end: date | None  # the last day; None: still running on the facts given, or not known (see `missing`)
+    item: object  # engine.run.result.ItemResult: the item as judged in this period
+    starts: Edge | None
+    ends: Edge | None
+    missing: tuple[str, ...]  # the facts that would fix an unknown bound, or decide an undetermined period
+    payable: bool | None  # True: owed in the period; None: undetermined (the facts in `missing` decide)
+
+
+ItemOf = Callable[[Evaluation, ir.Benefit], object]
+
+
+@dataclass
+class Streams:
+    """The periods of every monthly item of one case, and the evaluations they were judged in."""
+
+    periods: dict[str, tuple[Period, ...]]
+    evaluations: list[Evaluation]
+
+
+def event_dates(ev: Evaluation) -> list[tuple[date, ir.Event]]:
+    """Every event of the case whose date is known, in date order (per element for an event over a list)."""
+    program = ev.program
+    out: list[tuple[date, ir.Event]] = []
+    for e in program.events:
+        if e.var is None:
+            v = ev.get_detached(e.id)
+            if v.known:
+                out.append((v.value, e))  # type: ignore[arg-type]
+            continue
+        records = ev.get_detached(e.collection or "")
+        if not records.known:
+            continue
+        fn = ev.evaluator._compile(e.date_expr(program))
+        for record in records.value:  # type: ignore[attr-defined]
+            v = fn(ev, {e.var: (record, e.collection)})
+            if v.known:
+                out.append((v.value, e))  # type: ignore[arg-type]
+    out.sort(key=lambda x: x[0])
+    return out
+
+
+def event_facts(program: ir.Program) -> frozenset[str]:
+    """The facts the events' dates are read from: an item undetermined only for want of them has an unknown bound."""
+    out: set[str] = set()
+
+    def walk(e: object) -> None:
+        if isinstance(e, ir.Ref):
+            node = program.nodes.get(e.node)
+            if isinstance(node, ir.FactNode):
+                out.add(e.node)
+            elif isinstance(node, ir.ValueNode) and node.kind == "value" and node.id not in seen:
+                seen.add(node.id)
+                for v in node.versions:
+                    walk(v.expr)
+            return
+        if isinstance(e, ir.Expr):
+            for value in vars(e).values():
+                for x in (value if isinstance(value, tuple) else (value,)):
+                    walk(x)
+
+    seen: set[str] = set()
+    for ev in program.events:
+        walk(program.nodes[ev.id].versions[0].expr)  # type: ignore[union-attr]
+        if ev.collection:
+            out.add(ev.collection)
+    for fact in ("died", "died_after_suspension", "worker_died"):  # whether a death without its date happened
+        out.discard(fact)
+    return frozenset(out)
+
+
+def streams(evaluator: Evaluator, facts: dict[str, object], on: date | None, as_of: date | None,
+            whole: Evaluation, benefits: tuple[ir.Benefit, ...], item_of: ItemOf) -> Streams:
+    """The periods of the monthly `benefits`, judged on the first day of each span between the case's events."""
+    monthly = [b for b in benefits if b.period == "monthly"]
+    if on is None or not monthly:
+        return Streams({}, [])
+    dated = event_dates(whole)
+    starts = sorted({d for d, _ in dated if d > on})
+    spans = [(on, starts[0] - timedelta(days=1) if starts else None)]
+    spans += [(s, starts[i + 1] - timedelta(days=1) if i + 1 < len(starts) else None) for i, s in enumerate(starts)]
+    at: dict[date, ir.Event] = {}
+    for d, e in dated:
+        at.setdefault(d, e)
+    bound_facts = event_facts(evaluator.program)
+    evaluations = []
+    judged: list[tuple[date, date | None, Evaluation]] = []
+    for s, e in spans:
+        ev = Evaluation(evaluator, facts, on, as_of)
+        ev.period_day = s
+        judged.append((s, e, ev))
+        evaluations.append(ev)
+    out = {b.id: tuple(_periods(b, judged, on, at, bound_facts, item_of)) for b in monthly}
+    return Streams(out, evaluations)
+
+
+def _periods(b: ir.Benefit, judged: list[tuple[date, date | None, Evaluation]], origin: date,
+             at: dict[date, ir.Event], bound_facts: frozenset[str], item_of: ItemOf) -> list[Period]:
+    raw: list[Period] = []
+    for s, e, ev in judged:
+        item = item_of(ev, b)
+        payable: V = item.payable  # type: ignore[attr-defined]
+        if payable.value is False:
+            continue
+        missing: set[str] = set()
+        state: bool | None = True
+        end_open = False
+        if not payable.known:
+            if payable.missing and payable.missing <= bound_facts:
+                missing |= payable.missing  # owed, up to (or from) a day the case does not give
+                end_open = True
+            else:
+                state = None
+                missing |= payable.missing
+        start: date | None = s
+        if "arises" in b.fields:
+            arises = ev.get(b.fields["arises"])
+            if arises.known:
+                if e is not None and arises.value > e:  # type: ignore[operator]
+                    continue
+                start = max(s, arises.value)  # type: ignore[type-var]
+            else:
+                start = None
+                missing |= arises.missing
+        raw.append(Period(start, None if end_open else e, item, None, None, tuple(sorted(missing)), state))
+    merged: list[Period] = []
+    for p in raw:
+        last = merged[-1] if merged else None
+        if last is not None and _same(last, p):
+            merged[-1] = Period(last.start, p.end, last.item, None, None, last.missing, last.payable)
+        else:
+            merged.append(p)
+    return [Period(p.start, p.end, p.item, _edge_start(p, origin, at), _edge_end(p, at), p.missing, p.payable)
+            for p in merged]
+
+
+def _same(a: Period, b: Period) -> bool:
+    x, y = a.item, b.item
+    return (a.payable == b.payable and (a.start is None) == (b.start is None) and a.end is not None
+            and a.missing == b.missing
+            and all(getattr(x, f).value == getattr(y, f).value
+                    for f in ("amount", "payer", "advance_payer", "recover_from")))
+
+
+def _edge_start(p: Period, origin: date, at: dict[date, ir.Event]) -> Edge | None:
+    if p.start is None:
+        return None
+    e = at.get(p.start)
+    if e is not None:
+        return Edge(e.id, e.labels, e.cites)
+    if p.start == origin:
+        return Edge(ACCIDENT, None, p.item.benefit.cites[:1])  # type: ignore[attr-defined]
+    return None
+
+
+def _edge_end(p: Period, at: dict[date, ir.Event]) -> Edge | None:
+    if p.end is None:
+        return None
+    e = at.get(p.end + timedelta(days=1))
+    return Edge(e.id, e.labels, e.cites) if e is not None else None
