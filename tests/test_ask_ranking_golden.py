@@ -37,9 +37,11 @@ CASES = [
     ("js_grade8", "jiangsu", JS_GRADE8, date(2023, 5, 10), "worker",
      ["labor_relation_ended", "care_level", "died", "third_party_caused"]),
     # No wage given: the area's average wage and the worker's wage enter most amounts (REACH) and come right after
-    # the relation's end (trial §3: monthly_wage was 15th).
+    # the relation's end (trial §3: monthly_wage was 15th). Since issue 13 the death benefit is known without a death
+    # date (ORDER13 11: the national figure of the year before the injury), so died carries 985,660.00 at EVENT odds
+    # and comes between the two wages.
     ("grade7_no_wage", "national", {"work_injury_recognized": True, "employer_insured": True, "disability_grade": D(7)},
-     date(2023, 5, 10), "worker", ["labor_relation_ended", "regional_avg_monthly_wage", "monthly_wage"]),
+     date(2023, 5, 10), "worker", ["labor_relation_ended", "regional_avg_monthly_wage", "died", "monthly_wage"]),
     # Recognized, nothing else: the grade, the relation's end, then the wages that enter the amounts, and the
     # insurance (who pays).
     ("recognized_only", "national", {"work_injury_recognized": True}, date(2023, 5, 10), "worker",
@@ -54,9 +56,11 @@ CASES = [
                             "monthly_wage": D(6000), "regional_avg_monthly_wage": D(8000)},
      date(2020, 6, 15), "worker", ["care_level", "died", "minimum_wage"]),
     # Only medical costs: the grade, the relation's end, the wages; the third party (who pays the 30,000.00) next.
+    # died (a known death benefit since issue 13, as above) before the worker's own wage.
     ("medical_only", "national", {"work_injury_recognized": True, "employer_insured": True, "medical_costs": D(30000)},
      date(2020, 6, 15), "worker",
-     ["disability_grade", "labor_relation_ended", "regional_avg_monthly_wage", "monthly_wage", "third_party_caused"]),
+     ["disability_grade", "labor_relation_ended", "regional_avg_monthly_wage", "died", "monthly_wage",
+      "third_party_caused"]),
     # Guiyang grade 6: the relation's end first (grade 5-6 may end it), then the care level, then died.
     ("guiyang_grade6", "guiyang", {"work_injury_recognized": True, "employer_insured": True, "disability_grade": D(6),
                                    "monthly_wage": D(6000), "regional_avg_monthly_wage": D(7000)},

@@ -23,12 +23,15 @@ The rank weighs what an answer settles by what it is worth and how likely it is:
   recognition decision, keeps equal odds: the law, not the case's silence, says what to expect of it);
 - an amount or a date (answers that cannot be listed) counts, besides the items it alone completes, REACH for
   every open item whose amount it enters (the wage enters most of them: it comes early);
-- money and items are put on one scale: a question's expected amount is divided by the largest of any question's,
-  so the question deciding the most money gains 1, as much as one item settled.
+- money and items are put on one scale: the square root of a question's expected amount divided by the largest of
+  any question's, so the question deciding the most money gains 1, as much as one item settled, and money counts
+  with diminishing weight: amounts at stake span orders of magnitude (a death benefit is twenty times a year's
+  income), and a payer deciding tens of thousands must not vanish beside it.
 """
 
 from __future__ import annotations
 
+import math
 from dataclasses import dataclass, replace
 from datetime import date
 from decimal import Decimal
@@ -91,7 +94,7 @@ def next_questions(evaluator: Evaluator, facts: dict[str, object], on: date | No
                 questions.append(q)
     top = max((q.expected for q in questions), default=Decimal(0))
     if top > 0:
-        questions = [replace(q, score=round(q.score + float(q.expected / top), 6)) for q in questions]
+        questions = [replace(q, score=round(q.score + math.sqrt(float(q.expected / top)), 6)) for q in questions]
     questions.sort(key=lambda q: (-q.score, -(q.at_stake or 0), -len(q.needed_for), order.get(q.fact, -1), q.fact))
     return questions
 
