@@ -402,7 +402,7 @@ def test_list_entries_from_the_form_rows(client):
     unknown = client.get("/case.json", params=base).json()
     assert fact not in unknown["facts"]  # nothing said: unknown
     bad = client.get("/", params={**base, f"f.{fact}.0.{sub}": "nobody"}).text
-    cell = re.search(rf'name="f\.{fact}\.0\.{sub}".*?</td>', bad, re.DOTALL)
+    cell = re.search(rf'name="f\.{fact}\.0\.{sub}".*?</label>', bad, re.DOTALL)
     assert cell and "expected one of" in cell.group(0)
 
 

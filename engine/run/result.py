@@ -410,6 +410,7 @@ def trace_json(result: Result) -> dict[str, object]:
     cited += [c for d in result.deadlines for c in d.basis + d.consequence_basis]
     cited += [c for i in result.items for c in i.benefit.set_by_cites]
     cited += [c for d in list(result.program.warnings) + result.evaluation.diagnostics for c in getattr(d, "citations", ())]
+    trace_nodes += _unvisited_missing(result, {t.id for t in trace_nodes})
     return {
         "schema": TRACE_SCHEMA,
         "nodes": [_trace_node(t, nodes.get(t.id.split("@")[0]), nodes, result.evaluation.evaluator)
@@ -422,6 +423,17 @@ def trace_json(result: Result) -> dict[str, object]:
         "deadlines": [{"id": d.deadline.id, "fields": dict(d.deadline.fields)} for d in result.deadlines],
         "articles": cited_articles(result.program, cited),
     }
+
+
+def _unvisited_missing(result: Result, traced: set[str]) -> list[TraceNode]:
+    """The facts an answer misses that the case's own walk never reached (a period's evaluation did), as unknown
+    fact nodes, so every fact named in `missing` has its words and citations in the trace."""
+    named = {m for i in result.items for m in i.missing}
+    named |= {m for i in result.items for p in (i.periods or ()) for m in p.missing}
+    named |= {m for d in result.deadlines for m in d.missing}
+    facts = result.program.nodes
+    return [TraceNode(f, "fact", V(UNKNOWN, frozenset({f})), facts[f].cites, [])
+            for f in sorted(named - traced) if isinstance(facts.get(f), ir.FactNode)]
 
 
 def _trace_node(t: TraceNode, node: ir.Node | None, nodes: dict[str, ir.Node], evaluator: Evaluator) -> dict[str, object]:
