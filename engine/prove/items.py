@@ -13,6 +13,7 @@ import z3
 
 from engine.model import ir
 from engine.prove.encode import FALSE, TRUE, Encoder, Sym, _all, _any, ite, known
+from engine.prove.streams import choose_span, event_roots, has_streams, pick, span_days
 
 NULL = -1  # the code of a party shown as null (unknown, or nobody)
 
@@ -36,6 +37,7 @@ class ItemSym:
     shown_payer: z3.ArithRef  # the `payer` of the result JSON: a party code, or NULL
     roots: list[str]  # the nodes the item reads
     fields: dict[str, Sym]  # the fields whose unknowns the result lists in `undetermined`
+    raw_payer: Sym | None = None  # the statute's payer, not gated by `payable`: where the shown payer starts
 
     @property
     def payable_true(self) -> z3.BoolRef:
@@ -65,6 +67,27 @@ def shown_party(enc: Encoder, s: Sym) -> z3.ArithRef:
 
 
 def encode_item(enc: Encoder, b: ir.Benefit) -> ItemSym:
+    """The item as the result reports it: a worker's monthly item, where the statutes declare events, as its
+    period walk shows it (`streams`); any other item judged as a whole."""
+    if not has_streams(enc, b):
+        return _judged(enc, b)
+    whole = _judged(enc, b)
+    days = span_days(enc)
+    at = [_judged(enc.at(d.value), b) for d in days]
+    choice = choose_span(enc, b, days)
+    fields = {name: pick(choice, [i.fields[name] for i in at], s, known(TRUE) if name == "payable" else None)
+              for name, s in whole.fields.items()}
+    parts = [PartSym(p.name, pick(choice, [i.parts[n].amount for i in at], p.amount),
+                     pick(choice, [i.parts[n].payer for i in at], p.payer)) for n, p in enumerate(whole.parts)]
+    amount = fields["amount"] if "amount" in fields else whole.amount
+    item = ItemSym(b, fields["payable"], amount, fields["payer"], fields["advance_payer"], fields["recover_from"],
+                   parts, z3.IntVal(NULL), whole.roots + event_roots(enc.program), fields)
+    item.shown_payer = _shown_payer(enc, item, pick(choice, [i.raw_payer for i in at], whole.raw_payer))
+    return item
+
+
+def _judged(enc: Encoder, b: ir.Benefit) -> ItemSym:
+    """The item judged once, on the day `enc` judges (`engine.run.result._item`)."""
     f = b.fields
     payable = enc.node(f["payable"]) if "payable" in f else known(TRUE)
     nobody = known(enc.space.code("none"))
@@ -92,8 +115,8 @@ def encode_item(enc: Encoder, b: ir.Benefit) -> ItemSym:
     fields.update({"payer": payer, "advance_payer": advance, "recover_from": recover})
     parts = [PartSym(p.name, enc.node(p.amount), enc.node(p.payer)) for p in b.parts]
     roots = list(f.values()) + [x for p in b.parts for x in (p.amount, p.payer)]
-    item = ItemSym(b, payable, amount, payer, advance, recover, parts, z3.IntVal(NULL), roots, fields)
-    item.shown_payer = _shown_payer(enc, item, party("payer"))
+    item = ItemSym(b, payable, amount, payer, advance, recover, parts, z3.IntVal(NULL), roots, fields, party("payer"))
+    item.shown_payer = _shown_payer(enc, item, item.raw_payer)
     return item
 
 

@@ -256,6 +256,8 @@ class Space:
         self.as_of = z3.Int("case.as_of")
         self.as_of_given = z3.Bool("case.as_of.given")
         self.facts: dict[str, FactVars] = {}
+        # the abstracted calls: (function, the arguments' term ids) -> (known, value), one fresh pair for each
+        self.calls: dict[tuple[str, tuple[int, ...]], tuple[z3.BoolRef, z3.ExprRef]] = {}
         self.facts_constraints: list[z3.BoolRef] = [
             self.date >= self.day(bounds.first_date), self.date <= self.day(bounds.last_date),
             z3.Implies(self.as_of_given, z3.And(self.as_of >= self.day(bounds.earliest_fact_date),
