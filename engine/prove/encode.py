@@ -55,6 +55,7 @@ class Encoder(CallTerms):
         self._stack: list[str] = []
         self._days: dict[int, Encoder] = {}
         self._scoped: dict[frozenset[str], Encoder] = {}
+        self.span_days: list | None = None  # the days the case's spans may start on (engine.prove.streams)
         if parent is None:
             self.deps: dict[str, set[str]] = {}
             self.abstractions: dict[str, list[Abstraction]] = {}

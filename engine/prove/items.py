@@ -13,7 +13,7 @@ import z3
 
 from engine.model import ir
 from engine.prove.encode import FALSE, TRUE, Encoder, Sym, _all, _any, ite, known
-from engine.prove.streams import choose_span, event_roots, has_streams, pick, span_days
+from engine.prove.streams import event_roots, has_streams, pick, walk
 
 NULL = -1  # the code of a party shown as null (unknown, or nobody)
 
@@ -38,6 +38,8 @@ class ItemSym:
     roots: list[str]  # the nodes the item reads
     fields: dict[str, Sym]  # the fields whose unknowns the result lists in `undetermined`
     raw_payer: Sym | None = None  # the statute's payer, not gated by `payable`: where the shown payer starts
+    implied: z3.BoolRef = TRUE  # what holds of the variables of the item's terms (a period walk's: `streams.Walk`)
+    defined: z3.BoolRef = TRUE  # what defines them (a proof may do without; a counterexample may not)
 
     @property
     def payable_true(self) -> z3.BoolRef:
@@ -72,17 +74,16 @@ def encode_item(enc: Encoder, b: ir.Benefit) -> ItemSym:
     if not has_streams(enc, b):
         return _judged(enc, b)
     whole = _judged(enc, b)
-    days = span_days(enc)
-    at = [_judged(enc.at(d.value), b) for d in days]
-    choice = choose_span(enc, b, days)
-    fields = {name: pick(choice, [i.fields[name] for i in at], s, known(TRUE) if name == "payable" else None)
+    choice = walk(enc, b)
+    on = _judged(enc.at(choice.day), b)
+    fields = {name: pick(choice, on.fields[name], s, known(TRUE) if name == "payable" else None)
               for name, s in whole.fields.items()}
-    parts = [PartSym(p.name, pick(choice, [i.parts[n].amount for i in at], p.amount),
-                     pick(choice, [i.parts[n].payer for i in at], p.payer)) for n, p in enumerate(whole.parts)]
+    parts = [PartSym(p.name, pick(choice, on.parts[n].amount, p.amount), pick(choice, on.parts[n].payer, p.payer))
+             for n, p in enumerate(whole.parts)]
     amount = fields["amount"] if "amount" in fields else whole.amount
     item = ItemSym(b, fields["payable"], amount, fields["payer"], fields["advance_payer"], fields["recover_from"],
-                   parts, z3.IntVal(NULL), whole.roots + event_roots(enc.program), fields)
-    item.shown_payer = _shown_payer(enc, item, pick(choice, [i.raw_payer for i in at], whole.raw_payer))
+                   parts, z3.IntVal(NULL), whole.roots + event_roots(enc.program), fields, implied=choice.implied, defined=choice.defined)
+    item.shown_payer = _shown_payer(enc, item, pick(choice, on.raw_payer, whole.raw_payer))  # type: ignore[arg-type]
     return item
 
 

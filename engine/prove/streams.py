@@ -30,13 +30,20 @@ class Day:
 
 
 @dataclass(frozen=True)
-class Choice:
-    """Which day's item the result shows: `owed[k]` (the first span owed) or `counted[k]` (the first that counts)."""
+class Walk:
+    """The period walk of one item, as variables and what defines them.
 
-    owed: list[z3.BoolRef]
-    counted: list[z3.BoolRef]
-    any_owed: z3.BoolRef
-    any_counted: z3.BoolRef
+    `day` is the first day of the span whose item the result shows, `owed` whether some span is owed, `counted`
+    whether some span counts: variables, so that the item is translated once, on `day`, and its terms stay small.
+    `defined` ties them to the case's facts (every span judged); `implied` is what follows from it about the chosen
+    day alone (cheap). A proof that holds with `implied` only holds for every case; a counterexample needs
+    `defined`. Two programs whose walks are the same terms share the variables."""
+
+    day: z3.ArithRef
+    owed: z3.BoolRef
+    counted: z3.BoolRef
+    implied: z3.BoolRef
+    defined: z3.BoolRef
 
 
 def has_streams(enc: Encoder, b: ir.Benefit) -> bool:
@@ -50,6 +57,8 @@ def event_roots(program: ir.Program) -> list[str]:
 
 def span_days(enc: Encoder) -> list[Day]:
     """The case's date, then every event's date (judged as a whole, as `periods.event_dates` reads them)."""
+    if enc.span_days is not None:
+        return enc.span_days
     space = enc.space
     days = [Day(TRUE, space.date)]
     for e in enc.program.events:
@@ -66,34 +75,63 @@ def span_days(enc: Encoder) -> list[Day]:
                 d = enc.expr(expr, {e.var: rec})
                 if d.value is not None:
                     days.append(Day(_all([coll.known, lst.length > i, d.known, d.value > space.date]), d.value))
+    enc.span_days = days
     return days
 
 
-def choose_span(enc: Encoder, b: ir.Benefit, days: list[Day]) -> Choice:
-    """The span whose item the result shows, for each day of `days` (judged by `enc.at(day)`)."""
+def walk(enc: Encoder, b: ir.Benefit) -> Walk:
+    """The walk of `b` over the spans that start on `span_days` (each judged by `enc.at(day)`)."""
+    days = span_days(enc)
+    spans = [_span(enc, b, days, k) for k in range(len(days))]
+    owed = [z3.And(c, t) for c, t in spans]
+    counted = [c for c, _ in spans]
+    space = enc.space
+    key = tuple(x.get_id() for x in owed + counted + [d.value for d in days])
+    hit = space.walks.get(key)
+    if hit is not None:
+        return hit
+    n = len(space.walks) + 1
+    day, any_owed, any_counted = z3.Int(f"period_day#{n}"), z3.Bool(f"owed#{n}"), z3.Bool(f"counted#{n}")
+    first_owed, first_counted = _first(owed, days), _first(counted, days)
+    defined = z3.And(
+        any_owed == _any(owed), any_counted == _any(counted),
+        z3.Implies(any_owed, _any([z3.And(c, day == d.value) for c, d in zip(first_owed, days)])),
+        z3.Implies(z3.And(z3.Not(any_owed), any_counted),
+                   _any([z3.And(c, day == d.value) for c, d in zip(first_counted, days)])))
+    counts, owes = _judged(enc, b, days, day, k=None)
+    implied = z3.And(z3.Implies(any_owed, z3.And(any_counted, owes)), z3.Implies(any_counted, counts),
+                     z3.Implies(any_counted, day >= space.date))
+    hit = space.walks[key] = Walk(day, any_owed, any_counted, implied, defined)
+    return hit
+
+
+def _span(enc: Encoder, b: ir.Benefit, days: list[Day], k: int) -> tuple[z3.BoolRef, z3.BoolRef]:
+    """Whether the span that starts on days[k] counts (a day it starts on; not payable-false; arising by its end),
+    and whether the item is owed in it (payable, or undetermined for want of an event's date only)."""
+    counts, owes = _judged(enc, b, days, days[k].value, k)
+    return _all([days[k].valid, counts]), owes
+
+
+def _judged(enc: Encoder, b: ir.Benefit, days: list[Day], on: z3.ArithRef, k: int | None) -> tuple[z3.BoolRef, z3.BoolRef]:
+    """On day `on` (days[k], or the chosen day): whether the item is not payable-false and does not arise after
+    the span (k None: the span's end is not known here, so only not payable-false), and whether it is owed."""
     f = b.fields
-    outside = enc.scoped(_outside(enc.program))  # `missing` there: some fact named is not an event's
-    owed, counted = [], []
-    for k, d in enumerate(days):
-        at = enc.at(d.value)
-        if "payable" in f:
-            pay = at.node(f["payable"])
-            out = outside.at(d.value).node(f["payable"])
-            false = z3.And(pay.known, z3.Not(pay.value)) if pay.value is not None else FALSE
-            true = _any([z3.And(pay.known, pay.value) if pay.value is not None else FALSE,
-                         z3.And(z3.Not(pay.known), pay.missing, z3.Not(out.missing))])
-        else:
-            false, true = FALSE, TRUE
-        skipped = FALSE
-        if "arises" in f:
-            a = at.node(f["arises"])
-            if a.value is not None:  # it arises after the span's last day: on or after the next span's start
-                skipped = z3.And(a.known, _any([z3.And(e.valid, e.value > d.value, e.value <= a.value)
-                                                for j, e in enumerate(days) if j != k]))
-        c = _all([d.valid, z3.Not(false), z3.Not(skipped)])
-        counted.append(c)
-        owed.append(z3.And(c, true))
-    return Choice(_first(owed, days), _first(counted, days), _any(owed), _any(counted))
+    at = enc.at(on)
+    if "payable" in f:
+        pay = at.node(f["payable"])
+        out = enc.scoped(_outside(enc.program)).at(on).node(f["payable"])  # `missing` there: a fact not an event's
+        false = z3.And(pay.known, z3.Not(pay.value)) if pay.value is not None else FALSE
+        true = _any([z3.And(pay.known, pay.value) if pay.value is not None else FALSE,
+                     z3.And(z3.Not(pay.known), pay.missing, z3.Not(out.missing))])
+    else:
+        false, true = FALSE, TRUE
+    skipped = FALSE
+    if "arises" in f and k is not None:
+        a = at.node(f["arises"])
+        if a.value is not None:  # it arises after the span's last day: on or after the next span's start
+            skipped = z3.And(a.known, _any([z3.And(e.valid, e.value > on, e.value <= a.value)
+                                            for j, e in enumerate(days) if j != k]))
+    return _all([z3.Not(false), z3.Not(skipped)]), true
 
 
 def _first(flags: list[z3.BoolRef], days: list[Day]) -> list[z3.BoolRef]:
@@ -106,17 +144,10 @@ def _first(flags: list[z3.BoolRef], days: list[Day]) -> list[z3.BoolRef]:
     return out
 
 
-def pick(choice: Choice, at: list[Sym], whole: Sym, owed_value: Sym | None = None) -> Sym:
-    """A field of the item shown: the first owed span's (or `owed_value`), else the first counted's, else whole."""
-    counted = whole
-    for c, s in zip(choice.counted, at):
-        counted = choose(c, s, counted)
-    owed = owed_value
-    if owed is None:
-        owed = whole
-        for c, s in zip(choice.owed, at):
-            owed = choose(c, s, owed)
-    return choose(choice.any_owed, owed, choose(choice.any_counted, counted, whole))
+def pick(w: Walk, on_day: Sym, whole: Sym, owed_value: Sym | None = None) -> Sym:
+    """A field of the item shown: judged on the chosen day (where owed, `owed_value` if given), else as a whole."""
+    owed = on_day if owed_value is None else owed_value
+    return choose(w.owed, owed, choose(w.counted, on_day, whole))
 
 
 def _outside(program: ir.Program) -> frozenset[str]:
