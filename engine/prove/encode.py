@@ -13,6 +13,8 @@ it stays sound, a counterexample through it must be confirmed by the evaluator.
 
 from __future__ import annotations
 
+from collections.abc import Iterator
+from contextlib import contextmanager
 from datetime import date
 from decimal import Decimal
 from fractions import Fraction
@@ -44,7 +46,7 @@ class Encoder(CallTerms):
     value names one of the facts `named` (the evaluator's set of missing facts, asked about one subset)."""
 
     def __init__(self, program: ir.Program, space: Space, tag: str, *, named: frozenset[str] | None = None,
-                 parent: Encoder | None = None, day: Sym = WHOLE):
+                 parent: Encoder | None = None, day: Sym = WHOLE, books: Encoder | None = None):
         self.program = program
         self.space = space
         self.tag = tag  # names the fresh variables of this program's abstractions
@@ -56,14 +58,11 @@ class Encoder(CallTerms):
         self._days: dict[int, Encoder] = {}
         self._scoped: dict[frozenset[str], Encoder] = {}
         self.span_days: list | None = None  # the days the case's spans may start on (engine.prove.streams)
-        if parent is None:
-            self.deps: dict[str, set[str]] = {}
-            self.abstractions: dict[str, list[Abstraction]] = {}
-            self.instances: list = []  # the abstracted calls (encode_calls.Instance), refined by `lemmas`
-            self.timed = timed_nodes(program)
-        else:  # one bookkeeping for the program, whatever day it is judged on
-            self.deps, self.abstractions, self.instances = parent.deps, parent.abstractions, parent.instances
-            self.timed = parent.timed
+        books = books or parent  # one bookkeeping for the program, whatever day it is judged on
+        self.deps: dict[str, set[str]] = books.deps if books else {}
+        self.abstractions: dict[str, list[Abstraction]] = books.abstractions if books else {}
+        self.instances: list = books.instances if books else []  # the abstracted calls (Instance), for `lemmas`
+        self.timed = books.timed if books else timed_nodes(program)
 
     def at(self, day: z3.ArithRef) -> Encoder:
         """This program judged on `day` (a day number): `period_day` is known and is `day`."""
@@ -80,17 +79,12 @@ class Encoder(CallTerms):
         assert self.parent is None
         hit = self._scoped.get(named)
         if hit is None:
-            hit = self._scoped[named] = Encoder(self.program, self.space, self.tag, named=named)
-            hit.deps, hit.abstractions, hit.instances = self.deps, self.abstractions, self.instances
+            hit = self._scoped[named] = Encoder(self.program, self.space, self.tag, named=named, books=self)
         return hit
 
     def names(self, fact: str) -> bool:
         """Whether `missing` reports the absence of `fact`."""
         return self.named is None or fact in self.named
-
-    def within(self, node_id: str) -> _Within:
-        """Translate expressions as if inside `node_id` (its reads and abstractions are recorded under it)."""
-        return _Within(self, node_id)
 
     # ------------------------------------------------------------ nodes
 
@@ -289,18 +283,16 @@ class Encoder(CallTerms):
         return SILENT
 
 
-class _Within:
-    def __init__(self, enc: Encoder, node_id: str):
-        self.enc, self.node_id = enc, node_id
-
-    def __enter__(self) -> Encoder:
-        if self.enc._stack:
-            self.enc.deps.setdefault(self.enc._stack[-1], set()).add(self.node_id)
-        self.enc._stack.append(self.node_id)
-        return self.enc
-
-    def __exit__(self, *exc: object) -> None:
-        self.enc._stack.pop()
+@contextmanager
+def within(enc: Encoder, node_id: str) -> Iterator[Encoder]:
+    """Translate expressions as if inside `node_id` (its reads and abstractions are recorded under it)."""
+    if enc._stack:
+        enc.deps.setdefault(enc._stack[-1], set()).add(node_id)
+    enc._stack.append(node_id)
+    try:
+        yield enc
+    finally:
+        enc._stack.pop()
 
 
 def _not_shipped(value: object) -> bool:

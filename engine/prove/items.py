@@ -7,6 +7,7 @@ parties; `none` names nobody; the payer shown is the payer of the largest part w
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
 
 import z3
@@ -39,7 +40,7 @@ class ItemSym:
     fields: dict[str, Sym]  # the fields whose unknowns the result lists in `undetermined`
     raw_payer: Sym | None = None  # the statute's payer, not gated by `payable`: where the shown payer starts
     implied: z3.BoolRef = TRUE  # what holds of the variables of the item's terms (a period walk's: `streams.Walk`)
-    defined: z3.BoolRef = TRUE  # what defines them (a proof may do without; a counterexample may not)
+    defined: Callable[[], z3.BoolRef] | None = None  # what defines them (a proof may do without; not a counterexample)
 
     @property
     def payable_true(self) -> z3.BoolRef:
@@ -82,7 +83,8 @@ def encode_item(enc: Encoder, b: ir.Benefit) -> ItemSym:
              for n, p in enumerate(whole.parts)]
     amount = fields["amount"] if "amount" in fields else whole.amount
     item = ItemSym(b, fields["payable"], amount, fields["payer"], fields["advance_payer"], fields["recover_from"],
-                   parts, z3.IntVal(NULL), whole.roots + event_roots(enc.program), fields, implied=choice.implied, defined=choice.defined)
+                   parts, z3.IntVal(NULL), whole.roots + event_roots(enc.program), fields,
+                   implied=choice.implied, defined=choice.defined)
     item.shown_payer = _shown_payer(enc, item, pick(choice, on.raw_payer, whole.raw_payer))  # type: ignore[arg-type]
     return item
 

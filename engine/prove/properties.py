@@ -56,7 +56,7 @@ class Obligation:
     untranslatable: str | None = None  # the construct with no translation that keeps this from being asked
     # what defines the variables the violation reads beyond the case's facts (a period walk's chosen day): a proof
     # without it holds for every case; a counterexample must satisfy it
-    defined: z3.BoolRef = z3.BoolVal(True)
+    defined: Callable[[], z3.BoolRef] | None = None
 
 
 def _cannot(prop: str, subject: str, kind: str, e: Untranslatable) -> Obligation:
@@ -116,8 +116,9 @@ def single_obligations(enc: Encoder, program: ir.Program, wanted: tuple[str, ...
 def _defined(o: Obligation, *items: ItemSym) -> Obligation:
     """The violation with what holds of the items' own variables (a period walk's: `streams.Walk`), and what
     defines them."""
+    fns = [f for f in [o.defined] + [i.defined for i in items] if f is not None]
     return replace(o, violation=_all([o.violation] + [i.implied for i in items]),
-                   defined=_all([o.defined] + [i.defined for i in items]))
+                   defined=(lambda: _all([f() for f in fns])) if fns else None)
 
 
 def _final_payer_broken(r: Result, item_id: str) -> bool:

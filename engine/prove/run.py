@@ -137,12 +137,12 @@ PORTFOLIO = (("QF_NIRA", 0), ("QF_NIRA", 7), (None, 3))
 def _solve(solver: z3.Solver, o: Obligation, timeout: float) -> tuple[object, object, str | None]:
     """The violation without what defines the variables of period walks first (a third of the time): no case
     breaks what breaks nowhere even with those variables free. Otherwise, with their definition."""
-    if z3.is_true(o.defined):
+    if o.defined is None:
         return _check(solver, o.violation, timeout)
     verdict, model, reason = _check(solver, o.violation, timeout / 3)
     if verdict == z3.unsat:
         return verdict, model, reason
-    return _check(solver, z3.And(o.violation, o.defined), timeout * 2 / 3)
+    return _check(solver, z3.And(o.violation, o.defined()), timeout * 2 / 3)
 
 
 def _answer(o: Obligation, solver: z3.Solver, space: Space, enc: Encoder, base: Encoder | None,

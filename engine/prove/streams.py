@@ -16,7 +16,7 @@ from dataclasses import dataclass
 import z3
 
 from engine.model import ir
-from engine.prove.encode import FALSE, TRUE, Encoder, Sym, _all, _any
+from engine.prove.encode import FALSE, TRUE, Encoder, Sym, _all, _any, within
 from engine.prove.terms import choose
 from engine.run.periods import event_facts
 
@@ -29,21 +29,29 @@ class Day:
     value: z3.ArithRef
 
 
-@dataclass(frozen=True)
+@dataclass
 class Walk:
     """The period walk of one item, as variables and what defines them.
 
     `day` is the first day of the span whose item the result shows, `owed` whether some span is owed, `counted`
     whether some span counts: variables, so that the item is translated once, on `day`, and its terms stay small.
-    `defined` ties them to the case's facts (every span judged); `implied` is what follows from it about the chosen
-    day alone (cheap). A proof that holds with `implied` only holds for every case; a counterexample needs
-    `defined`. Two programs whose walks are the same terms share the variables."""
+    `implied` is what follows about the chosen day alone (cheap); `defined()` ties the variables to the case's
+    facts, every span judged (translated only when asked). A proof that holds with `implied` holds for every case;
+    a counterexample needs `defined()`. Programs whose walks are the same (the item judged on a symbolic day gives
+    the same terms, and so do the events) share the variables."""
 
     day: z3.ArithRef
     owed: z3.BoolRef
     counted: z3.BoolRef
     implied: z3.BoolRef
-    defined: z3.BoolRef
+    enc: Encoder
+    benefit: ir.Benefit
+    _defined: z3.BoolRef | None = None
+
+    def defined(self) -> z3.BoolRef:
+        if self._defined is None:
+            self._defined = _define(self)
+        return self._defined
 
 
 def has_streams(enc: Encoder, b: ir.Benefit) -> bool:
@@ -70,7 +78,7 @@ def span_days(enc: Encoder) -> list[Day]:
         coll = enc.node(e.collection or "")
         lst = coll.value
         expr = e.date_expr(enc.program)
-        with enc.within(e.id):
+        with within(enc, e.id):
             for i, rec in enumerate(getattr(lst, "records", [])):
                 d = enc.expr(expr, {e.var: rec})
                 if d.value is not None:
@@ -82,27 +90,37 @@ def span_days(enc: Encoder) -> list[Day]:
 def walk(enc: Encoder, b: ir.Benefit) -> Walk:
     """The walk of `b` over the spans that start on `span_days` (each judged by `enc.at(day)`)."""
     days = span_days(enc)
-    spans = [_span(enc, b, days, k) for k in range(len(days))]
-    owed = [z3.And(c, t) for c, t in spans]
-    counted = [c for c, _ in spans]
     space = enc.space
-    key = tuple(x.get_id() for x in owed + counted + [d.value for d in days])
+    probe = enc.at(space.probe)
+    shape = [probe.node(b.fields[f]) for f in ("payable", "arises") if f in b.fields]
+    if "payable" in b.fields:
+        shape.append(enc.scoped(_outside(enc.program)).at(space.probe).node(b.fields["payable"]))
+    key = tuple(-1 if x is None else x.get_id() for s in shape for x in (s.known, s.value, s.missing)) + \
+        tuple(x.get_id() for d in days for x in (d.valid, d.value))
     hit = space.walks.get(key)
     if hit is not None:
-        return hit
+        return hit  # type: ignore[return-value]
     n = len(space.walks) + 1
     day, any_owed, any_counted = z3.Int(f"period_day#{n}"), z3.Bool(f"owed#{n}"), z3.Bool(f"counted#{n}")
-    first_owed, first_counted = _first(owed, days), _first(counted, days)
-    defined = z3.And(
-        any_owed == _any(owed), any_counted == _any(counted),
-        z3.Implies(any_owed, _any([z3.And(c, day == d.value) for c, d in zip(first_owed, days)])),
-        z3.Implies(z3.And(z3.Not(any_owed), any_counted),
-                   _any([z3.And(c, day == d.value) for c, d in zip(first_counted, days)])))
     counts, owes = _judged(enc, b, days, day, k=None)
     implied = z3.And(z3.Implies(any_owed, z3.And(any_counted, owes)), z3.Implies(any_counted, counts),
                      z3.Implies(any_counted, day >= space.date))
-    hit = space.walks[key] = Walk(day, any_owed, any_counted, implied, defined)
+    hit = space.walks[key] = Walk(day, any_owed, any_counted, implied, enc, b)
     return hit
+
+
+def _define(w: Walk) -> z3.BoolRef:
+    """The walk's variables as the evaluator's walk sets them: every span judged."""
+    enc, days = w.enc, span_days(w.enc)
+    spans = [_span(enc, w.benefit, days, k) for k in range(len(days))]
+    owed = [z3.And(c, t) for c, t in spans]
+    counted = [c for c, _ in spans]
+    first_owed, first_counted = _first(owed, days), _first(counted, days)
+    return z3.And(
+        w.owed == _any(owed), w.counted == _any(counted),
+        z3.Implies(w.owed, _any([z3.And(c, w.day == d.value) for c, d in zip(first_owed, days)])),
+        z3.Implies(z3.And(z3.Not(w.owed), w.counted),
+                   _any([z3.And(c, w.day == d.value) for c, d in zip(first_counted, days)])))
 
 
 def _span(enc: Encoder, b: ir.Benefit, days: list[Day], k: int) -> tuple[z3.BoolRef, z3.BoolRef]:
