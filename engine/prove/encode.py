@@ -49,7 +49,7 @@ class Encoder(CallTerms):
                  parent: Encoder | None = None, day: Sym = WHOLE, books: Encoder | None = None):
         self.program = program
         self.space = space
-        self.tag = tag  # names the fresh variables of this program's abstractions
+        self.tag = tag  # the program's name in the comparison (its abstractions' fresh values are `Space.calls`)
         self.named = named  # the facts (and `as_of`) whose absence `missing` reports; None: every one
         self.parent = parent
         self.day = day  # the value of `period_day`
@@ -136,7 +136,7 @@ class Encoder(CallTerms):
         p = n.presumption
         named = self.names(n.id)
         value = fv.value
-        if isinstance(value, ListSym) and not named:  # a field absent from a record names the list fact
+        if isinstance(value, ListSym) and not named:  # a field absent from a record names the list fact: not here
             value = ListSym(value.length, [Record({k: Sym(f.known, f.value, FALSE, f.silent)
                                                    for k, f in r.fields.items()}) for r in value.records])
         if p is None:
