@@ -3,12 +3,13 @@
 Guarantees: each node is translated from the same `ir.Program` the evaluators run, construct by construct as
 `engine.evaluate` interprets it (no rule is re-encoded by hand). A value is a `Sym`: whether it is known, its value,
 whether (when unknown) it names a missing fact, and whether (when unknown) the law is silent (an `undetermined`, a rule
-not in force, a division by zero, a table without the entry). Money is rounded half up to the fen at every
+not in force, a division by zero, a table without the entry, a parameter past its `until`). Money is rounded half up to the fen at every
 money-valued node exactly where the evaluator rounds; rates are exact rationals; parameters and dated rules are
 case splits on the date; dates are day numbers; list facts are unrolled to `Bounds.list_bound` records. A construct
 with no exact translation (the official calendar, calendar arithmetic) is abstracted by a fresh value constrained
 only by what is certain (unknown when an argument is unknown), and recorded by name in `abstractions`: a proof over
-it stays sound, a counterexample through it must be confirmed by the evaluator.
+it stays sound, a counterexample through it must be confirmed by the evaluator. `period_day` is unknown, naming
+nothing, where the case is judged as a whole, and a given day in `Encoder.at` (the period walk: `streams`).
 """
 
 from __future__ import annotations
