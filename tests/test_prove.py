@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import json
 from dataclasses import replace
+from datetime import date
 from decimal import Decimal
 from fractions import Fraction
 from pathlib import Path
@@ -14,7 +15,7 @@ import pytest
 import yaml
 from click.testing import CliRunner
 
-pytest.importorskip("z3")
+z3 = pytest.importorskip("z3")
 
 from engine.model import ir  # noqa: E402
 from engine.prove.encode import Bounds, Encoder, Space, Untranslatable  # noqa: E402
@@ -268,3 +269,48 @@ def test_broken_item_rules_refuted_by_the_single_regime_properties(tmp_path: Pat
     fee = next(c for c in confirmed if c.answer.subject == "appraisal_fee")
     j = next(i for i in fee.result_json["items"] if i["id"] == "appraisal_fee")  # type: ignore[index]
     assert j["payable"] is True and j["amount"] is not None and j["payer"] is None
+
+
+ALLOWANCE = HERE / "broken_allowance.lt"
+
+
+def test_a_monthly_item_shown_from_its_period_walk_is_refuted_with_a_case_eval_confirms(tmp_path: Path) -> None:
+    """The disability allowance arises on the appraisal conclusion: the item a result shows is the first period of its
+    walk (issue 13). Lowering the grade-3 rate is refuted through that walk, and `eval` confirms it."""
+    r = CliRunner().invoke(main, ["prove", "--regime", "broken_allowance", "--rules", str(ALLOWANCE), "--baseline",
+                                  "national", "--property", "never_less", "--item", "disability_allowance",
+                                  "--format", "json", "--out", str(tmp_path)])
+    assert r.exit_code == 0, r.output
+    answer = json.loads(r.output)["properties"][0]["answers"][0]
+    assert (answer["subject"], answer["status"]) == ("disability_allowance", "refuted")
+    assert answer["counterexample"]["confirmed"] is True
+    path = Path(answer["counterexample"]["file"])
+    case = yaml.safe_load(path.read_text(encoding="utf-8"))
+    assert case["facts"]["disability_grade"] == 3
+    broken = CliRunner().invoke(main, ["eval", str(path), "--rules", str(ALLOWANCE), "--format", "json"])
+    national = CliRunner().invoke(main, ["eval", str(path), "--regime", "national", "--format", "json"])
+    a = next(i for i in json.loads(broken.output)["items"] if i["id"] == "disability_allowance")
+    b = next(i for i in json.loads(national.output)["items"] if i["id"] == "disability_allowance")
+    assert b["payable"] is True and b["periods"]
+    # 70 % against 80 % of the same wage base (the minimum wage, where given, may lift the lower one, not above)
+    assert a["amount"] is None or Decimal(a["amount"]) < Decimal(b["amount"])
+
+
+def test_until_ends_a_figure_for_the_prover_as_for_the_evaluator() -> None:
+    """A parameter past its `until` has no figure (the law silent), never the last one carried on (audit W3)."""
+    program = load_program("national")
+    space = Space(FAST)
+    enc = Encoder(program, space, "t")
+    income = enc.node("national_income_for_deaths")
+    solver = z3.Solver()
+    solver.add(*space.facts_constraints)
+    for day, expected in ((date(2025, 12, 31), Fraction(54188)), (date(2026, 1, 1), None)):
+        solver.push()
+        solver.add(space.date == day.toordinal())
+        assert solver.check() == z3.sat
+        m = solver.model()
+        if expected is None:
+            assert z3.is_false(m.eval(income.known)) and z3.is_true(m.eval(income.silent))
+        else:
+            assert z3.is_true(m.eval(income.known)) and m.eval(income.value).as_fraction() == expected
+        solver.pop()

@@ -3,16 +3,19 @@
 Guarantees: each node is translated from the same `ir.Program` the evaluators run, construct by construct as
 `engine.evaluate` interprets it (no rule is re-encoded by hand). A value is a `Sym`: whether it is known, its value,
 whether (when unknown) it names a missing fact, and whether (when unknown) the law is silent (an `undetermined`, a rule
-not in force, a division by zero, a table without the entry). Money is rounded half up to the fen at every
+not in force, a division by zero, a table without the entry, a parameter past its `until`). Money is rounded half up to the fen at every
 money-valued node exactly where the evaluator rounds; rates are exact rationals; parameters and dated rules are
 case splits on the date; dates are day numbers; list facts are unrolled to `Bounds.list_bound` records. A construct
 with no exact translation (the official calendar, calendar arithmetic) is abstracted by a fresh value constrained
 only by what is certain (unknown when an argument is unknown), and recorded by name in `abstractions`: a proof over
-it stays sound, a counterexample through it must be confirmed by the evaluator.
+it stays sound, a counterexample through it must be confirmed by the evaluator. `period_day` is unknown, naming
+nothing, where the case is judged as a whole, and a given day in `Encoder.at` (the period walk: `streams`).
 """
 
 from __future__ import annotations
 
+from collections.abc import Iterator
+from contextlib import contextmanager
 from datetime import date
 from decimal import Decimal
 from fractions import Fraction
@@ -26,29 +29,71 @@ from engine.prove.terms import (_MONEY_MAX, FALSE, SILENT, TRUE, Abstraction, Bo
                                 Space, Sym, Untranslatable, _all, _any, _arith, _coerce, _eq, _merge_value, _num,
                                 _whole_times, choose, ite, known, unknown)
 
-__all__ = ["Abstraction", "Bounds", "Encoder", "FactVars", "ListSym", "Record", "Space", "Sym", "Untranslatable",
+__all__ = ["WHOLE", "Abstraction", "Bounds", "Encoder", "FactVars", "ListSym", "Record", "Space", "Sym", "Untranslatable",
            "known", "unknown", "FALSE", "TRUE", "_all", "_any", "ite"]
 
 
-class Encoder(CallTerms):
-    """Translates the nodes of one program, lazily and once each; facts are shared with other encoders of `Space`."""
+# `period_day` when the case is judged as a whole (`engine.run.evaluate._period_day`): unknown, naming no fact,
+# with no diagnostic
+WHOLE = Sym(FALSE, None, FALSE, FALSE)
 
-    def __init__(self, program: ir.Program, space: Space, tag: str):
+
+class Encoder(CallTerms):
+    """Translates the nodes of one program, lazily and once each; facts are shared with other encoders of `Space`.
+
+    A root encoder judges the case as a whole (`period_day` unknown). `at(day)` gives the encoder of the same
+    program judged on one day (`engine.run.periods`): it translates anew only the nodes that read `period_day`,
+    and takes every other node from its root. `scoped(named)` gives a root whose `missing` says whether an unknown
+    value names one of the facts `named` (the evaluator's set of missing facts, asked about one subset)."""
+
+    def __init__(self, program: ir.Program, space: Space, tag: str, *, named: frozenset[str] | None = None,
+                 parent: Encoder | None = None, day: Sym = WHOLE, books: Encoder | None = None):
         self.program = program
         self.space = space
-        self.tag = tag  # names the fresh variables of this program's abstractions
+        self.tag = tag  # the program's name in the comparison (its abstractions' fresh values are `Space.calls`)
+        self.named = named  # the facts (and `as_of`) whose absence `missing` reports; None: every one
+        self.parent = parent
+        self.day = day  # the value of `period_day`
         self.cache: dict[str, Sym] = {}
-        self.deps: dict[str, set[str]] = {}
-        self.abstractions: dict[str, list[Abstraction]] = {}
         self._stack: list[str] = []
-        self._fresh = 0
-        self.instances: list = []  # the abstracted calls (encode_calls.Instance), refined by `lemmas`
+        self._days: dict[int, Encoder] = {}
+        self._scoped: dict[frozenset[str], Encoder] = {}
+        self.span_days: list | None = None  # the days the case's spans may start on (engine.prove.streams)
+        books = books or parent  # one bookkeeping for the program, whatever day it is judged on
+        self.deps: dict[str, set[str]] = books.deps if books else {}
+        self.abstractions: dict[str, list[Abstraction]] = books.abstractions if books else {}
+        self.instances: list = books.instances if books else []  # the abstracted calls (Instance), for `lemmas`
+        self.timed = books.timed if books else timed_nodes(program)
+
+    def at(self, day: z3.ArithRef) -> Encoder:
+        """This program judged on `day` (a day number): `period_day` is known and is `day`."""
+        assert self.parent is None, "a day is judged from the root encoder"
+        key = day.get_id()
+        hit = self._days.get(key)
+        if hit is None:
+            hit = self._days[key] = Encoder(self.program, self.space, self.tag, named=self.named, parent=self,
+                                            day=known(day))
+        return hit
+
+    def scoped(self, named: frozenset[str]) -> Encoder:
+        """A root encoder of the same program whose `missing` reports only the absence of the facts `named`."""
+        assert self.parent is None
+        hit = self._scoped.get(named)
+        if hit is None:
+            hit = self._scoped[named] = Encoder(self.program, self.space, self.tag, named=named, books=self)
+        return hit
+
+    def names(self, fact: str) -> bool:
+        """Whether `missing` reports the absence of `fact`."""
+        return self.named is None or fact in self.named
 
     # ------------------------------------------------------------ nodes
 
     def node(self, node_id: str) -> Sym:
         if self._stack:
             self.deps.setdefault(self._stack[-1], set()).add(node_id)
+        if self.parent is not None and node_id not in self.timed:  # the same on every day: the root's
+            return self.parent.node(node_id)
         hit = self.cache.get(node_id)
         if hit is not None:
             return hit
@@ -90,18 +135,26 @@ class Encoder(CallTerms):
     def _fact(self, n: ir.FactNode) -> Sym:
         fv = self.space.fact(n)
         p = n.presumption
+        named = self.names(n.id)
+        value = fv.value
+        if isinstance(value, ListSym) and not named:  # a field absent from a record names the list fact: not here
+            value = ListSym(value.length, [Record({k: Sym(f.known, f.value, FALSE, f.silent)
+                                                   for k, f in r.fields.items()}) for r in value.records])
         if p is None:
-            return Sym(fv.given, fv.value, z3.Not(fv.given), FALSE)
+            return Sym(fv.given, value, z3.Not(fv.given) if named else FALSE, FALSE)
         pres = self.expr(p.expr, {})
-        return Sym(z3.Or(fv.given, pres.known), _merge_value(fv.given, fv.value, pres.value),
-                   z3.And(z3.Not(fv.given), z3.Not(pres.known)), FALSE)
+        # unknown: the presumption's missing facts and the fact itself (`Evaluation._fact`)
+        return Sym(z3.Or(fv.given, pres.known), _merge_value(fv.given, value, pres.value),
+                   z3.And(z3.Not(fv.given), z3.Not(pres.known), TRUE if named else pres.missing), FALSE)
 
     def _param(self, n: ir.ParamNode, on: z3.ArithRef) -> Sym:
         if isinstance(n.type, T.TableType):
             raise Untranslatable(n.id, "a table read whole (not looked up)", n.span)
         out = SILENT  # no version in force on the date
         for v in reversed(n.versions):  # oldest first, so the newest in force wins
-            out = choose(on >= self.space.day(v.start), known(self._literal(v.value, n.type, n)), out)
+            # after the parameter's `until`: no figure (a warning says so), never the last one carried on
+            value = SILENT if _not_shipped(v.value) else known(self._literal(v.value, n.type, n))
+            out = choose(on >= self.space.day(v.start), value, out)
         return out
 
     def _value(self, n: ir.ValueNode) -> Sym:
@@ -229,5 +282,48 @@ class Encoder(CallTerms):
 
     def _undetermined(self, e: ir.Undetermined, env) -> Sym:
         return SILENT
+
+
+@contextmanager
+def within(enc: Encoder, node_id: str) -> Iterator[Encoder]:
+    """Translate expressions as if inside `node_id` (its reads and abstractions are recorded under it)."""
+    if enc._stack:
+        enc.deps.setdefault(enc._stack[-1], set()).add(node_id)
+    enc._stack.append(node_id)
+    try:
+        yield enc
+    finally:
+        enc._stack.pop()
+
+
+def _not_shipped(value: object) -> bool:
+    return isinstance(value, str) and value == ir.NOT_SHIPPED
+
+
+def timed_nodes(program: ir.Program) -> frozenset[str]:
+    """The nodes whose value may change with the day judged: they read `period_day`, directly or through others."""
+    memo: dict[str, bool] = {}
+
+    def reads(e: object) -> bool:
+        if isinstance(e, ir.Call) and e.func == "period_day":
+            return True
+        if isinstance(e, (ir.Ref, ir.AsOf)) and timed(e.node):
+            return True
+        if isinstance(e, ir.Expr):
+            return any(reads(x) for value in vars(e).values()
+                       for x in (value if isinstance(value, tuple) else (value,)))
+        return False
+
+    def timed(node_id: str) -> bool:
+        if node_id not in memo:
+            memo[node_id] = False  # the graph is acyclic; this only guards the walk
+            n = program.nodes.get(node_id)
+            if isinstance(n, ir.ValueNode):
+                memo[node_id] = any(reads(v.expr) for v in n.versions)
+            elif isinstance(n, ir.FactNode) and n.presumption is not None:
+                memo[node_id] = reads(n.presumption.expr)
+        return memo[node_id]
+
+    return frozenset(n for n in program.nodes if timed(n))
 
 

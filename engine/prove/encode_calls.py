@@ -72,9 +72,11 @@ class CallTerms:
     def _call(self, e: ir.Call, env) -> Sym:
         if e.func == "case_date":
             return known(self.space.date)
+        if e.func == "period_day":
+            return self.day  # type: ignore[attr-defined]
         if e.func == "evaluation_date":
             g = self.space.as_of_given
-            return Sym(g, self.space.as_of, z3.Not(g), FALSE)
+            return Sym(g, self.space.as_of, z3.Not(g) if self.names("as_of") else FALSE, FALSE)
         args = [self.expr(a, env) for a in e.args]
         if any(a.value is None for a in args):
             return unknown(*args)
@@ -128,19 +130,28 @@ class CallTerms:
         """A fresh value: unknown with the arguments' missing facts when one is unknown; otherwise any value of
         the type, or unknown with a diagnostic (a year whose calendar is not shipped)."""
         node = self._here()
-        self.abstractions.setdefault(node, []).append(Abstraction(node, f"{e.func}()", str(e.span)))
-        self._fresh += 1
-        name = f"{self.tag}:{node}:{e.func}#{self._fresh}"
-        fk = z3.Bool(name + ".known")
-        if isinstance(e.type, T.BoolType):
-            value = z3.Bool(name)
-        elif isinstance(e.type, T.DateType):
-            value = z3.Int(name)
-            if e.func in ("first_working_day", "add_working_days"):  # never before the day it counts from
-                self.space.facts_constraints.append(z3.Implies(z3.And(all_known, fk), value >= args[0].value))
+        found = self.abstractions.setdefault(node, [])
+        mark = Abstraction(node, f"{e.func}()", str(e.span))
+        if mark not in found:
+            found.append(mark)
+        # one fresh value per function and arguments, whatever encoder (program, day) asks: the function is the same
+        key = (e.func, tuple(a.value.get_id() for a in args))
+        hit = self.space.calls.get(key)
+        if hit is not None:
+            fk, value = hit
         else:
-            value = z3.Real(name)
-        self.instances.append(Instance(e.func, [a.value for a in args], fk, value))
+            name = f"{e.func}#{len(self.space.calls) + 1}"
+            fk = z3.Bool(name + ".known")
+            if isinstance(e.type, T.BoolType):
+                value = z3.Bool(name)
+            elif isinstance(e.type, T.DateType):
+                value = z3.Int(name)
+                if e.func in ("first_working_day", "add_working_days"):  # never before the day it counts from
+                    self.space.facts_constraints.append(z3.Implies(fk, value >= args[0].value))
+            else:
+                value = z3.Real(name)
+            self.space.calls[key] = (fk, value)
+            self.instances.append(Instance(e.func, [a.value for a in args], fk, value))
         return Sym(z3.And(all_known, fk), value, z3.And(z3.Not(all_known), _any([a.missing for a in args])),
                    _any([z3.And(z3.Not(all_known), _any([a.silent for a in args])), z3.And(all_known, z3.Not(fk))]))
 
@@ -184,6 +195,9 @@ class CallTerms:
         out = SILENT
         for v in reversed(n.versions):
             entries = v.value
+            if isinstance(entries, str) and entries == ir.NOT_SHIPPED:  # after the table's `until`: no figure
+                out = choose(on >= self.space.day(v.start), SILENT, out)
+                continue
             assert isinstance(entries, dict)
             row = SILENT  # no entry for the key: an error of the evaluation, unknown
             for kk, vv in entries.items():

@@ -7,12 +7,14 @@ parties; `none` names nobody; the payer shown is the payer of the largest part w
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
 
 import z3
 
 from engine.model import ir
 from engine.prove.encode import FALSE, TRUE, Encoder, Sym, _all, _any, ite, known
+from engine.prove.streams import event_roots, has_streams, pick, walk
 
 NULL = -1  # the code of a party shown as null (unknown, or nobody)
 
@@ -36,6 +38,9 @@ class ItemSym:
     shown_payer: z3.ArithRef  # the `payer` of the result JSON: a party code, or NULL
     roots: list[str]  # the nodes the item reads
     fields: dict[str, Sym]  # the fields whose unknowns the result lists in `undetermined`
+    raw_payer: Sym | None = None  # the statute's payer, not gated by `payable`: where the shown payer starts
+    implied: z3.BoolRef = TRUE  # what holds of the variables of the item's terms (a period walk's: `streams.Walk`)
+    defined: Callable[[], z3.BoolRef] | None = None  # what defines them (a proof may do without; not a counterexample)
 
     @property
     def payable_true(self) -> z3.BoolRef:
@@ -65,6 +70,27 @@ def shown_party(enc: Encoder, s: Sym) -> z3.ArithRef:
 
 
 def encode_item(enc: Encoder, b: ir.Benefit) -> ItemSym:
+    """The item as the result reports it: a worker's monthly item, where the statutes declare events, as its
+    period walk shows it (`streams`); any other item judged as a whole."""
+    if not has_streams(enc, b):
+        return _judged(enc, b)
+    whole = _judged(enc, b)
+    choice = walk(enc, b)
+    on = _judged(enc.at(choice.day), b)
+    fields = {name: pick(choice, on.fields[name], s, known(TRUE) if name == "payable" else None)
+              for name, s in whole.fields.items()}
+    parts = [PartSym(p.name, pick(choice, on.parts[n].amount, p.amount), pick(choice, on.parts[n].payer, p.payer))
+             for n, p in enumerate(whole.parts)]
+    amount = fields["amount"] if "amount" in fields else whole.amount
+    item = ItemSym(b, fields["payable"], amount, fields["payer"], fields["advance_payer"], fields["recover_from"],
+                   parts, z3.IntVal(NULL), whole.roots + event_roots(enc.program), fields,
+                   implied=choice.implied, defined=choice.defined)
+    item.shown_payer = _shown_payer(enc, item, pick(choice, on.raw_payer, whole.raw_payer))  # type: ignore[arg-type]
+    return item
+
+
+def _judged(enc: Encoder, b: ir.Benefit) -> ItemSym:
+    """The item judged once, on the day `enc` judges (`engine.run.result._item`)."""
     f = b.fields
     payable = enc.node(f["payable"]) if "payable" in f else known(TRUE)
     nobody = known(enc.space.code("none"))
@@ -92,8 +118,8 @@ def encode_item(enc: Encoder, b: ir.Benefit) -> ItemSym:
     fields.update({"payer": payer, "advance_payer": advance, "recover_from": recover})
     parts = [PartSym(p.name, enc.node(p.amount), enc.node(p.payer)) for p in b.parts]
     roots = list(f.values()) + [x for p in b.parts for x in (p.amount, p.payer)]
-    item = ItemSym(b, payable, amount, payer, advance, recover, parts, z3.IntVal(NULL), roots, fields)
-    item.shown_payer = _shown_payer(enc, item, party("payer"))
+    item = ItemSym(b, payable, amount, payer, advance, recover, parts, z3.IntVal(NULL), roots, fields, party("payer"))
+    item.shown_payer = _shown_payer(enc, item, item.raw_payer)
     return item
 
 

@@ -2,9 +2,10 @@
 
 Guarantees: every obligation states its violation twice, over the translation (`violation`) and over the ordinary
 evaluator's results (`violated`), so a counterexample is confirmed by the evaluator, not by the translation.
-Built-in properties of one regime: `final_payer` (an item payable with a known amount has a payer), `non_negative`
-(no amount or part below zero), `parts_sum` (the parts add up to the item), `names_missing` (an undetermined item
-names a fact that would decide it, or the law is silent and a diagnostic says so). Against a baseline B, per item:
+Built-in properties of one regime: `final_payer` (an item payable with a known amount has a payer, or one
+undetermined for want of a fact, or because our sources leave open which reading governs and a diagnostic says so),
+`non_negative` (no amount or part below zero), `parts_sum` (the parts add up to the item), `names_missing` (an
+undetermined item names a fact that would decide it, or the law is silent and a diagnostic says so). Against a baseline B, per item:
 `never_less`, `never_more`, `same_payer`, `same_advance_payer`, and `once_total_never_less` over the once items.
 A statute's `assert` holds when its value is never false.
 """
@@ -53,6 +54,9 @@ class Obligation:
     baseline_roots: list[str]
     labels: tuple[str, str] | None = None  # an assertion's own text
     untranslatable: str | None = None  # the construct with no translation that keeps this from being asked
+    # what defines the variables the violation reads beyond the case's facts (a period walk's chosen day): a proof
+    # without it holds for every case; a counterexample must satisfy it
+    defined: Callable[[], z3.BoolRef] | None = None
 
 
 def _cannot(prop: str, subject: str, kind: str, e: Untranslatable) -> Obligation:
@@ -80,11 +84,14 @@ def single_obligations(enc: Encoder, program: ir.Program, wanted: tuple[str, ...
         except Untranslatable as e:
             out.extend(_cannot(p, b.id, b.kind, e) for p in wanted if p != "parts_sum" or b.parts)
             continue
+        first = len(out)
         if "final_payer" in wanted and not b.is_range:
-            # nobody bound to pay: no payer shown, and none undetermined for want of a fact that would name one
+            # nobody bound to pay: no payer shown, and none undetermined for want of a fact that would name one, or
+            # because our sources leave open which reading governs (a diagnostic names both: audit Q7)
             out.append(Obligation("final_payer", b.id, b.kind,
                                   z3.And(it.payable_true, it.amount.known, it.shown_payer == -1,
-                                         z3.Not(z3.And(z3.Not(it.payer.known), it.payer.missing))),
+                                         z3.Not(z3.And(z3.Not(it.payer.known), z3.Or(it.payer.missing,
+                                                                                      it.payer.silent)))),
                                   lambda r, _, i=b.id: _final_payer_broken(r, i), it.roots, []))
         if "non_negative" in wanted:
             negs = ([z3.And(it.amount.known, it.amount.value < 0)] if not b.is_range else []) + \
@@ -102,14 +109,23 @@ def single_obligations(enc: Encoder, program: ir.Program, wanted: tuple[str, ...
             out.append(Obligation("names_missing", b.id, b.kind,
                                   z3.And(it.undetermined, z3.Not(it.names_missing), z3.Not(it.law_silent)),
                                   lambda r, _, i=b.id: _names_nothing(r, i), it.roots, []))
+        out[first:] = [_defined(o, it) for o in out[first:]]
     return out
+
+
+def _defined(o: Obligation, *items: ItemSym) -> Obligation:
+    """The violation with what holds of the items' own variables (a period walk's: `streams.Walk`), and what
+    defines them."""
+    fns = [f for f in [o.defined] + [i.defined for i in items] if f is not None]
+    return replace(o, violation=_all([o.violation] + [i.implied for i in items]),
+                   defined=(lambda: _all([f() for f in fns])) if fns else None)
 
 
 def _final_payer_broken(r: Result, item_id: str) -> bool:
     i = r.item(item_id)
     j = item_json(i)
     return j["payable"] is True and j["amount"] is not None and j["payer"] is None \
-        and not (not i.payer.known and i.payer.missing)
+        and not (not i.payer.known and (i.payer.missing or _said(r)))
 
 
 def _negative(i: ItemResult) -> bool:
@@ -130,8 +146,13 @@ def _names_nothing(r: Result, item_id: str) -> bool:
     """Undetermined, naming no fact, and no diagnostic says why (a conflict between layers says nothing about it:
     `engine.conflicts` marks its warnings with the maxim it applies)."""
     i = r.item(item_id)
-    said = [d for d in r.evaluation.diagnostics if "上位法优于下位法" not in d.message]
-    return bool(i.undetermined) and not i.missing and not said
+    return bool(i.undetermined) and not i.missing and not _said(r)
+
+
+def _said(r: Result) -> bool:
+    """A diagnostic says why something is undetermined (a conflict between layers says nothing about it:
+    `engine.conflicts` marks its warnings with the maxim it applies)."""
+    return any("上位法优于下位法" not in d.message for d in r.evaluation.diagnostics)
 
 
 def baseline_obligations(enc: Encoder, base: Encoder, program: ir.Program, baseline: ir.Program,
@@ -149,6 +170,7 @@ def baseline_obligations(enc: Encoder, base: Encoder, program: ir.Program, basel
             continue
         pairs.append((r, s))
         roots, broots = r.roots, s.roots
+        first = len(out)
         if "never_less" in wanted:
             out.append(Obligation("never_less", b.id, b.kind,
                                   z3.And(s.payable_true, s.amount.known,
@@ -170,6 +192,7 @@ def baseline_obligations(enc: Encoder, base: Encoder, program: ir.Program, basel
                                          shown_party(enc, r.advance_payer) != shown_party(base, s.advance_payer)),
                                   lambda R, B, i=b.id: _payer_differs(R.item(i), B.item(i), "advance_payer"),
                                   roots, broots))
+        out[first:] = [_defined(o, r, s) for o in out[first:]]
     once = [(r, s) for r, s in pairs if r.benefit.period == "once" and r.benefit.kind == "worker"]
     if "once_total_never_less" in wanted and once:
         def decided(x: ItemSym) -> z3.BoolRef:
@@ -184,6 +207,7 @@ def baseline_obligations(enc: Encoder, base: Encoder, program: ir.Program, basel
                                      total([r for r, _ in once]) < total([s for _, s in once])),
                               lambda R, B, ids=ids: _total_less(R, B, ids),
                               [x for r, _ in once for x in r.roots], [x for _, s in once for x in s.roots]))
+        out[-1] = _defined(out[-1], *[x for pair in once for x in pair])
     return out
 
 

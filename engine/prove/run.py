@@ -134,6 +134,17 @@ def _check(solver: z3.Solver, violation: z3.BoolRef, timeout: float) -> tuple[ob
 PORTFOLIO = (("QF_NIRA", 0), ("QF_NIRA", 7), (None, 3))
 
 
+def _solve(solver: z3.Solver, o: Obligation, timeout: float) -> tuple[object, object, str | None]:
+    """The violation without what defines the variables of period walks first (a third of the time): no case
+    breaks what breaks nowhere even with those variables free. Otherwise, with their definition."""
+    if o.defined is None:
+        return _check(solver, o.violation, timeout)
+    verdict, model, reason = _check(solver, o.violation, timeout / 3)
+    if verdict == z3.unsat:
+        return verdict, model, reason
+    return _check(solver, z3.And(o.violation, o.defined()), timeout * 2 / 3)
+
+
 def _answer(o: Obligation, solver: z3.Solver, space: Space, enc: Encoder, base: Encoder | None,
             evaluator: Evaluator, baseline_evaluator: Evaluator | None, timeout: float) -> Answer:
     started = time.perf_counter()
@@ -143,7 +154,7 @@ def _answer(o: Obligation, solver: z3.Solver, space: Space, enc: Encoder, base: 
     abstractions = enc.abstractions_under(o.roots) + (base.abstractions_under(o.baseline_roots) if base else [])
     instances = enc.instances + (base.instances if base is not None else [])
     for attempt in range(REFINEMENTS + 1):
-        verdict, model, reason = _check(solver, o.violation, timeout)
+        verdict, model, reason = _solve(solver, o, timeout)
         if model is None or not abstractions or attempt == REFINEMENTS:
             break
         w = from_model(model, space, o.kind)

@@ -256,6 +256,11 @@ class Space:
         self.as_of = z3.Int("case.as_of")
         self.as_of_given = z3.Bool("case.as_of.given")
         self.facts: dict[str, FactVars] = {}
+        # the abstracted calls: (function, the arguments' term ids) -> (known, value), one fresh pair for each
+        self.calls: dict[tuple[str, tuple[int, ...]], tuple[z3.BoolRef, z3.ExprRef]] = {}
+        # the period walks of monthly items (engine.prove.streams.Walk), by the walk's terms
+        self.walks: dict[tuple[int, ...], object] = {}
+        self.probe = z3.Int("period_day?")  # a symbolic day: two walks alike on it are the same walk
         self.facts_constraints: list[z3.BoolRef] = [
             self.date >= self.day(bounds.first_date), self.date <= self.day(bounds.last_date),
             z3.Implies(self.as_of_given, z3.And(self.as_of >= self.day(bounds.earliest_fact_date),
