@@ -166,7 +166,7 @@ def owed_items(vp: VectorProgram, chunk: Chunk, whole: tuple[ItemColumns, ...],
     n = chunk.n
     origin, starts = span_starts(vp, chunk)
     bound = event_facts(vp.program)
-    firsts = {b.id: _FirstOwed(n) for b in monthly}
+    firsts = {b.id: _FirstOwed(n, _any_unknown(chunk, bound)) for b in monthly}
     open_runs: dict[str, dict[str, np.ndarray]] = {}
     horizon_end = _ord(years[-1], 12, 31) if years else NO_DAY
 
@@ -203,8 +203,9 @@ def yearly_flows(vp: VectorProgram, chunk: Chunk, years: tuple[int, ...],
 class _FirstOwed:
     """Per row, the item of the first period in which a monthly item is owed, built span by span."""
 
-    def __init__(self, n: int):
+    def __init__(self, n: int, bound_unknown: np.ndarray):
         self.n = n
+        self.bound_unknown = bound_unknown  # rows where an event's date is not given: only they can wait on one
         self.found = np.zeros(n, dtype=bool)  # a period in which it is owed
         self.open = np.zeros(n, dtype=bool)  # a period whose payability is open (kept unless one is found)
         self.pay = np.zeros(n, dtype=bool)
@@ -225,7 +226,7 @@ class _FirstOwed:
             skip |= (arises < NO_DAY) & (span.end < NO_DAY) & (arises > span.end)
         owed = ~skip & pk
         found, opened = self.found[span.rows], self.open[span.rows]
-        undecided = ~skip & ~pk & ~found  # payable unknown: owed if only event dates are wanting
+        undecided = ~skip & ~pk & ~found & self.bound_unknown[span.rows]  # owed if only event dates are wanting
         if undecided.any() and "payable" in item.benefit.fields:
             at = np.nonzero(undecided)[0]
             sub = span.run if at.shape[0] == m else _judged_rows(span.run.vp, span.run.chunk, at, span.day[at])
@@ -268,6 +269,19 @@ class _FirstOwed:
         parts = tuple((name, out[4 + 2 * i], out[5 + 2 * i]) for i, (name, _, _) in enumerate(whole.parts))
         return ItemColumns(whole.benefit, Bool(pay, pay_known), out[0], out[1], out[2], out[3],  # type: ignore[arg-type]
                            parts)  # type: ignore[arg-type]
+
+
+def _any_unknown(chunk: Chunk, facts: frozenset[str]) -> np.ndarray:
+    """Rows where one of `facts` is not given (a fact no column gives: every row)."""
+    out = np.zeros(chunk.n, dtype=bool)
+    for name in facts:
+        col = chunk.facts.get(name)
+        if col is None:
+            return np.ones(chunk.n, dtype=bool)
+        known = getattr(col, "known", None)
+        if known is not None:
+            out |= ~np.broadcast_to(known, (chunk.n,))
+    return out
 
 
 def _judged_rows(vp: VectorProgram, chunk: Chunk, rows: np.ndarray, day: np.ndarray) -> Run:
