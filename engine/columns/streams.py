@@ -1,12 +1,16 @@
-"""Streams over a population: each row judged on the first day of each span between its events, as columns,
-and the cash flow per calendar year by item and payer (`lawtrace simulate --years`).
+"""Streams over a population: each row judged on the first day of each span between its events, as columns;
+each monthly item as the single case's result gives it (`owed_items`), and the cash flow per calendar year by
+item and payer (`lawtrace simulate --years`).
 
 Guarantees: the same spans as the single-case path (engine.run.periods): the events' dates per row (per element
-for an event over a list), the row judged on each span's first day (`period_day`), consecutive spans with the
-same monthly amount and payers joined; a stream counts whole calendar months only, a part month is added to
-`partial` (pro rata, to the fen) and to no total, as `eval --from --to` does; a once item counts in the year it
-arises. Rows whose amounts, payers or dates are unknown are left out of the flows and counted in `undated`.
-Later events a row does not give are taken as not having happened, so a long horizon is an upper bound.
+for an event over a list), the row judged on each span's first day (`period_day`); a monthly item is the one
+judged in the first span in which it is owed (payable, or payable but for an event's date the row does not give),
+else in its first span left open, else as a whole, as `engine.run.result` reports `payable` and `amount`. In the
+flows, consecutive spans with the same monthly amount and payers are joined; a stream counts whole calendar
+months only, a part month is added to `partial` (pro rata, to the fen) and to no total, as `eval --from --to`
+does; a once item counts in the year it arises. Rows whose amounts, payers or dates are unknown are left out of
+the flows and counted in `undated`. Later events a row does not give are taken as not having happened, so a long
+horizon is an upper bound.
 """
 
 from __future__ import annotations
