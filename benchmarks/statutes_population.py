@@ -4,6 +4,7 @@
     python benchmarks/statutes_population.py --rows 100000 --regimes national
     lawtrace simulate --regime jiangsu --baseline national /tmp/lawtrace_pop_1000000.parquet
     python benchmarks/statutes_population.py --breakdown           # simulate with and without --by/--variables
+    python benchmarks/statutes_population.py --process-years 2025..2030   # simulate with and without --years
 
 The population is synthetic (seeded numpy, no Python loop over rows): every
 fact the regimes declare, by its type, with a few facts given realistic
@@ -202,6 +203,30 @@ def check_sample(program, table: pa.Table, rows: list[int], items) -> int:
     return len(rows)
 
 
+def check_owed(program, schema: Schema, table: pa.Table, rows: list[int]) -> int:  # type: ignore[no-untyped-def]
+    """The sample rows' items as `simulate` counts them (a monthly item: its first period in which it is owed,
+    `engine.columns.streams.owed_items`) against the single-case result's items; returns how many were compared."""
+    from engine.columns.streams import owed_items
+    from engine.columns.vector import VectorProgram, row_item
+    from engine.run.evaluate import Evaluator
+    from engine.run.result import evaluate
+
+    vp, ev = VectorProgram(program), Evaluator(program)
+    sub = table.take(rows).combine_chunks()
+    chunk, _ = chunk_from_batch(schema, sub.to_batches()[0], "<sample>", 0, None)
+    items, _ = owed_items(vp, chunk, vp.items(chunk))
+    for i, record in enumerate(sub.to_pylist()):
+        result = evaluate(ev, _facts(program, record), record["date"])
+        for it, cols in zip(result.items, items):
+            got = row_item(cols, i)
+            payable = it.payable.value if it.payable.known else None
+            assert got["payable"] == payable, (rows[i], it.benefit.id)
+            if payable is not False:
+                want = it.amount.value if it.amount.known else None
+                assert got["amount"] == want, (rows[i], it.benefit.id, got["amount"], want)
+    return len(rows)
+
+
 def main() -> int:
     ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     ap.add_argument("--rows", type=int, default=1_000_000)
@@ -213,12 +238,17 @@ def main() -> int:
     ap.add_argument("--breakdown", action="store_true",
                     help="only time `lawtrace simulate` (jiangsu against national) with and without --by/--variables, "
                          "each in a process of its own (wall time and peak memory)")
+    ap.add_argument("--process-years", metavar="Y1..Y2",
+                    help="only time `lawtrace simulate POP --regime national` with and without `--years Y1..Y2`, "
+                         "each in a process of its own (wall, CPU, peak memory)")
     args = ap.parse_args()
     if args.breakdown:
         return breakdown(args)
+    if args.process_years:
+        return years_processes(args)
 
     from engine.columns.batch import keep_freed_blocks
-    from engine.columns.simulation import simulate
+    from engine.columns.simulation import Breakdown, simulate
     from engine.columns.vector import VectorProgram
     from lawtrace.api import catalog, load_program
 
@@ -250,11 +280,13 @@ def main() -> int:
         items = vp.items(chunk)
         eval_s = time.perf_counter() - t0
         rng = random.Random(SEED)
-        checked = check_sample(program, table, [rng.randrange(args.rows) for _ in range(args.check)], items)
+        sample_rows = [rng.randrange(args.rows) for _ in range(args.check)]
+        checked = check_sample(program, table, sample_rows, items)
+        check_owed(program, schema, table, sorted(set(sample_rows)))
         line = (f"{name:<10} file→totals {file_s:6.2f} s ({args.rows / file_s:,.0f} rows/s) | in memory: "
                 f"convert {convert_s:5.2f} s, evaluate {len(items)} items {eval_s:5.2f} s "
                 f"({args.rows / eval_s:,.0f} rows/s) | undetermined rows {sim.totals.undetermined_rows:,} | "
-                f"{checked} rows equal to the single-case evaluator")
+                f"{checked} rows equal to the single-case evaluator (judged as a whole, and as `simulate` counts them)")
         print(line)
         years_figures: dict[str, object] = {}
         if args.years:
@@ -263,7 +295,7 @@ def main() -> int:
             span = tuple(int(y) for y in args.years.split(".."))
             years = tuple(range(span[0], span[1] + 1))
             t0 = time.perf_counter()
-            ysim = simulate(program, path, other_facts=frozenset(schema.facts), years=years)
+            simulate(program, path, other_facts=frozenset(schema.facts), breakdown=Breakdown(years=years))
             years_s = time.perf_counter() - t0
             sample = rng.sample(range(args.rows), min(args.check, args.rows))
             sub = table.take(sample)
@@ -299,7 +331,13 @@ BREAKDOWN = ["--by", "disability_grade,year", "--variables", "wage_base,subsidy_
 
 
 def timed_process(argv: list[str]) -> tuple[float, float]:
-    """Wall seconds and peak resident memory (MiB) of one child process."""
+    """Wall seconds and peak resident memory (MiB) of one child process (its CPU seconds printed)."""
+    wall, _, peak = timed_process_cpu(argv)
+    return wall, peak
+
+
+def timed_process_cpu(argv: list[str]) -> tuple[float, float, float]:
+    """Wall seconds, CPU seconds and peak resident memory (MiB) of one child process."""
     import subprocess
 
     t0 = time.perf_counter()
@@ -308,8 +346,32 @@ def timed_process(argv: list[str]) -> tuple[float, float]:
     wall = time.perf_counter() - t0
     if os.waitstatus_to_exitcode(status) != 0:
         raise SystemExit(f"failed: {' '.join(argv)}")
-    print(f"  (CPU {usage.ru_utime + usage.ru_stime:.1f} s)", end=" ")
-    return wall, usage.ru_maxrss / 1024
+    cpu = usage.ru_utime + usage.ru_stime
+    print(f"  (CPU {cpu:.1f} s)", end=" ")
+    return wall, cpu, usage.ru_maxrss / 1024
+
+
+def years_processes(args: argparse.Namespace) -> int:
+    """`lawtrace simulate POP --regime national` with and without `--years`, each in a process of its own: wall,
+    CPU and peak memory (the second goal of issue 13: the yearly flows within 3x of the one-instant run)."""
+    from lawtrace.api import load_program
+
+    path = args.out or Path(f"/tmp/lawtrace_pop_{args.rows}.parquet")
+    if not path.exists():
+        schema = Schema.of(load_program("national"), load_program("jiangsu"))
+        pq.write_table(make_population(schema, args.rows), path, row_group_size=262_144)
+    print(f"# machine: {machine()}")
+    print(f"# population: {args.rows:,} rows, {path}")
+    base = [sys.executable, "-m", "lawtrace", "simulate", str(path), "--regime", "national", "--format", "json",
+            "--no-progress"]
+    figures = {}
+    for label, argv in (("plain", base), (f"--years {args.process_years}", base + ["--years", args.process_years])):
+        wall, cpu, peak = timed_process_cpu(argv)
+        figures[label] = (wall, cpu, peak)
+        print(f"{label:<18} wall {wall:6.1f} s, CPU {cpu:6.1f} s, peak {peak:,.0f} MiB")
+    (w0, c0, m0), (w1, c1, m1) = figures.values()
+    print(f"ratio: wall {w1 / w0:.2f}x, CPU {c1 / c0:.2f}x, memory {m1 / m0:.2f}x")
+    return 0 if c1 / c0 <= 3 else 1
 
 
 def breakdown(args: argparse.Namespace) -> int:

@@ -166,8 +166,8 @@ def test_per_row_csv_matches_single_case_answers(tmp_path: Path) -> None:
     assert [r["id"] for r in written] == [r["id"] for r in ROWS]
     for row, got in zip(ROWS, written):
         result = evaluate_case(case_of(row), regime="national")
-        # simulate judges a monthly item as a whole (one instant); its periods are the single case's (issue 13)
-        for it in (item_json(i.whole or i) for i in result.items):
+        # a monthly item as the result gives it: judged in its first period in which it is owed (issue 13)
+        for it in (item_json(i) for i in result.items):
             payable = {True: "true", False: "false", None: ""}[it["payable"]]
             assert got[f"{it['id']}.payable"] == payable, (row["id"], it["id"])
             assert got[f"{it['id']}.amount"] == (it["amount"] or ""), (row["id"], it["id"])

@@ -130,3 +130,87 @@ def test_yearly_flows_as_columns_equal_the_sum_of_single_case_windows(regime: st
     assert got_payer == {k: v for k, v in by_payer.items() if v}
     assert got_partial == {k: v for k, v in partial.items() if v}
     assert any(v for v in got_item.values())  # the sample owes something
+
+
+def _contract(evaluator: Evaluator, program, facts: dict, when: str | None) -> list[dict]:  # type: ignore[no-untyped-def]
+    """The items of the single case's result as the contract gives them: a monthly item as judged in its first
+    period in which it is owed (or its first period still open, or as a whole when it has none)."""
+    from engine.run.result import evaluate
+
+    values = {k: convert(v, program.nodes[k].type, k) for k, v in facts.items()}
+    out = []
+    for it in evaluate(evaluator, values, date.fromisoformat(when) if when else None).items:
+        payable = it.payable.value if it.payable.known else None
+        row: dict[str, object] = {"payable": payable}
+        if payable is not False:
+            row["amount"] = it.amount.value if it.amount.known else None
+            for name in ("payer", "advance_payer", "recover_from"):
+                v = getattr(it, name).value
+                row[name] = "unknown" if v is UNKNOWN else v
+            row["parts"] = [(p.name, p.amount.value if p.amount.known else None,
+                             "unknown" if p.payer.value is UNKNOWN else p.payer.value) for p in it.parts]
+        out.append(row)
+    return out
+
+
+@pytest.mark.parametrize("encoding", ["text", "typed"])
+@pytest.mark.parametrize("regime", ["national", "jiangsu", "guiyang"])
+def test_simulate_counts_each_monthly_item_as_the_result_gives_it(regime: str, encoding: str) -> None:
+    """`simulate`'s figures for a monthly item are the result's `payable` and `amount` (CONTRACT "Benefits over
+    time": those of the first period in which it is owed), to the fen, with its payers and parts: random cases
+    with events (deaths, appraisals, retirements) and unknown facts, among them event dates not given (the item owed
+    up to or from a day the case does not give) and facts that leave a period open."""
+    from engine.columns.streams import owed_items
+
+    program = load_program(regime)
+    evaluator, vp, schema = Evaluator(program), VectorProgram(program), Schema.of(program)
+    gen = _Small(program, zlib.crc32(f"owed/{regime}/{encoding}".encode()))
+    cases = [gen.case() for _ in range(CASES)]
+    batch = (text_table if encoding == "text" else typed_table)(schema, cases)
+    chunk, _ = chunk_from_batch(schema, batch, f"<{regime} {encoding}>", 0, None)
+    wholes = vp.items(chunk)
+    items, _ = owed_items(vp, chunk, wholes)
+    differs_from_whole = 0
+    for i, (facts, when) in enumerate(cases):
+        want = _contract(evaluator, program, facts, when)
+        for item, whole, expected in zip(items, wholes, want):
+            got = row_item(item, i)
+            assert got == expected, f"{regime} ({encoding}) case {i}, item {item.benefit.id}: {got} != {expected}"
+            differs_from_whole += got != row_item(whole, i)
+    assert differs_from_whole > 0  # the sample has items whose first owed period is not the item judged as a whole
+
+
+def test_simulate_counts_streams_owed_before_an_event_worked_by_hand(tmp_path) -> None:  # type: ignore[no-untyped-def]
+    """Worked by hand (national, 2020-06-15, own wage 6,000 a month, area wage 8,000):
+    a: grade 7, appraisal date not given: the suspension wages are owed up to that day (WIIR 33(2)): 6,000;
+    b: grade 7, appraised 2021-01-10: owed from the accident to 2021-01-09: 6,000;
+    c: grade 3, fully dependent, appraised 2021-01-10, died of another cause 2022-03-01: the care allowance is owed
+       from the appraisal to the death (WIIR 34, 42(1)(1)): 50 % x 8,000 = 4,000, though judged as a whole (dead)
+       it is not. simulate's monthly totals are these first owed periods, as eval's `amount`."""
+    from engine.columns.simulation import simulate
+    from engine.run.result import evaluate
+
+    head = ("id,date,work_injury_recognized,employer_insured,disability_grade,off_work_for_treatment,"
+            "original_monthly_pay,monthly_wage,regional_avg_monthly_wage,care_level,appraisal_conclusion_date,"
+            "death_date,died\n")
+    rows = ["a,2020-06-15,true,true,7,true,6000,6000,8000,none,,,false",
+            "b,2020-06-15,true,true,7,true,6000,6000,8000,none,2021-01-10,,false",
+            "c,2020-06-15,true,true,3,false,6000,6000,8000,full,2021-01-10,2022-03-01,false"]
+    pop = tmp_path / "pop.csv"
+    pop.write_text(head + "\n".join(rows) + "\n", encoding="utf-8")
+    program = load_program("national")
+    items = simulate(program, pop).as_json()["items"]
+    assert (items["suspension_wages"]["amount"], items["suspension_wages"]["payable_rows"]) == ("12000.00", 2)
+    assert (items["care_allowance"]["amount"], items["care_allowance"]["payable_rows"]) == ("4000.00", 1)
+    evaluator = Evaluator(program)
+    names = head.strip().split(",")
+    for line in rows:
+        record = {k: v for k, v in zip(names, line.split(",")) if v and k not in ("id", "date")}
+        typed = {k: {"true": True, "false": False}.get(v, int(v) if v.isdigit() else v) for k, v in record.items()}
+        facts = {k: convert(v, program.nodes[k].type, k) for k, v in typed.items()}
+        result = evaluate(evaluator, facts, date(2020, 6, 15))
+        care, wages = result.item("care_allowance"), result.item("suspension_wages")
+        if line[0] == "c":
+            assert (care.payable.value, str(care.amount.value), care.whole.payable.value) == (True, "4000.00", False)
+        else:
+            assert (wages.payable.value, str(wages.amount.value), wages.whole.payable.value) == (True, "6000.00", False)

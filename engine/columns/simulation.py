@@ -27,7 +27,7 @@ from engine.columns.population import (DEFAULT_CHUNK_ROWS, ID_COLUMN, Population
                                        column_names, read_batches)
 from engine.columns.reconcile import Comparison
 from engine.columns.rows_out import RowWriter, item_columns, money_array, row_numbers, total_columns
-from engine.columns.streams import YearlyFlows, yearly_flows
+from engine.columns.streams import YearlyFlows, owed_items
 from engine.columns.vector import Chunk, ItemColumns, VectorProgram
 from engine.model import ir
 
@@ -227,22 +227,25 @@ class _Run:
               offset: int) -> dict[str, object] | None:
         """One record batch: `first` its first row in `file` (errors name it), `offset` in the whole population."""
         chunk, ids = chunk_from_batch(self.schema, batch, file, first, self.on)
-        items, values = _items(_compiled(self.program), chunk, file, list(self.breakdown.variables))
+        years = self.breakdown.years
+        items, values = _items(self.reform_vp, chunk, file, list(self.breakdown.variables))
+        items, flows = _guarded(lambda: owed_items(self.reform_vp, chunk, items, years), self.reform_vp, chunk, file)
         outcome = self.totals.add(items, chunk.n)
         base_items: tuple[ItemColumns, ...] = ()
         base_outcome: Outcome | None = None
         diffs = None
+        base_flows = None
         if self.baseline_vp is not None:
             assert self.base_totals is not None and self.comparison is not None
-            base_items, _ = _items(_compiled(self.baseline_program), chunk, file, [])
+            vp = self.baseline_vp
+            base_items, _ = _items(vp, chunk, file, [])
+            base_items, base_flows = _guarded(lambda: owed_items(vp, chunk, base_items, years), vp, chunk, file)
             base_outcome = self.base_totals.add(base_items, chunk.n)
             diffs = self.comparison.add(outcome, base_outcome)
-        if self.flows is not None:
-            years = self.breakdown.years
-            self.flows.merge(_guarded(lambda: yearly_flows(self.reform_vp, chunk, years, items), self.reform_vp, chunk, file))
-            if self.base_flows is not None and self.baseline_vp is not None:
-                vp = self.baseline_vp
-                self.base_flows.merge(_guarded(lambda: yearly_flows(vp, chunk, years, base_items), vp, chunk, file))
+        if self.flows is not None and flows is not None:
+            self.flows.merge(flows)
+            if self.base_flows is not None and base_flows is not None:
+                self.base_flows.merge(base_flows)
         if self.groups is not None:
             keys = [_key_column(batch, b, chunk) for b in self.breakdown.by]
             self.groups.add(keys, outcome, base_outcome, diffs, values)

@@ -15,6 +15,7 @@ from datetime import date, timedelta
 
 from engine.model import ir
 from engine.model.citations import Citation
+from engine.model.events import event_facts
 from engine.model.values import V
 from engine.run.evaluate import Evaluation, Evaluator
 
@@ -72,35 +73,6 @@ def event_dates(ev: Evaluation) -> list[tuple[date, ir.Event]]:
                 out.append((v.value, e))  # type: ignore[arg-type]
     out.sort(key=lambda x: x[0])
     return out
-
-
-def event_facts(program: ir.Program) -> frozenset[str]:
-    """The facts the events' dates are read from: an item undetermined only for want of them has an unknown bound."""
-    out: set[str] = set()
-
-    def walk(e: object) -> None:
-        if isinstance(e, ir.Ref):
-            node = program.nodes.get(e.node)
-            if isinstance(node, ir.FactNode):
-                out.add(e.node)
-            elif isinstance(node, ir.ValueNode) and node.kind == "value" and node.id not in seen:
-                seen.add(node.id)
-                for v in node.versions:
-                    walk(v.expr)
-            return
-        if isinstance(e, ir.Expr):
-            for value in vars(e).values():
-                for x in (value if isinstance(value, tuple) else (value,)):
-                    walk(x)
-
-    seen: set[str] = set()
-    for ev in program.events:
-        walk(program.nodes[ev.id].versions[0].expr)  # type: ignore[union-attr]
-        if ev.collection:
-            out.add(ev.collection)
-    for fact in ("died", "died_after_suspension", "worker_died"):  # whether a death without its date happened
-        out.discard(fact)
-    return frozenset(out)
 
 
 def streams(evaluator: Evaluator, facts: dict[str, object], on: date | None, as_of: date | None,

@@ -12,6 +12,7 @@ import time
 from pathlib import Path
 
 import pytest
+import yaml
 from click.testing import CliRunner
 
 from dsl.parser import parse_text
@@ -115,14 +116,25 @@ def test_a_saved_result_with_a_figure_that_is_not_an_amount_is_refused(tmp_path:
 
 
 def test_a_death_in_a_year_whose_figure_is_not_shipped_is_undetermined_and_said() -> None:
-    """F15: a death in 2030 needs the national income of 2029, which is not shipped: no silent extrapolation."""
+    """F15 (audit W3): the death benefit takes the national income of the year before the injury (ORDER13 art. 11):
+    an injury of 2026-06-15 needs the 2025 figure, which is not shipped (the series ends with `until 2025-12-31`).
+    It is undetermined and said, never the 2024 figure carried forward; so is the funeral grant of a death in 2030,
+    which needs the area's wage of 2029 (WIIR 39(1)(1)), not given."""
     data = json.loads(run("eval", CASES / "F15_death_2030.yaml", "--format", "json").output)
     item = next(i for i in data["items"] if i["id"] == "death_benefit")
     assert item["payable"] is True and item["amount"] is None
     assert "national_urban_disposable_income" in item["missing"]
-    assert any("is not shipped" in d["message"] for d in data["diagnostics"])
+    said = [d["message"] for d in data["diagnostics"] if "national_income_for_deaths" in d["message"]]
+    assert said and "no figure is shipped for 2026-06-15" in said[0] and "2025-12-31" in said[0], said
+    funeral = next(i for i in data["items"] if i["id"] == "funeral_grant")
+    assert funeral["payable"] is True and funeral["amount"] is None and "regional_avg_wages" in funeral["missing"]
     text = run("eval", CASES / "F15_death_2030.yaml", "--lang", "en").output
     assert "None" not in text and "one-time death benefit — payable: amount undetermined (depends on:" in text
+    # the last shipped year still counts: an injury of 2025 takes the 2024 figure, 20 x 54,188
+    case = yaml.safe_load((CASES / "F15_death_2030.yaml").read_text(encoding="utf-8"))
+    case["date"] = "2025-06-15"
+    shipped = json.loads(run("eval", "-", "--format", "json", input=json.dumps(case, default=str)).output)
+    assert next(i for i in shipped["items"] if i["id"] == "death_benefit")["amount"] == "1083760.00"
 
 
 def test_an_accident_before_the_regulations_is_refused_with_article_67(tmp_path: Path) -> None:
@@ -132,7 +144,10 @@ def test_an_accident_before_the_regulations_is_refused_with_article_67(tmp_path:
 
 
 def test_the_guiyang_funeral_payer_agrees_between_eval_and_simulate(tmp_path: Path) -> None:
-    """P5: the item is wholly the third party's part: its payer is the third party in eval and in simulate --out."""
+    """P5: the item is wholly the third party's part: its payer is the third party in eval and in simulate --out.
+
+    The funeral grant takes the area's wage of the year before the death (#13, WIIR 39(1)(1)), so the case gives the
+    day of the sudden death (within 48 hours of the onset, the same year): the figure given is that year's."""
     data = json.loads(run("eval", CASES / "P5_guiyang_funeral.yaml", "--format", "json").output)
     item = next(i for i in data["items"] if i["id"] == "funeral_grant")
     assert (item["amount"], item["payer"]) == ("1856.46", "third_party")
@@ -142,6 +157,22 @@ def test_the_guiyang_funeral_payer_agrees_between_eval_and_simulate(tmp_path: Pa
 
     row = next(csv.DictReader(out.open(encoding="utf-8")))
     assert (row["funeral_grant.amount"], row["funeral_grant.payer"]) == ("1856.46", "third_party")
+    # without the day of the death, which year's wage applies is open: undetermined on both sides, never 1856.46
+    case = yaml.safe_load((CASES / "P5_guiyang_funeral.yaml").read_text(encoding="utf-8"))
+    del case["facts"]["death_date"]
+    data = json.loads(run("eval", "-", "--format", "json", input=json.dumps(case, default=str)).output)
+    item = next(i for i in data["items"] if i["id"] == "funeral_grant")
+    assert item["payable"] is True and item["amount"] is None and "death_date" in item["missing"]
+    undated = tmp_path / "undated.csv"
+    with (POP / "P5_guiyang_funeral.csv").open(encoding="utf-8") as fh:
+        rows = list(csv.DictReader(fh))
+    with undated.open("w", encoding="utf-8", newline="") as fh:
+        writer = csv.DictWriter(fh, [k for k in rows[0] if k != "death_date"])
+        writer.writeheader()
+        writer.writerows({k: v for k, v in r.items() if k != "death_date"} for r in rows)
+    assert run("simulate", "--regime", "guiyang", undated, "--out", out).exit_code == 0
+    row = next(csv.DictReader(out.open(encoding="utf-8")))
+    assert (row["funeral_grant.payable"], row["funeral_grant.amount"]) == ("true", "")
 
 
 # ---------------------------------------------------------------- statute files (D)
