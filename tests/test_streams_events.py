@@ -93,6 +93,15 @@ def test_WIIR_42_the_benefits_stop_on_their_date_and_every_own_monthly_stream_en
     assert care["periods"][-1]["ends"]["event"] == "benefits_stop"
     # owed for some period: payable keeps its meaning
     assert allowance["payable"] is True and allowance["amount"] == "4800.00"
+    # the one-time disability subsidy arose on 2021-11-01, before the stop: still owed, 23 × 6,000 = 138,000
+    assert (item(r, "one_time_disability_subsidy")["payable"], item(r, "one_time_disability_subsidy")["amount"]) == \
+        (True, "138000.00")
+
+
+def test_WIIR_42_a_stop_before_the_appraisal_takes_the_one_time_subsidy():
+    r = run({**BASE, "benefits_stop_reason": "refused_appraisal", "benefits_stop_date": "2021-10-01"}, DAY)
+    assert item(r, "one_time_disability_subsidy")["payable"] is False
+    assert item(r, "disability_allowance")["payable"] is False
 
 
 def test_WIIR_42_without_its_date_the_stop_takes_everything_as_before():
