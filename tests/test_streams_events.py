@@ -233,7 +233,8 @@ def test_without_the_birth_date_the_retirement_date_is_unknown_never_presumed():
 
 
 @pytest.mark.parametrize("age, where, says", [
-    ("60y13m", "statutory_retirement_age (months)", "out of range"),
+    ("60y13m", "statutory_retirement_age", "the months of '60y13m': 13 is out of range"),
+    ("200y", "statutory_retirement_age", "the years of '200y': 200 is out of range"),
     ("sixty", "statutory_retirement_age", "60y3m"),
     ({"years": 60, "month": 3}, "statutory_retirement_age.month", "did you mean"),
     ({"months": 3}, "statutory_retirement_age", "`years` is missing"),

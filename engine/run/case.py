@@ -234,7 +234,11 @@ def _years_and_months(raw: object, years_type: T.Type, months_type: T.Type, path
         if m is None:
             raise _BadValue(path, f"expected a whole number of years, or {expected}; found {_shown(raw)}")
         years, months = int(m.group(1)), int(m.group(2) or 0)
-        return convert(years, years_type, path), convert(months, months_type, f"{path} (months)")
+        try:
+            return convert(years, years_type, path), convert(months, months_type, path)
+        except _BadValue as e:
+            which = "the years" if e.message.startswith(f"{years} ") else "the months"
+            raise _BadValue(path, f"{which} of {raw!r}: {e.message}") from None
     assert isinstance(raw, dict)
     unknown = [k for k in raw if k not in ("years", "months")]
     if unknown:
