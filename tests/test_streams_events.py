@@ -264,3 +264,25 @@ def test_jiangsu_reads_the_retirement_age_in_months():
     r = run({**facts, "statutory_retirement_age": 60}, "2019-03-01", "jiangsu")
     assert item(r, "one_time_medical_subsidy")["payable"] is False
     assert "statutory_retirement_age_months" in [a["fact"] for a in r["assumed"]]
+
+
+def test_add_months_and_first_day_of_year_agree_between_the_two_evaluators():
+    """The calendar functions the new rules use, row by row against the single-case ones (month ends, leap years,
+    negative counts, a year out of range is unknown on columns as it is an error in one case)."""
+    import numpy as np
+
+    from engine.columns import arrays as C
+    from engine.columns.arrays import Date, Num
+    from engine.law_time.dates import add_months, first_day_of_year
+
+    days = [date(2024, 1, 31), date(2023, 1, 31), date(2024, 2, 29), date(1965, 5, 20), date(2000, 12, 31), date(2024, 8, 31)]
+    counts = [1, 1, 12, 723, -10, 6]
+    d = Date(np.array([x.toordinal() for x in days], dtype=np.int64), None, 0, 0)
+    n = Num(np.array(counts, dtype=np.int64), 1, -10, 723, None)
+    got = C.add_months(d, n, len(days))
+    assert [date.fromordinal(int(v)) for v in got.v] == [add_months(x, k) for x, k in zip(days, counts)]
+    assert add_months(date(2024, 1, 31), 1) == date(2024, 2, 29) and add_months(date(2023, 1, 31), 1) == date(2023, 2, 28)
+    years = Num(np.array([2021, 1999, 10000], dtype=np.int64), 1, 1999, 10000, None)
+    got = C.first_day_of_year(years, 3)
+    assert [date.fromordinal(int(v)) for v in got.v[:2]] == [first_day_of_year(2021), first_day_of_year(1999)]
+    assert got.known is not None and list(got.known) == [True, True, False]
