@@ -48,9 +48,11 @@ def test_W2_grade_3_dying_of_another_cause_after_the_suspension_period():
              "regional_avg_wages": [{"year": 2022, "monthly_wage": 8500}],
              "dependents": [{"relation": "spouse", "orphan_or_lone_elder": False}]}
     r = run(facts, "2022-01-10")
-    # the worker's own allowance (5,600) and care allowance (30 % × 8,000 = 2,400) end on the death date
+    # the worker's own allowance (5,600) and care allowance end on the death date; the care allowance takes the
+    # year before its month (WIIR 34(2)): 30 % × 8,000 = 2,400 in 2022, 30 % × 8,500 (the 2022 figure) = 2,550 in 2023
     assert spans(item(r, "disability_allowance")) == [("2022-09-10", "2023-03-15", "5600.00", "fund")]
-    assert spans(item(r, "care_allowance")) == [("2022-09-10", "2023-03-15", "2400.00", "fund")]
+    assert spans(item(r, "care_allowance")) == [("2022-09-10", "2022-12-31", "2400.00", "fund"),
+                                                ("2023-01-01", "2023-03-15", "2550.00", "fund")]
     assert item(r, "disability_allowance")["periods"][0]["ends"]["event"] == "death"
     # WIIR 39(3): funeral grant 6 × 8,500 (the year before the death, 2022) and the spouse's pension 40 % × 7,000
     funeral = item(r, "funeral_grant")

@@ -214,3 +214,35 @@ def test_simulate_counts_streams_owed_before_an_event_worked_by_hand(tmp_path) -
             assert (care.payable.value, str(care.amount.value), care.whole.payable.value) == (True, "4000.00", False)
         else:
             assert (wages.payable.value, str(wages.amount.value), wages.whole.payable.value) == (True, "6000.00", False)
+
+
+def test_yearly_flows_of_the_later_events_agree_with_the_single_case_path() -> None:
+    """The events issue 13 added (a review appraisal, the benefits stopping, WIIR 40 adjustments, the care allowance
+    by the year before its month) give the same yearly flows as columns as the single-case windows, to the fen."""
+    from engine.columns.streams import yearly_flows
+
+    program = load_program("national")
+    evaluator, vp, schema = Evaluator(program), VectorProgram(program), Schema.of(program)
+    base = {"work_injury_recognized": True, "employer_insured": True, "monthly_wage": 6000,
+            "regional_avg_monthly_wage": 7000, "minimum_wage": 2000, "disability_grade": 3,
+            "appraisal_conclusion_date": "2021-11-01", "care_level": "partial",
+            "regional_avg_wages": [{"year": 2021, "monthly_wage": 7500}, {"year": 2023, "monthly_wage": 8000}]}
+    cases = [
+        (base, "2021-03-01"),
+        ({**base, "reappraisal_date": "2023-05-10", "reappraised_grade": 5, "no_suitable_work_arranged": True}, "2021-03-01"),
+        ({**base, "benefits_stop_reason": "refused_treatment", "benefits_stop_date": "2022-08-01"}, "2021-03-01"),
+        ({**base, "allowance_adjustments": [{"from": "2022-07-01", "disability_allowance": 120, "care_allowance": 60},
+                                            {"from": "2024-01-01", "disability_allowance": 150}]}, "2021-03-01"),
+        ({**base, "allowances_adjusted": True}, "2021-03-01"),
+        ({**base, "care_level": "full", "regional_avg_wages": []}, "2019-06-01"),
+    ]
+    chunk, _ = chunk_from_batch(schema, typed_table(schema, cases), "<later events>", 0, None)
+    flows = yearly_flows(vp, chunk, YEARS)
+    by_item, by_payer, partial = _single_flows(evaluator, program, cases)
+    assert {(k, y): v for k, per in flows.by_item.items() for y, v in per.items() if v} == {k: v for k, v in by_item.items() if v}
+    assert {(k, y): v for k, per in flows.by_payer.items() for y, v in per.items() if v} == {k: v for k, v in by_payer.items() if v}
+    assert {(k, y): v for k, per in flows.partial.items() for y, v in per.items() if v} == {k: v for k, v in partial.items() if v}
+    # worked by hand, the care allowance of case 0 (30 %): 2022 on the 2021 figure 7,500 = 2,250 × 12 = 27,000;
+    # 2023 needs the 2022 figure (not given): nothing counted; 2024 on the 2023 figure: 2,400 × 12 = 28,800 — all rows
+    care_2022 = flows.by_item["care_allowance"][2022]
+    assert care_2022 >= 2_700_000 and flows.by_item["care_allowance"][2023] == 0

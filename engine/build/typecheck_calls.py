@@ -29,17 +29,22 @@ class Calls(CheckerBase):
             self.references.append((args[0].name, args[0].span))
             return ir.AsOf(self.node_types[args[0].name], e.span, args[0].name, when)
         arity = {"min": None, "max": None, "clamp": 3, "abs": 1, "year": 1, "days_between": 2, "round_yuan": 1,
-                 "years_between": 2, "months_between": 2, "add_years": 2, "add_days": 2, "add_working_days": 2,
-                 "is_working_day": 1, "first_working_day": 1}[f]
+                 "years_between": 2, "months_between": 2, "add_years": 2, "add_months": 2, "add_days": 2, "add_working_days": 2,
+                 "is_working_day": 1, "first_working_day": 1, "first_day_of_year": 1}[f]
         if arity is None and len(args) < 2 or arity is not None and len(args) != arity:
             want = "at least 2" if arity is None else str(arity)
             raise self._fail(e, f"{f}() takes {want} argument{'s' if want != '1' else ''}, not {len(args)}")
-        if f in ("add_years", "add_days", "add_working_days"):  # (date, whole number) → date
-            unit = {"add_years": "years", "add_days": "days", "add_working_days": "working days"}[f]
+        if f in ("add_years", "add_months", "add_days", "add_working_days"):  # (date, whole number) → date
+            unit = {"add_years": "years", "add_months": "months", "add_days": "days", "add_working_days": "working days"}[f]
             when, count = self._expr(args[0], T.DATE, scope), self._expr(args[1], T.INT, scope)
             if not isinstance(when.type, T.DateType) or not isinstance(count.type, T.IntType):
                 raise self._fail(e, f"{f}(date, {unit}) takes a date and a whole number of {unit}")
             return ir.Call(T.DATE, e.span, f, (when, count))
+        if f == "first_day_of_year":  # (whole number) → 1 January of that year
+            n = self._expr(args[0], T.INT, scope)
+            if not isinstance(n.type, T.IntType):
+                raise self._fail(args[0], f"first_day_of_year() needs a whole number (a year), not {describe(n.type)}")
+            return ir.Call(T.DATE, e.span, f, (n,))
         if f in ("is_working_day", "first_working_day"):  # working days: the official calendar in statutes/calendar
             when = self._expr(args[0], T.DATE, scope)
             if not isinstance(when.type, T.DateType):

@@ -9,7 +9,8 @@ from dsl import types as T
 from engine.model import ir
 
 FUNCTIONS = ("min", "max", "clamp", "abs", "year", "days_between", "as_of", "round_yuan", "years_between", "months_between",
-             "add_years", "add_days", "add_working_days", "is_working_day", "first_working_day")
+             "add_years", "add_months", "add_days", "add_working_days", "is_working_day", "first_working_day",
+             "first_day_of_year")
 # Names with a value in every case: the case's date, and the date the answer is given for (the case's `as_of`).
 # `period_day`: the day a stream is judged on (the first day of a period); unknown when the case is judged as a whole.
 BUILTIN_NAMES = ("case_date", "evaluation_date", "period_day")

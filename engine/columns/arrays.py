@@ -565,6 +565,39 @@ def add_years(d: Date, years: Num, n: int) -> Date:
     return Date(out, known, int(out.min()) if n else None, int(out.max()) if n else None)
 
 
+def add_months(d: Date, months: Num, n: int) -> Date:
+    """The corresponding day `months` later; a day the month lacks becomes its last day (engine.law_time.dates.add_months)."""
+    known = both(d.known, months.known)
+    mv = np.broadcast_to(np.asarray(months.v, dtype=np.int64), (n,))
+    if months.den != 1:  # a whole number of months is required: any other row is unknown
+        known = both(known, mv % months.den == 0)
+        mv = mv // months.den
+    y, m, day = _ymd(np.broadcast_to(np.asarray(d.v, dtype=np.int64), (n,)))
+    total = y * 12 + (m - 1) + mv
+    ty, tm = total // 12, total % 12 + 1
+    ok = (ty >= 1) & (ty <= 9999)
+    if not ok.all():
+        known = both(known, ok)
+        ty = np.where(ok, ty, 2000)
+    out = _ordinal(ty, tm, np.minimum(day, _days_in_month(ty, tm)))
+    return Date(out, known, int(out.min()) if n else None, int(out.max()) if n else None)
+
+
+def first_day_of_year(year: Num, n: int) -> Date:
+    """1 January of each row's year (engine.law_time.dates.first_day_of_year)."""
+    yv = np.broadcast_to(np.asarray(year.v, dtype=np.int64), (n,))
+    known = year.known
+    if year.den != 1:
+        known = both(known, yv % year.den == 0)
+        yv = yv // year.den
+    ok = (yv >= 1) & (yv <= 9999)
+    if not ok.all():
+        known = both(known, ok)
+        yv = np.where(ok, yv, 2000)
+    out = _ordinal(yv, np.ones(n, dtype=np.int64), np.ones(n, dtype=np.int64))
+    return Date(out, known, int(out.min()) if n else None, int(out.max()) if n else None)
+
+
 def years_between(a: Date, b: Date, n: int) -> Num:
     """Completed years from a to b, counted as an age; negative when b is earlier (engine.law_time.dates.years_between)."""
     av = np.broadcast_to(np.asarray(a.v, dtype=np.int64), (n,))

@@ -815,6 +815,10 @@ def _call(vp: VectorProgram, e: ir.Call, scope: tuple[str, ...]) -> Fn:
         return lambda run, space: C.months_between(args[0](run, space), args[1](run, space), _rows(run, space))  # type: ignore[arg-type]
     if f == "add_years":
         return lambda run, space: C.add_years(args[0](run, space), args[1](run, space), _rows(run, space))  # type: ignore[arg-type]
+    if f == "add_months":
+        return lambda run, space: C.add_months(args[0](run, space), args[1](run, space), _rows(run, space))  # type: ignore[arg-type]
+    if f == "first_day_of_year":
+        return lambda run, space: C.first_day_of_year(args[0](run, space), _rows(run, space))  # type: ignore[arg-type]
     if f in ("add_days", "add_working_days"):
         add = W.add_days if f == "add_days" else W.add_working_days
         return lambda run, space: add(args[0](run, space), args[1](run, space), _rows(run, space))  # type: ignore[arg-type]

@@ -46,6 +46,16 @@ def _add_months(start: date, months: int) -> date:
     return date(year, month + 1, day)
 
 
+def add_months(start: date, months: int) -> date:
+    """The corresponding day `months` later (earlier when negative); a day the month lacks becomes its last day."""
+    return _add_months(start, int(months))
+
+
+def first_day_of_year(year: int) -> date:
+    """1 January of `year` (a figure by calendar year applies from that day)."""
+    return date(int(year), 1, 1)
+
+
 def add_years_decimal(start: date, years: Decimal) -> date:
     """`add_years` for the engine, whose whole numbers are Decimals."""
     if years != years.to_integral_value():

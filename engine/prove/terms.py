@@ -16,7 +16,7 @@ from engine.model import ir
 
 # The official calendar and calendar arithmetic: abstracted (see the module docstring).
 CALENDAR_FUNCTIONS = ("add_working_days", "first_working_day",
-                      "add_years", "years_between", "months_between", "year")
+                      "add_years", "add_months", "first_day_of_year", "years_between", "months_between", "year")
 
 
 @dataclass(frozen=True)

@@ -11,6 +11,7 @@ break a statute's `require` are refused at the fact, with the statute's message.
 from __future__ import annotations
 
 import json
+import re
 import sys
 from dataclasses import dataclass, field
 from datetime import date, datetime
@@ -208,13 +209,45 @@ def validate_facts(program: ir.Program, case: Case) -> dict[str, object]:
         if raw is None:
             continue
         try:
-            out[str(name)] = convert(raw, node.type, path)
+            months = declared.get(f"{name}{MONTHS_SUFFIX}")
+            if months is not None and isinstance(raw, (str, dict)):  # an age in years and months
+                out[str(name)], out[months.id] = _years_and_months(raw, node.type, months.type, path)
+            else:
+                out[str(name)] = convert(raw, node.type, path)
         except _BadValue as e:
             errors.append(case.error(e.path, e.message))
     if more:
         errors.append(LawtraceError(f"and up to {more} more facts not checked: only the first {bounds.MAX_ERRORS} errors are reported"))
     raise_collected(errors)
     return out
+
+
+MONTHS_SUFFIX = "_months"  # an int fact with a companion NAME_months may be given in years and months
+_YEARS_MONTHS = re.compile(r"^\s*(\d{1,4})\s*y(?:\s*(\d{1,2})\s*m)?\s*$")
+
+
+def _years_and_months(raw: object, years_type: T.Type, months_type: T.Type, path: str) -> tuple[object, object]:
+    """`"60y3m"`, `"60y"` or `{years: 60, months: 3}`: the whole years and the months beyond them."""
+    expected = 'years and months written "60y3m" or {years: 60, months: 3}'
+    if isinstance(raw, str):
+        m = _YEARS_MONTHS.match(raw)
+        if m is None:
+            raise _BadValue(path, f"expected a whole number of years, or {expected}; found {_shown(raw)}")
+        years, months = int(m.group(1)), int(m.group(2) or 0)
+        try:
+            return convert(years, years_type, path), convert(months, months_type, path)
+        except _BadValue as e:
+            which = "the years" if e.message.startswith(f"{years} ") else "the months"
+            raise _BadValue(path, f"{which} of {raw!r}: {e.message}") from None
+    assert isinstance(raw, dict)
+    unknown = [k for k in raw if k not in ("years", "months")]
+    if unknown:
+        hint = did_you_mean(str(unknown[0]), ("years", "months"))
+        raise _BadValue(f"{path}.{unknown[0]}", f"unknown field '{unknown[0]}': expected {expected}" + (f"; {hint}" if hint else ""))
+    if "years" not in raw:
+        raise _BadValue(path, f"expected {expected}: `years` is missing")
+    return (convert(raw["years"], years_type, f"{path}.years"),
+            convert(raw.get("months", 0), months_type, f"{path}.months"))
 
 
 class _BadValue(Exception):

@@ -21,7 +21,7 @@ from dsl.texts import zh_of
 from engine.model import ir
 from engine.model.citations import Citation
 from engine.run.conflicts import check_conflicts
-from engine.law_time.dates import add_years_decimal, months_between, years_between
+from engine.law_time.dates import add_months, add_years_decimal, first_day_of_year, months_between, years_between
 from engine.model.diagnostics import Diagnostic
 from engine.model.printer import show
 from engine.run.trace_terms import Shape
@@ -520,6 +520,12 @@ def _clamp(x: Decimal, low: Decimal, high: Decimal) -> Decimal:
     return min(max(x, low), high)
 
 
+def _whole(n: Decimal, f: str) -> int:
+    if n != n.to_integral_value():
+        raise ValueError(f"{f} needs a whole number, not {n}")
+    return int(n)
+
+
 _FUNCTIONS: dict[str, Callable[..., object]] = {
     "min": min,
     "max": max,
@@ -530,6 +536,8 @@ _FUNCTIONS: dict[str, Callable[..., object]] = {
     "years_between": lambda a, b: Decimal(years_between(a, b)),
     "months_between": lambda a, b: Decimal(months_between(a, b)),
     "add_years": add_years_decimal,
+    "add_months": lambda d, n: add_months(d, _whole(n, "add_months")),
+    "first_day_of_year": lambda n: first_day_of_year(_whole(n, "first_day_of_year")),
     "add_days": lambda d, n: d + timedelta(int(n)),
     "round_yuan": lambda x: x.quantize(Decimal(1), rounding=ROUND_HALF_UP),
     "add_working_days": lambda d, n: calendar().add_working_days(d, int(n)),

@@ -118,6 +118,9 @@ def _periods(b: ir.Benefit, judged: list[tuple[date, date | None, Evaluation]], 
             else:
                 state = None
                 missing |= payable.missing
+        amount: V = item.amount  # type: ignore[attr-defined]
+        if state and not amount.known:
+            missing |= amount.missing  # owed, at an amount the case does not yet decide (e.g. a year's figure)
         start: date | None = s
         if "arises" in b.fields:
             arises = ev.get(b.fields["arises"])

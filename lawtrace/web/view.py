@@ -10,13 +10,15 @@ from __future__ import annotations
 
 import logging
 from dataclasses import dataclass, field
+from datetime import date
+from decimal import Decimal
 from urllib.parse import urlencode
 
 from engine.model import ir
 from engine.run.case import Case
 from engine.analysis.questions import CASE_DATE
 from engine.model.values import to_json
-from explain.i18n import cite_text
+from explain.i18n import WORDS, cite_text
 from explain.render import result_view
 from explain.values import show_value
 from explain.why import explain_item
@@ -46,6 +48,9 @@ class PageView:
     rows: list[dict[str, object]] = field(default_factory=list)  # see _rows
     missing: list[dict[str, str]] = field(default_factory=list)  # {fact, label, anchor}
     date_asked: bool = False  # the ranking's first question is the date of the case
+    window: dict[str, str] = field(default_factory=lambda: {"from": "", "to": ""})  # what falls due: the days asked
+    window_error: str | None = None
+    owed: dict[str, object] | None = None  # see _owed
     refused: bool = False  # the engine refused the case: the errors are shown at their fields
 
     @property
@@ -65,6 +70,7 @@ def page(params: list[tuple[str, str]], details: bool = True) -> PageView:
     regime = values.get("regime") or api.DEFAULT_REGIME
     view = PageView(lang, params, {}, service.regimes(), regime, values.get("date", ""),
                     {k: values.get(k, "") for k in form.CASE_KEYS})
+    view.window = {k: values.get(k, "") for k in WINDOW_KEYS}
     try:
         program = service.program(regime)
     except ApiError as e:
@@ -89,6 +95,10 @@ def page(params: list[tuple[str, str]], details: bool = True) -> PageView:
         return view
     view.result = evaluated.json(trace=True)
     _answered(view, questions, declared)
+    window = _window(view)
+    if window is not None:
+        fact_words = {k: (n.labels.zh if lang == "zh" else n.labels.en) or k for k, n in declared.items() if n.labels}
+        view.owed = _owed(view.result, api.owed_json(evaluated.result, *window), lang, fact_words)
     if not details:
         return view
     _ask(view, questions, evaluated.case, program)
@@ -99,6 +109,50 @@ def page(params: list[tuple[str, str]], details: bool = True) -> PageView:
 
 
 STATUS = {True: "payable", False: "not_payable", None: "undetermined"}
+WINDOW_KEYS = ("from", "to")  # the window of what falls due (as `lawtrace eval --from --to` and /v1/evaluate)
+
+
+def _window(view: PageView) -> tuple[date, date] | None:
+    """The window asked, or None (none asked, or a bad one: then `window_error` says what is expected)."""
+    raw = view.window
+    if not raw["from"] and not raw["to"]:
+        return None
+    try:
+        start, end = date.fromisoformat(raw["from"]), date.fromisoformat(raw["to"])
+    except ValueError:
+        start = end = None  # type: ignore[assignment]
+    if start is None or end is None or start > end:
+        view.window_error = UI[view.lang]["window_error"]
+        return None
+    return start, end
+
+
+def _owed(result: dict[str, object], owed: dict[str, object], lang: str, fact_words: dict[str, str]) -> dict[str, object]:
+    """`owed` (CONTRACT "Benefits over time") arranged for the page: the items as columns, a row per month with its
+    total, the totals by item and by payer, the part months (both figures, in no total), the items left undated."""
+    words = WORDS[lang]
+    labels = {str(i["id"]): i["label"][lang] for i in result["items"]}  # type: ignore[index, union-attr]
+    items = [k for k in labels if k in owed["by_item"]]  # type: ignore[operator]
+    months = []
+    for m in owed["months"]:  # type: ignore[union-attr]
+        total = sum((Decimal(v) for v in m["by_item"].values()), Decimal(0))
+        months.append({"month": m["month"], "cells": [m["by_item"].get(k) for k in items],
+                       "total": f"{total:.2f}" if m["by_item"] else None})
+    total = sum((Decimal(v) for v in owed["by_item"].values()), Decimal(0))  # type: ignore[union-attr]
+
+    def party(p: object) -> str:
+        return str(words.get(str(p), p)) if p not in (None, "none") else words["nobody"]
+    return {
+        "from": owed["from"], "to": owed["to"],
+        "items": [{"id": k, "label": labels[k], "total": owed["by_item"][k]} for k in items],  # type: ignore[index]
+        "months": months, "total": f"{total:.2f}",
+        "by_payer": [{"payer": party(p), "amount": a} for p, a in owed["by_payer"].items()],  # type: ignore[union-attr]
+        "partial": [{**p, "label": labels.get(str(p["item"]), p["item"]),
+                     "payer": party(p.get("payer"))} for p in owed["partial"]],  # type: ignore[union-attr]
+        "undated": [{"label": labels.get(str(u["item"]), u["item"]),
+                     "missing": [fact_words.get(str(f), str(f)) for f in u.get("missing") or []]}
+                    for u in owed["undated"]],  # type: ignore[union-attr]
+    }
 
 
 def _rows(result: dict[str, object], table: dict[str, object], lang: str) -> list[dict[str, object]]:

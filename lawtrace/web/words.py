@@ -30,6 +30,15 @@ UI: dict[str, dict[str, str]] = {
         "api": "JSON 接口说明（OpenAPI）", "presumed": "未填时推定", "presumed_as": "未填时推定为",
         "no_such_item": "本规则没有这一待遇项目",
         "explanation_failed": "这一项的说明未能生成（错误已记入服务器日志）；上表的结论不受影响。",
+        "window_from": "应付期间的第一日", "window_to": "应付期间的最后一日",
+        "window_help": "填写两日，即按月列出该期间应付的金额（与 lawtrace eval --from --to 相同）。",
+        "window_error": "应付期间须同时给出第一日和最后一日（年-月-日），第一日不得晚于最后一日。",
+        "owed": "期间内应付的金额", "owed_window": "{start} 至 {end}", "month": "月份", "total": "合计",
+        "owed_by_payer": "按最终支付方", "owed_none": "该期间内没有按整月应付的金额。",
+        "partial": "不足整月的月份（未计入合计）",
+        "partial_help": "我们的资料未规定不足一个月如何支付：列出按日折算和整月两种数额，均不推定，也不计入合计。",
+        "partial_days": "{days}/{of_days} 日", "pro_rata": "按日折算", "full_month": "整月",
+        "undated": "日期或数额尚不能确定的项目（未计入）", "undated_missing": "取决于",
     },
     "en": {
         "title": "Work-injury insurance benefits", "subtitle": "Article by article: what is owed, how much, by whom, and why",
@@ -56,6 +65,16 @@ UI: dict[str, dict[str, str]] = {
         "no_such_item": "no such benefit item in this regime",
         "explanation_failed": "The explanation of this item could not be made (the error is in the server's log); "
                               "the answer in the table stands.",
+        "window_from": "First day of the window owed", "window_to": "Last day of the window owed",
+        "window_help": "Give both days to list what falls due in them, month by month (as lawtrace eval --from --to).",
+        "window_error": "Give both days of the window (YYYY-MM-DD), the first not after the last.",
+        "owed": "What falls due in the window", "owed_window": "{start} to {end}", "month": "Month", "total": "Total",
+        "owed_by_payer": "By who pays in the end", "owed_none": "Nothing falls due in whole months in the window.",
+        "partial": "Part months (in no total)",
+        "partial_help": "Our sources do not say how a part month is paid: the pro-rata and the full-month figures are "
+                        "both shown, neither presumed, and neither counted.",
+        "partial_days": "{days} of {of_days} days", "pro_rata": "pro rata", "full_month": "full month",
+        "undated": "Items whose days or amounts are not yet known (not counted)", "undated_missing": "depends on",
     },
 }
 
