@@ -79,6 +79,8 @@ class Evaluator:
         # What the trace of every case prints of a formula, made once (`engine.run.trace_terms`).
         self.term_shapes: dict[int, Shape] = {}
         self._printed: dict[int, str] = {}
+        self.period_free: frozenset[str] | None = None  # engine.run.periods: the nodes `period_day` cannot change
+        self.event_facts: frozenset[str] | None = None  # engine.run.periods: the facts the events' dates are read from
         for node in program.nodes.values():
             if isinstance(node, ir.ValueNode):
                 for v in node.versions:
@@ -138,6 +140,8 @@ class Evaluation:
         self.diagnostics: list[Diagnostic] = []
         self._frames: list[TraceNode] = []
         self.speculative = 0  # > 0 while both branches of an `if` with an unknown condition are tried
+        self.cited_below: dict[str, dict[Citation, None]] = {}  # engine.run.result: a node's basis, once
+        self.quieted: set[str] = set()  # the nodes under evaluation when a warning was left unsaid (`quiet`)
 
     # ------------------------------------------------------------ nodes
 
@@ -298,9 +302,15 @@ class Evaluation:
         labels = getattr(node, "labels", None)
         return f"「{labels.zh}」" if labels is not None and labels.zh else node_id
 
+    def quiet(self) -> None:
+        """A warning left unsaid while both branches of an `if` are tried: the nodes being evaluated are noted, for
+        what another evaluation of the same case may take over from this one (`engine.run.periods`)."""
+        self.quieted.update(f.id for f in self._frames)
+
     def warn(self, message: str, zh: str | None = None) -> None:
         """A warning on the node being evaluated, cited to it (not while both branches of an `if` are tried)."""
         if self.speculative:
+            self.quiet()
             return
         node = self.program.nodes.get(self._frames[-1].id) if self._frames else None
         d = Diagnostic("warning", message, node.cites if node is not None else (), zh=zh)
@@ -678,6 +688,8 @@ def _undetermined(ev: Evaluator, e: ir.Undetermined) -> Fn:
             d = Diagnostic("warning", str(reason), node.cites if node is not None else (), zh=zh_of(reason))
             if d not in s.diagnostics:
                 s.diagnostics.append(d)
+        else:
+            s.quiet()
         return V(UNKNOWN)
     return undetermined
 

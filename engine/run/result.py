@@ -209,26 +209,40 @@ def _assumed_below(ev: Evaluation, roots: list[str]) -> tuple[str, ...]:
 
 def _basis(ev: Evaluation, roots: list[str]) -> tuple[Citation, ...]:
     """The citations of every rule the answer passed through, inputs before the rules that read them."""
-    seen: set[str] = set()
-    out: dict[Citation, None] = {}  # ordered, with set membership
-
-    def visit(node_id: str) -> None:
-        if node_id in seen:
-            return
-        seen.add(node_id)
-        t = ev.trace.get(node_id)
-        if t is None:
-            return
-        for i in t.inputs:
-            visit(i)
-        if t.kind == "fact" and not t.assumed:
-            return
-        for c in t.citations:
-            out.setdefault(c, None)
-
+    if len(roots) == 1:
+        return tuple(_cited_below(ev, roots[0]))
+    out: dict[Citation, None] = {}
     for r in roots:
-        visit(r)
+        out.update(_cited_below(ev, r))
     return tuple(out)
+
+
+def _cited_below(ev: Evaluation, node_id: str) -> dict[Citation, None]:
+    """The citations of a node's rule and of every rule below it, inputs first, each once (first place kept).
+
+    Kept per evaluation: the items and deadlines of a case share most of their rules (and merging kept dicts
+    hashes no citation again). A node's trace is complete once it is evaluated, so what is kept never goes stale;
+    a node not (yet) traced is not kept. The caller must not change what it gets."""
+    memo = ev.cited_below
+    got = memo.get(node_id)
+    if got is not None:
+        return got
+    t = ev.trace.get(node_id)
+    if t is None:
+        return {}
+    inputs = t.inputs
+    own = t.kind != "fact" or t.assumed
+    if len(inputs) == 1 and not (own and t.citations):
+        got = _cited_below(ev, inputs[0])
+    else:
+        got = {}
+        for i in inputs:
+            got.update(_cited_below(ev, i))
+        if own:
+            for c in t.citations:
+                got.setdefault(c)
+    memo[node_id] = got
+    return got
 
 
 # ---------------------------------------------------------------- JSON
