@@ -63,7 +63,7 @@ class Assumption:
 
 
 class Evaluator:
-    """A program with every formula compiled to a Python closure; evaluates many cases."""
+    """A program with each formula compiled to a Python closure (when first evaluated); evaluates many cases."""
 
     def __init__(self, program: ir.Program):
         self.program = program
@@ -79,25 +79,25 @@ class Evaluator:
         # What the trace of every case prints of a formula, made once (`engine.run.trace_terms`).
         self.term_shapes: dict[int, Shape] = {}
         self._printed: dict[int, str] = {}
+        # A type's text and members as the trace JSON gives them, by identity (the type kept, so the id stays its own).
+        self.type_json: dict[int, tuple[T.Type, str, dict[str, dict[str, str]] | None]] = {}
         self.period_free: frozenset[str] | None = None  # engine.run.periods: the nodes `period_day` cannot change
         self.event_facts: frozenset[str] | None = None  # engine.run.periods: the facts the events' dates are read from
+        # The formulas are compiled when first evaluated, not here: a command that evaluates one case runs a few
+        # hundred of the program's formulas, and its start-up is most of what a caseworker waits for.
         for node in program.nodes.values():
             if isinstance(node, ir.ValueNode):
                 for v in node.versions:
-                    self._compile(v.expr)
                     self._conditions(v.cite_when)
             elif isinstance(node, ir.ParamNode):
                 for pv in node.versions:
                     self._conditions(pv.cite_when)
             elif isinstance(node, ir.FactNode) and node.presumption is not None:
-                self._compile(node.presumption.expr)
                 self._conditions(node.presumption.cite_when)
 
     def _conditions(self, cite_when: tuple[ir.Expr | None, ...]) -> None:
-        for w in cite_when:
-            if w is not None:
-                self._compile(w)
-                self.conditional.add(id(cite_when))
+        if any(w is not None for w in cite_when):
+            self.conditional.add(id(cite_when))
 
     def printed(self, e: ir.Expr) -> str:
         """`show(e)` of one of the program's formulas, printed once."""
@@ -202,7 +202,7 @@ class Evaluation:
         p = node.presumption
         if p is None:
             return V(UNKNOWN, frozenset((node.id,)))
-        result = self.evaluator.compiled[id(p.expr)](self, {})
+        result = (self.evaluator.compiled.get(id(p.expr)) or self.evaluator._compile(p.expr))(self, {})
         if not result.known:
             return V(UNKNOWN, result.missing | {node.id})
         frame.assumed = True
@@ -244,7 +244,8 @@ class Evaluation:
         frame.rule_span = version.span
         frame.expr = version.expr
         frame.note = version.note or node.note
-        result = self.evaluator.compiled[id(version.expr)](self, {})
+        ev = self.evaluator
+        result = (ev.compiled.get(id(version.expr)) or ev._compile(version.expr))(self, {})
         frame.citations = self._cites(version.cites, version.cite_when)
         return result
 
@@ -254,7 +255,7 @@ class Evaluation:
             return cites
         out = []
         for c, cond in zip(cites, conditions):
-            if cond is None or self.evaluator.compiled[id(cond)](self, {}).value is not False:
+            if cond is None or self.evaluator._compile(cond)(self, {}).value is not False:
                 out.append(c)
         return tuple(out)
 

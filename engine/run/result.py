@@ -438,20 +438,31 @@ def trace_json(result: Result) -> dict[str, object]:
     }
 
 
+def _type_json(evaluator: Evaluator, typ: T.Type) -> tuple[str, dict[str, dict[str, str]] | None]:
+    """A type's text and its members' labels (an enum's), made once per type of the program."""
+    got = evaluator.type_json.get(id(typ))
+    if got is None or got[0] is not typ:
+        members = ({m: {"zh": typ.label(m, "zh"), "en": typ.label(m, "en")} for m in typ.values}
+                   if isinstance(typ, T.EnumType) and typ.labels else None)
+        got = evaluator.type_json[id(typ)] = (typ, str(typ), members)
+    return got[1], got[2]
+
+
 def _trace_node(t: TraceNode, node: ir.Node | None, nodes: dict[str, ir.Node], evaluator: Evaluator) -> dict[str, object]:
     typ = node.type if node is not None else T.INT
+    type_text, members = _type_json(evaluator, typ)
     out: dict[str, object] = {
         "id": t.id,
         "kind": t.kind,
-        "type": str(typ),
+        "type": type_text,
         "value": to_json(t.value.value, typ),
         "known": t.value.known,
         "missing": sorted(t.value.missing),
         "citations": [c.as_json() for c in t.citations],
         "inputs": list(t.inputs),
     }
-    if isinstance(typ, T.EnumType) and typ.labels:
-        out["members"] = {m: {"zh": typ.label(m, "zh"), "en": typ.label(m, "en")} for m in typ.values}
+    if members is not None:
+        out["members"] = {m: dict(labels) for m, labels in members.items()}  # the caller's own, to change at will
     if t.rule_from is not None:
         out["from"] = t.rule_from.isoformat()
     if t.rule_span is not None:
