@@ -31,4 +31,6 @@ def user_errors(f: Callable[..., Any]) -> Callable[..., Any]:
 
 
 def emit_json(data: object) -> None:
-    click.echo(json.dumps(data, ensure_ascii=False, indent=2, sort_keys=False))
+    # check_circular off: our results are trees, and indented output is written by json's pure-Python encoder,
+    # where the check costs a dict operation per list and mapping of a trace of a few hundred thousand characters
+    click.echo(json.dumps(data, ensure_ascii=False, indent=2, sort_keys=False, check_circular=False))

@@ -63,7 +63,7 @@ class Assumption:
 
 
 class Evaluator:
-    """A program with every formula compiled to a Python closure; evaluates many cases."""
+    """A program with each formula compiled to a Python closure (when first evaluated); evaluates many cases."""
 
     def __init__(self, program: ir.Program):
         self.program = program
@@ -79,23 +79,25 @@ class Evaluator:
         # What the trace of every case prints of a formula, made once (`engine.run.trace_terms`).
         self.term_shapes: dict[int, Shape] = {}
         self._printed: dict[int, str] = {}
+        # A type's text and members as the trace JSON gives them, by identity (the type kept, so the id stays its own).
+        self.type_json: dict[int, tuple[T.Type, str, dict[str, dict[str, str]] | None]] = {}
+        self.period_free: frozenset[str] | None = None  # engine.run.periods: the nodes `period_day` cannot change
+        self.event_facts: frozenset[str] | None = None  # engine.run.periods: the facts the events' dates are read from
+        # The formulas are compiled when first evaluated, not here: a command that evaluates one case runs a few
+        # hundred of the program's formulas, and its start-up is most of what a caseworker waits for.
         for node in program.nodes.values():
             if isinstance(node, ir.ValueNode):
                 for v in node.versions:
-                    self._compile(v.expr)
                     self._conditions(v.cite_when)
             elif isinstance(node, ir.ParamNode):
                 for pv in node.versions:
                     self._conditions(pv.cite_when)
             elif isinstance(node, ir.FactNode) and node.presumption is not None:
-                self._compile(node.presumption.expr)
                 self._conditions(node.presumption.cite_when)
 
     def _conditions(self, cite_when: tuple[ir.Expr | None, ...]) -> None:
-        for w in cite_when:
-            if w is not None:
-                self._compile(w)
-                self.conditional.add(id(cite_when))
+        if any(w is not None for w in cite_when):
+            self.conditional.add(id(cite_when))
 
     def printed(self, e: ir.Expr) -> str:
         """`show(e)` of one of the program's formulas, printed once."""
@@ -138,6 +140,8 @@ class Evaluation:
         self.diagnostics: list[Diagnostic] = []
         self._frames: list[TraceNode] = []
         self.speculative = 0  # > 0 while both branches of an `if` with an unknown condition are tried
+        self.cited_below: dict[str, dict[Citation, None]] = {}  # engine.run.result: a node's basis, once
+        self.quieted: set[str] = set()  # the nodes under evaluation when a warning was left unsaid (`quiet`)
 
     # ------------------------------------------------------------ nodes
 
@@ -198,7 +202,7 @@ class Evaluation:
         p = node.presumption
         if p is None:
             return V(UNKNOWN, frozenset((node.id,)))
-        result = self.evaluator.compiled[id(p.expr)](self, {})
+        result = (self.evaluator.compiled.get(id(p.expr)) or self.evaluator._compile(p.expr))(self, {})
         if not result.known:
             return V(UNKNOWN, result.missing | {node.id})
         frame.assumed = True
@@ -240,7 +244,8 @@ class Evaluation:
         frame.rule_span = version.span
         frame.expr = version.expr
         frame.note = version.note or node.note
-        result = self.evaluator.compiled[id(version.expr)](self, {})
+        ev = self.evaluator
+        result = (ev.compiled.get(id(version.expr)) or ev._compile(version.expr))(self, {})
         frame.citations = self._cites(version.cites, version.cite_when)
         return result
 
@@ -250,7 +255,7 @@ class Evaluation:
             return cites
         out = []
         for c, cond in zip(cites, conditions):
-            if cond is None or self.evaluator.compiled[id(cond)](self, {}).value is not False:
+            if cond is None or self.evaluator._compile(cond)(self, {}).value is not False:
                 out.append(c)
         return tuple(out)
 
@@ -298,9 +303,15 @@ class Evaluation:
         labels = getattr(node, "labels", None)
         return f"「{labels.zh}」" if labels is not None and labels.zh else node_id
 
+    def quiet(self) -> None:
+        """A warning left unsaid while both branches of an `if` are tried: the nodes being evaluated are noted, for
+        what another evaluation of the same case may take over from this one (`engine.run.periods`)."""
+        self.quieted.update(f.id for f in self._frames)
+
     def warn(self, message: str, zh: str | None = None) -> None:
         """A warning on the node being evaluated, cited to it (not while both branches of an `if` are tried)."""
         if self.speculative:
+            self.quiet()
             return
         node = self.program.nodes.get(self._frames[-1].id) if self._frames else None
         d = Diagnostic("warning", message, node.cites if node is not None else (), zh=zh)
@@ -686,6 +697,8 @@ def _undetermined(ev: Evaluator, e: ir.Undetermined) -> Fn:
             d = Diagnostic("warning", str(reason), node.cites if node is not None else (), zh=zh_of(reason))
             if d not in s.diagnostics:
                 s.diagnostics.append(d)
+        else:
+            s.quiet()
         return V(UNKNOWN)
     return undetermined
 

@@ -209,26 +209,40 @@ def _assumed_below(ev: Evaluation, roots: list[str]) -> tuple[str, ...]:
 
 def _basis(ev: Evaluation, roots: list[str]) -> tuple[Citation, ...]:
     """The citations of every rule the answer passed through, inputs before the rules that read them."""
-    seen: set[str] = set()
-    out: dict[Citation, None] = {}  # ordered, with set membership
-
-    def visit(node_id: str) -> None:
-        if node_id in seen:
-            return
-        seen.add(node_id)
-        t = ev.trace.get(node_id)
-        if t is None:
-            return
-        for i in t.inputs:
-            visit(i)
-        if t.kind == "fact" and not t.assumed:
-            return
-        for c in t.citations:
-            out.setdefault(c, None)
-
+    if len(roots) == 1:
+        return tuple(_cited_below(ev, roots[0]))
+    out: dict[Citation, None] = {}
     for r in roots:
-        visit(r)
+        out.update(_cited_below(ev, r))
     return tuple(out)
+
+
+def _cited_below(ev: Evaluation, node_id: str) -> dict[Citation, None]:
+    """The citations of a node's rule and of every rule below it, inputs first, each once (first place kept).
+
+    Kept per evaluation: the items and deadlines of a case share most of their rules (and merging kept dicts
+    hashes no citation again). A node's trace is complete once it is evaluated, so what is kept never goes stale;
+    a node not (yet) traced is not kept. The caller must not change what it gets."""
+    memo = ev.cited_below
+    got = memo.get(node_id)
+    if got is not None:
+        return got
+    t = ev.trace.get(node_id)
+    if t is None:
+        return {}
+    inputs = t.inputs
+    own = t.kind != "fact" or t.assumed
+    if len(inputs) == 1 and not (own and t.citations):
+        got = _cited_below(ev, inputs[0])
+    else:
+        got = {}
+        for i in inputs:
+            got.update(_cited_below(ev, i))
+        if own:
+            for c in t.citations:
+                got.setdefault(c)
+    memo[node_id] = got
+    return got
 
 
 # ---------------------------------------------------------------- JSON
@@ -436,20 +450,31 @@ def _unvisited_missing(result: Result, traced: set[str]) -> list[TraceNode]:
             for f in sorted(named - traced) if isinstance(facts.get(f), ir.FactNode)]
 
 
+def _type_json(evaluator: Evaluator, typ: T.Type) -> tuple[str, dict[str, dict[str, str]] | None]:
+    """A type's text and its members' labels (an enum's), made once per type of the program."""
+    got = evaluator.type_json.get(id(typ))
+    if got is None or got[0] is not typ:
+        members = ({m: {"zh": typ.label(m, "zh"), "en": typ.label(m, "en")} for m in typ.values}
+                   if isinstance(typ, T.EnumType) and typ.labels else None)
+        got = evaluator.type_json[id(typ)] = (typ, str(typ), members)
+    return got[1], got[2]
+
+
 def _trace_node(t: TraceNode, node: ir.Node | None, nodes: dict[str, ir.Node], evaluator: Evaluator) -> dict[str, object]:
     typ = node.type if node is not None else T.INT
+    type_text, members = _type_json(evaluator, typ)
     out: dict[str, object] = {
         "id": t.id,
         "kind": t.kind,
-        "type": str(typ),
+        "type": type_text,
         "value": to_json(t.value.value, typ),
         "known": t.value.known,
         "missing": sorted(t.value.missing),
         "citations": [c.as_json() for c in t.citations],
         "inputs": list(t.inputs),
     }
-    if isinstance(typ, T.EnumType) and typ.labels:
-        out["members"] = {m: {"zh": typ.label(m, "zh"), "en": typ.label(m, "en")} for m in typ.values}
+    if members is not None:
+        out["members"] = {m: dict(labels) for m, labels in members.items()}  # the caller's own, to change at will
     if t.rule_from is not None:
         out["from"] = t.rule_from.isoformat()
     if t.rule_span is not None:

@@ -1,0 +1,81 @@
+"""The shortcuts of the single-case evaluator change no answer (issue 18).
+
+Periods take over what the whole case settled (`engine.run.periods`), and an item's basis is gathered from what
+its inputs already gathered (`engine.run.result._cited_below`): the whole result JSON, trace included, must be the
+same as without the first and as the plain walk of the trace for the second, on every example case and on every
+case of the statutes' own tests.
+"""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pytest
+
+from engine.model.citations import Citation
+from engine.run import periods
+from engine.run.case import case_as_of, case_date, case_kind, read_case, validate_facts
+from engine.run.evaluate import Evaluation
+from engine.run.result import _basis, evaluate, result_json
+from lawtrace.api import evaluator
+
+ROOT = Path(__file__).resolve().parent.parent
+EXAMPLES = sorted((ROOT / "examples").glob("*.yaml"))
+
+
+def _result(path: Path) -> tuple[dict[str, object], object]:
+    case = read_case(str(path))
+    ev = evaluator(case.regime or "national")
+    facts = validate_facts(ev.program, case)
+    result = evaluate(ev, facts, case_date(case, None), case_kind(case), case_as_of(case, None))
+    return result_json(result), result
+
+
+@pytest.mark.parametrize("path", EXAMPLES, ids=lambda p: p.stem)
+def test_periods_taking_over_the_whole_case_change_nothing(path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    fast, _ = _result(path)
+    monkeypatch.setattr(periods, "TAKE_OVER", False)
+    slow, _ = _result(path)
+    assert json.dumps(fast, ensure_ascii=False, indent=1) == json.dumps(slow, ensure_ascii=False, indent=1)
+
+
+def _walked_basis(ev: Evaluation, roots: list[str]) -> tuple[Citation, ...]:
+    """The basis as the trace is walked: depth first, inputs before the rule that reads them, each citation once."""
+    seen: set[str] = set()
+    out: dict[Citation, None] = {}
+
+    def visit(node_id: str) -> None:
+        if node_id in seen:
+            return
+        seen.add(node_id)
+        t = ev.trace.get(node_id)
+        if t is None:
+            return
+        for i in t.inputs:
+            visit(i)
+        if t.kind == "fact" and not t.assumed:
+            return
+        for c in t.citations:
+            out.setdefault(c, None)
+
+    for r in roots:
+        visit(r)
+    return tuple(out)
+
+
+@pytest.mark.parametrize("path", EXAMPLES, ids=lambda p: p.stem)
+def test_the_kept_basis_is_the_walked_one(path: Path) -> None:
+    _, result = _result(path)
+    ev = result.evaluation  # type: ignore[attr-defined]
+    checked = 0
+    for item in result.items:  # type: ignore[attr-defined]
+        f = item.benefit.fields
+        roots = [f[k] for k in ("payable", "amount", "payer", "advance_payer", "recover_from") if k in f]
+        roots += [x for p in item.benefit.parts for x in (p.amount, p.payer)]
+        fresh = Evaluation(ev.evaluator, ev.facts, ev.date, ev.evaluated_on)
+        fresh.trace = ev.trace
+        for r in [roots, roots[:1], list(reversed(roots))]:
+            assert _basis(fresh, r) == _walked_basis(ev, r)
+            checked += 1
+    assert checked
