@@ -73,6 +73,20 @@ def compile_modules(catalog: Catalog, name: str, labels: ir.Labels, modules: lis
                       events=tuple(c.events))
 
 
+def _part_warning(change: ir.LayerChange, titles: dict[str, str], label_zh: str) -> Diagnostic:
+    lower = ", ".join(c.en() for c in change.cites) or change.instrument
+    higher = ", ".join(c.en() for c in change.replaced_cites) or str(change.replaced_instrument)
+    ranks = f" ({change.level})" if change.level else ""
+    item = change.target.split(".part.")[0]
+    message = (f"{lower}{ranks} splits {item} between payers ({change.target}) without authority: {higher} "
+               f"name the payer of the whole item, and prevail (上位法优于下位法)")
+    lower_zh = zh_list(change.cites, titles) or titles.get(change.instrument, change.instrument)
+    higher_zh = zh_list(change.replaced_cites, titles) or titles.get(str(change.replaced_instrument), "")
+    zh = (f"{lower_zh}{'（' + LEVELS_ZH.get(change.level, change.level) + '）' if change.level else ''}"
+          f"将{label_zh}在支付方之间拆分，且无上位法授权：{higher_zh}规定了整项的支付方，适用上位法（上位法优于下位法）")
+    return Diagnostic("warning", message, change.cites + change.replaced_cites, change.span, zh=zh)
+
+
 def _conflict_warning(change: ir.LayerChange, gap_fill: bool, titles: dict[str, str], label_zh: str) -> Diagnostic:
     lower_zh = zh_list(change.cites, titles) or titles.get(change.instrument, change.instrument)
     higher_zh = zh_list(change.replaced_cites, titles) or titles.get(str(change.replaced_instrument), "")
@@ -123,9 +137,10 @@ class _Compiler(Parameters, Items, Presumptions, Assertions):
         self.changes = tuple(self._change(c) for c in composition.changes)
         for conflict in composition.conflicts:
             change = next(c for c in self.changes if c.target == conflict.change.target and c.kept_as == conflict.shadow)
-            entry = ir.Conflict(conflict.target, conflict.shadow, conflict.gap_fill, change,
-                                _conflict_warning(change, conflict.gap_fill, self._titles_zh(),
-                                                  self._label_zh(conflict.target)))
+            titles, label_zh = self._titles_zh(), self._label_zh(conflict.target)
+            warning = (_part_warning(change, titles, label_zh) if conflict.part
+                       else _conflict_warning(change, conflict.gap_fill, titles, label_zh))
+            entry = ir.Conflict(conflict.target, conflict.shadow, conflict.gap_fill, change, warning, conflict.part)
             self.conflicts[conflict.target] = self.conflicts.get(conflict.target, ()) + (entry,)
 
     def _titles_zh(self) -> dict[str, str]:

@@ -13,7 +13,9 @@ from dsl.source import Span
 from engine.build import layering
 from engine.build.catalog import Catalog
 from engine.build.typecheck import BUILTIN_NAMES, FUNCTIONS
+from engine.model.article_text import paragraph_count
 from engine.model import ir
+from engine.model.article_text import paragraph_count
 from engine.model.citations import Citation
 from engine.model.diagnostics import Diagnostic
 
@@ -92,7 +94,31 @@ class CompileState:
             v = version
         else:
             v = sorted(inst.versions, key=lambda x: x.in_force)[-1].version
+        self._check_article(code, inst, v, c)
         return Citation(code, v, c.article, c.paragraph, c.item)
+
+    def _check_article(self, code: str, inst: ast.Instrument, version: str, c: ast.Citation) -> None:
+        """A citation names an article the instrument declares (for that version): else an error listing those it has."""
+        module = self.catalog.instruments.get(code)
+        if module is None or module.instrument is not inst:
+            module = next((m for m in self.modules if m.instrument is inst), None)
+        if module is None:
+            return
+        latest = sorted(inst.versions, key=lambda x: x.in_force)[-1].version
+        articles = {a.number: a for a in module.articles if (a.version or latest) == version}
+        have = sorted(articles)
+        if c.article in have:
+            a = articles[c.article]
+            if c.paragraph is not None and a.text and (a.text_status or "verbatim") == "verbatim":
+                n = paragraph_count(a.text)
+                if c.paragraph > n:
+                    name = code if version == latest else f"{code}@{version}"
+                    self._err(f"{name} art. {c.article} has no paragraph {c.paragraph}", c.span,
+                              f"its text has {n} paragraph{'s' if n != 1 else ''} (an item (一)… belongs to the paragraph above it)")
+            return
+        name = code if version == latest else f"{code}@{version}"
+        self._err(f"{name} has no article {c.article} in the statutes", c.span,
+                  f"articles {name} has: {_ranges(have)}" if have else f"{name} declares no article")
 
     def _cites(self, cs: tuple[ast.Citation, ...], here: ast.Instrument, version: str | None,
                default: tuple[Citation, ...]) -> tuple[Citation, ...]:
@@ -141,3 +167,14 @@ class CompileState:
             return False
         self.spans[name] = span
         return True
+
+
+def _ranges(numbers: list[int]) -> str:
+    """1, 2, 3, 5, 7, 8 → '1-3, 5, 7-8'."""
+    runs: list[list[int]] = []
+    for n in numbers:
+        if runs and n == runs[-1][1] + 1:
+            runs[-1][1] = n
+        else:
+            runs.append([n, n])
+    return ", ".join(str(a) if a == b else f"{a}-{b}" for a, b in runs)

@@ -6,6 +6,7 @@ an item the law gives only as a range has `amount: null` and `amount_range` with
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass, replace
 from datetime import date
 
@@ -219,8 +220,11 @@ def _basis(ev: Evaluation, roots: list[str]) -> tuple[Citation, ...]:
         t = ev.trace.get(node_id)
         if t is None:
             return
+        if t.kind == "fact" and t.assumed and _later_event(ev, node_id):
+            return  # an event taken as not having happened is no ground: `assumed` lists it with its article (E2)
         for i in t.inputs:
-            visit(i)
+            if i not in t.cite_inputs:  # read only to choose a citation: the answer does not rest on it (E2)
+                visit(i)
         if t.kind == "fact" and not t.assumed:
             return
         for c in t.citations:
@@ -229,6 +233,11 @@ def _basis(ev: Evaluation, roots: list[str]) -> tuple[Citation, ...]:
     for r in roots:
         visit(r)
     return tuple(out)
+
+
+def _later_event(ev: Evaluation, fact: str) -> bool:
+    a = ev.assumed.get(fact)
+    return a is not None and a.kind == "later_events"
 
 
 # ---------------------------------------------------------------- JSON
@@ -410,10 +419,11 @@ def trace_json(result: Result) -> dict[str, object]:
     cited += [c for d in result.deadlines for c in d.basis + d.consequence_basis]
     cited += [c for i in result.items for c in i.benefit.set_by_cites]
     cited += [c for d in list(result.program.warnings) + result.evaluation.diagnostics for c in getattr(d, "citations", ())]
+    out_nodes = [_trace_node(t, nodes.get(t.id.split("@")[0]), nodes, result.evaluation.evaluator) for t in trace_nodes]
     return {
         "schema": TRACE_SCHEMA,
-        "nodes": [_trace_node(t, nodes.get(t.id.split("@")[0]), nodes, result.evaluation.evaluator)
-                  for t in trace_nodes],
+        "nodes": out_nodes,
+        "labels": _unread_labels(out_nodes, nodes),
         "items": [
             {"id": b.id, "fields": dict(b.fields),
              "parts": [{"name": p.name, "amount": p.amount, "payer": p.payer} for p in b.parts]}
@@ -422,6 +432,31 @@ def trace_json(result: Result) -> dict[str, object]:
         "deadlines": [{"id": d.deadline.id, "fields": dict(d.deadline.fields)} for d in result.deadlines],
         "articles": cited_articles(result.program, cited),
     }
+
+
+_IDENT = re.compile(r"[A-Za-z_][A-Za-z0-9_]*(?:\.[A-Za-z_][A-Za-z0-9_]*)?")
+
+
+def _unread_labels(out_nodes: list[dict[str, object]], nodes: dict[str, ir.Node]) -> dict[str, dict[str, object]]:
+    """The labels of rules a traced formula names but the case never read, so an explanation can name them in words."""
+    read = {str(n["id"]) for n in out_nodes}
+    texts: list[str] = []
+
+    def walk(term: object) -> None:
+        if isinstance(term, dict):
+            texts.append(str(term.get("expr", "")))
+            for a in term.get("args", []) or []:
+                walk(a)
+
+    for n in out_nodes:
+        texts.append(str(n.get("formula") or ""))
+        walk(n.get("terms"))
+    labels: dict[str, dict[str, object]] = {}
+    for name in {m.group(0) for t in texts for m in _IDENT.finditer(t)}:
+        node = nodes.get(name)
+        if node is not None and name not in read and getattr(node, "labels", None) is not None:
+            labels[name] = {"zh": node.labels.zh, "en": node.labels.en}
+    return dict(sorted(labels.items()))
 
 
 def _trace_node(t: TraceNode, node: ir.Node | None, nodes: dict[str, ir.Node], evaluator: Evaluator) -> dict[str, object]:
@@ -435,6 +470,7 @@ def _trace_node(t: TraceNode, node: ir.Node | None, nodes: dict[str, ir.Node], e
         "missing": sorted(t.value.missing),
         "citations": [c.as_json() for c in t.citations],
         "inputs": list(t.inputs),
+        "cite_inputs": list(t.cite_inputs),
     }
     if isinstance(typ, T.EnumType) and typ.labels:
         out["members"] = {m: {"zh": typ.label(m, "zh"), "en": typ.label(m, "en")} for m in typ.values}

@@ -106,7 +106,7 @@ class Overrides(Refusals):
     def _by(self, origin: Origin, patch: ast.Override) -> str | bool:
         """The authority named with `by`: each citation must be a higher provision that delegates to this level.
 
-        A citation without a code belongs to the instrument named before it: `by WIIR 36(3), 37(1)(2)`.
+        A citation without a code belongs to the instrument named before it: `by WIIR 36(2), 37(1)(2)`.
         """
         cites: list[ast.Citation] = []
         for c in patch.authority:
