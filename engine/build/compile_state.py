@@ -13,9 +13,8 @@ from dsl.source import Span
 from engine.build import layering
 from engine.build.catalog import Catalog
 from engine.build.typecheck import BUILTIN_NAMES, FUNCTIONS
-from engine.model.article_text import paragraph_count
 from engine.model import ir
-from engine.model.article_text import paragraph_count
+from engine.model.article_text import number_ranges, paragraph_count
 from engine.model.citations import Citation
 from engine.model.diagnostics import Diagnostic
 
@@ -118,7 +117,7 @@ class CompileState:
             return
         name = code if version == latest else f"{code}@{version}"
         self._err(f"{name} has no article {c.article} in the statutes", c.span,
-                  f"articles {name} has: {_ranges(have)}" if have else f"{name} declares no article")
+                  f"articles {name} has: {number_ranges(have)}" if have else f"{name} declares no article")
 
     def _cites(self, cs: tuple[ast.Citation, ...], here: ast.Instrument, version: str | None,
                default: tuple[Citation, ...]) -> tuple[Citation, ...]:
@@ -167,14 +166,3 @@ class CompileState:
             return False
         self.spans[name] = span
         return True
-
-
-def _ranges(numbers: list[int]) -> str:
-    """1, 2, 3, 5, 7, 8 → '1-3, 5, 7-8'."""
-    runs: list[list[int]] = []
-    for n in numbers:
-        if runs and n == runs[-1][1] + 1:
-            runs[-1][1] = n
-        else:
-            runs.append([n, n])
-    return ", ".join(str(a) if a == b else f"{a}-{b}" for a, b in runs)

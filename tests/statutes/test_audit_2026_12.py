@@ -267,6 +267,10 @@ def test_E2_E3_basis_and_headline_properties_over_generated_cases(regime: str):
                 assert not law, (it["id"], when)
             if on >= date(2011, 1, 1):
                 assert not {c for c in cited if c.startswith("WIIR@2003")}, (it["id"], when)
+            if it.get("periods"):
+                # a monthly item judged period by period (#13) takes its basis from the first period's own evaluation,
+                # on that period's day, whose trace the result does not carry: its path is checked in its periods' tests
+                continue
             # every citation is one a node on the formula path applied (never one reached only through a condition)
             on_path: set[str] = set()
             stack = [f for f in result["trace"]["items"] if f["id"] == it["id"]][0]["fields"].values()
