@@ -34,7 +34,8 @@ def test_grade7_zh_names_article_37_the_wage_base_its_clamp_the_months_and_78000
     assert "《工伤保险条例》第三十七条第一款第（一）项" in text
     assert "七级伤残为13个月的本人工资" in text  # the article's own words, quoted where they decide
     assert "本人工资（计发基数）: 6,000.00 元" in text and "(wage_base)" not in text  # E6: no rule names
-    assert "clamp(「本人工资（12个月平均月缴费工资）」" in text  # the clamp in words
+    assert "clamp：限定在下限与上限之间" in text  # the clamp in words, its bounds named by their labels
+    assert "「本人工资下限（统筹地区平均工资的比例）」 * 「统筹地区上年度职工月平均工资」: 4,800.00 元" in text
     detail = render_explanation(grade7, "one_time_disability_subsidy", "zh", "text", CASE, detail=True)
     assert "clamp(monthly_wage, wage_floor_share * regional_avg_monthly_wage" in detail
     assert "《工伤保险条例》第六十四条第二款" in text
