@@ -151,6 +151,21 @@ def test_M9_M10_spc_art_7_extends_the_workers_year():
     assert d["due"] == "2021-07-05"  # 2021-06-15 + 20 days not counted (SPC 2014 art. 7)
 
 
+def test_M9_apm_5_demand_and_payment_for_a_third_party_case_of_an_uninsured_employer():
+    """APM 5(1)(3)-(4): the agency's demand within 3 working days of the application, the employer's 5 to pay."""
+    facts = {**GRADE7, "employer_insured": False, "employer_pays": False, "third_party_caused": True,
+             "third_party_identified": True, "third_party_pays": False, "medical_fund_advanced": False,
+             "advance_application_date": "2024-09-30", "demand_notice_sent": True, "demand_notice_date": "2024-10-10"}
+    result = run(facts, "2024-08-01")
+    d = {x["id"]: x for x in result["deadlines"]}
+    demand, pay = d["third_party_demand_notice"], d["employer_medical_payment_on_demand"]
+    # 3 working days after Monday 09-30, the National Day rest (10-01..10-07) skipped: 10-08, 10-09, 10-10
+    assert demand["due"] == "2024-10-10" and ("APM", 5, 1, 4) in {
+        (c["instrument"], c["article"], c.get("paragraph"), c.get("item")) for c in demand["basis"]}
+    # 5 working days after 10-10: 10-11, Saturday 10-12 (a working day in 2024), 10-14, 10-15, 10-16
+    assert (pay["due"], pay["party"]) == ("2024-10-16", "employer")
+
+
 def test_Q1_missing_after_an_accident_is_a_later_event():
     r = run(GRADE7)
     kinds = {a["fact"]: a["kind"] for a in r["assumed"]}
@@ -293,3 +308,15 @@ def test_E2_E3_basis_and_headline_properties_over_generated_cases(regime: str):
 def json_cite(c: dict) -> str:
     from statute_cases import cite_text
     return cite_text(c)
+
+
+def test_E6_a_prorated_subsidy_is_not_labelled_the_provinces_standard():
+    """t12a: JS 28's 40 % of the 120,000 standard is the worker's amount under the province's rules, not the standard."""
+    result = run({**GRADE7, "occupational_disease": False, "labor_relation_ended": "worker_resigned",
+                  "labor_relation_end_date": "2018-01-01", "birth_date": "1960-04-01", "statutory_retirement_age": 60},
+                 "2016-03-01", "jiangsu")
+    for lang, label, wrong in (("zh", "按省级规定计发的一次性工伤医疗补助金（本人）", "省级规定的一次性工伤医疗补助金标准"),
+                               ("en", "one-time medical subsidy as the province's rules give it for this worker",
+                                "one-time medical subsidy set by the province")):
+        text = render_explanation(result, "one_time_medical_subsidy", lang)
+        assert label in text and wrong not in text, lang
