@@ -176,11 +176,20 @@ class _Compiler(Parameters, Items, Presumptions, Assertions):
         if c.replaced is not None:
             r = c.replaced
             replaced = self._cites(c.replaced_cites, r.instrument, r.version, here(r))
-        amends = tuple(self._cite(x, o.instrument, o.version) for x in patch.amends) if isinstance(patch, ast.Override) else ()
+        amends = self._amends(patch.amends, o) if isinstance(patch, ast.Override) else ()
         reason = patch.reason if isinstance(patch, ast.Override) else None
         return ir.LayerChange(c.kind, c.target, o.code, o.level, cites, c.replaced.code if c.replaced else None,
                               c.replaced.level if c.replaced else None, replaced, c.authority, reason, amends,
                               c.kept_as, patch.span, c.gap_fill)
+
+    def _amends(self, cs: tuple[ast.Citation, ...], o: layering.Origin) -> tuple[Citation, ...]:
+        """The provisions a reform amends: a bare number after `WIIR 35(1)(1), ...` is of the instrument named before it."""
+        out, last = [], None
+        for x in cs:
+            last = x.instrument or last
+            out.append(self._cite(replace(x, instrument=last) if x.instrument is None and last else x, o.instrument,
+                                  o.version))
+        return tuple(out)
 
     def _decl(self, d: ast.Decl, inst: ast.Instrument, version: str, here: tuple[Citation, ...],
               placed: layering.Placed | None = None) -> None:
