@@ -394,6 +394,7 @@ class Article:
     decls: tuple[Decl, ...]
     span: Span
     omitted: str | None = None  # left out of the encoding on purpose: the reason
+    paragraphs_omitted: tuple[tuple[int, str], ...] = ()  # (paragraph, reason): paragraphs with no effect to encode
 
 
 @dataclass(frozen=True)

@@ -357,6 +357,7 @@ class _Builder(Transformer):
         number = _int(c[0], self.file)
         version = status = text = gloss = omitted = None
         decls = []
+        paragraphs: list[tuple[int, str]] = []
         for x in c[1:]:
             if isinstance(x, _AtVersion):
                 version = x.version
@@ -368,9 +369,14 @@ class _Builder(Transformer):
                 gloss = x.text
             elif isinstance(x, _Omitted):
                 omitted = x.reason
+            elif isinstance(x, _ParagraphOmitted):
+                paragraphs.append((x.number, x.reason))
             elif x is not None:
                 decls.append(x)
-        return ast.Article(number, version, status, text, gloss, tuple(decls), self._s(meta), omitted)
+        return ast.Article(number, version, status, text, gloss, tuple(decls), self._s(meta), omitted, tuple(paragraphs))
+
+    def paragraph_omitted(self, meta, c):
+        return _ParagraphOmitted(int(c[0]), _text(c[1]))
 
     def at_version(self, meta, c):
         return _AtVersion(str(c[0]))
@@ -811,6 +817,11 @@ class _Gloss:
 class _Omitted:
     def __init__(self, reason: str):
         self.reason = reason
+
+
+class _ParagraphOmitted:
+    def __init__(self, number: int, reason: str):
+        self.number, self.reason = number, reason
 
 
 class _When:

@@ -29,6 +29,11 @@ WORDS: dict[str, dict[str, str]] = {
         "field_advance_payer": "先行支付方", "field_recover_from": "追偿对象", "field_arises": "产生之日",
         "field_part_amount": "分项 {name}：金额", "field_part_payer": "分项 {name}：支付方",
         "if_cond": "如果", "if_then": "则", "if_else": "否则", "first_known": "已知则取", "else_known": "否则取",
+        "op_and": "且", "op_or": "或", "op_not": "非", "op_if": "如果", "op_then": "则", "op_else": "否则",
+        "op_otherwise": "（未知时取）", "op_in": "属于", "op_is": "为", "op_known": "已知", "op_true": "是",
+        "op_false": "否", "op_none": "无", "op_fund": "工伤保险基金", "op_employer": "用人单位",
+        "op_third_party": "第三人", "op_case_date": "事故（诊断）日期", "op_evaluation_date": "评估日",
+        "as_written_by": "{code}的规定",
         "any_of": "以下条件均不成立（其中任一成立即可支付）", "must_hold": "须成立：{expr}",
         "must_be": "须为「{value}」：{what}", "must_not_hold": "须不成立：{expr}",
         "gist_marker": "（英文译文大意，非中文原文）", "text_unavailable": "（条文文本未收录）",
@@ -98,6 +103,11 @@ WORDS: dict[str, dict[str, str]] = {
         "field_advance_payer": "advance payer", "field_recover_from": "recovered from", "field_arises": "the day it arises",
         "field_part_amount": "part {name}: amount", "field_part_payer": "part {name}: payer",
         "if_cond": "if", "if_then": "then", "if_else": "else", "first_known": "if known", "else_known": "otherwise",
+        "op_and": "and", "op_or": "or", "op_not": "not", "op_if": "if", "op_then": "then", "op_else": "else",
+        "op_otherwise": "(where unknown:)", "op_in": "in", "op_is": "is", "op_known": "known", "op_true": "yes",
+        "op_false": "no", "op_none": "nobody", "op_fund": "the fund", "op_employer": "the employer",
+        "op_third_party": "the third party", "op_case_date": "the accident (diagnosis) date",
+        "op_evaluation_date": "the evaluation date", "as_written_by": "as {code} has it",
         "any_of": "none of these held (any one would have been enough)", "must_hold": "would have had to hold: {expr}",
         "must_be": "would have had to be \"{value}\": {what}", "must_not_hold": "would have had not to hold: {expr}",
         "gist_marker": "(gist of a translation, not the original text)", "text_unavailable": "(text not available)",
@@ -152,6 +162,7 @@ def cite_text(c: dict[str, object] | Citation, lang: str, titles: dict[str, dict
     info = titles.get(citation.instrument, {})
     older = bool(citation.version) and citation.version != info.get("latest", citation.version)
     if lang == "zh":
-        title = info.get("zh", citation.instrument)
+        # a title quoted inside the 《》 of the citation takes the inner marks 〈〉 (E5)
+        title = str(info.get("zh", citation.instrument)).replace("《", "〈").replace("》", "〉")
         return citation.zh(str(title), f"{citation.version}年文本" if older else None)
     return citation.en_versioned(older)

@@ -7,6 +7,9 @@ undefined name is an error, and HTML output is autoescaped (case text included).
 
 from __future__ import annotations
 
+import re
+from collections.abc import Callable
+
 import functools
 from pathlib import Path
 
@@ -81,28 +84,31 @@ def dsl_html(source: object) -> markupsafe.Markup:
 _MARKDOWN_SPECIAL = str.maketrans({c: f"\\{c}" for c in "\\`*_[]#|~"} | {"<": "&lt;", ">": "&gt;", "&": "&amp;"})
 
 
+_IDENT = re.compile(r"[A-Za-z_][A-Za-z0-9_]*(?:\.[A-Za-z_][A-Za-z0-9_]*)?(?:~[A-Z0-9]+)?")
+
+
 def markdown_escape(text: object) -> str:
     """Text from a case or a statute, safe inside Markdown (and inside a table cell): no markup, no HTML."""
     return " ".join(str(text).splitlines()).translate(_MARKDOWN_SPECIAL)
 
 
 def render_result(result: dict[str, object], lang: str = "zh", fmt: str = "text",
-                  case: dict[str, object] | None = None) -> str:
+                  case: dict[str, object] | None = None, detail: bool = False) -> str:
     """The whole case: every item; in Markdown and HTML with the reasoning for each item and the articles quoted."""
     template = environment(fmt == "html").get_template(f"result.{FORMATS[fmt]}.j2")
-    view = result_view(result, lang, case or {})
+    view = result_view(result, lang, case or {}, detail)
     if fmt != "text":
         view["head"] = header(result, lang, case)
-        view["explanations"] = explain_all(result, lang)
+        view["explanations"] = explain_all(result, lang, detail)
         view["articles"] = articles_view(result, lang)
     return template.render(view=view, w=WORDS[lang], lang=lang)
 
 
 def render_explanation(result: dict[str, object], item_id: str, lang: str = "zh", fmt: str = "text",
-                       case: dict[str, object] | None = None) -> str:
+                       case: dict[str, object] | None = None, detail: bool = False) -> str:
     """Why (or why not) one item is payable, article by article."""
     template = environment(fmt == "html").get_template(f"explain.{FORMATS[fmt]}.j2")
-    return template.render(e=explain_item(result, item_id, lang), head=header(result, lang, case),
+    return template.render(e=explain_item(result, item_id, lang, detail), head=header(result, lang, case),
                            w=WORDS[lang], lang=lang)
 
 
@@ -157,10 +163,40 @@ def articles_view(result: dict[str, object], lang: str) -> list[dict[str, object
     return out
 
 
-def result_view(result: dict[str, object], lang: str, case: dict[str, object]) -> dict[str, object]:
+def named_in_words(result: dict[str, object], lang: str) -> Callable[[str], str]:
+    """A message with the rules it names by their internal names given their labels instead (E6)."""
+    trace = result.get("trace") if isinstance(result.get("trace"), dict) else {}
+    labels: dict[str, object] = {}
+    for n in trace.get("nodes", []):  # type: ignore[union-attr]
+        labels.setdefault(str(n["id"]).split("@")[0], n.get("label"))
+    labels.update(trace.get("labels", {}))  # type: ignore[union-attr]
+    for i in result.get("items", []):  # type: ignore[union-attr]
+        labels[str(i["id"])] = i["label"]
+    words = WORDS[lang]
+
+    def label(name: str) -> str | None:
+        x = labels.get(name)
+        return str(x[lang]) if isinstance(x, dict) and x.get(lang) else None
+
+    def one(m: re.Match[str]) -> str:
+        token = m.group(0)
+        base, _, code = token.partition("~")
+        head, _, field = base.partition(".")
+        text = label(base) or label(head)
+        if text is None:
+            return token
+        if field and not label(base):
+            text += "·" + words.get(f"field_{field}", field)
+        return f"「{text}」" + (f"({words['as_written_by'].format(code=code)})" if code else "")
+
+    return lambda message: _IDENT.sub(one, message)
+
+
+def result_view(result: dict[str, object], lang: str, case: dict[str, object], detail: bool = False) -> dict[str, object]:
     """Plain data for the templates: every citation and party already in words."""
     titles = result.get("instruments", {})
     words = WORDS[lang]
+    plain = (lambda m: m) if detail else named_in_words(result, lang)
 
     def cites(cs: object) -> list[str]:
         return [cite_text(c, lang, titles) for c in cs]  # type: ignore[arg-type, attr-defined]
@@ -199,7 +235,7 @@ def result_view(result: dict[str, object], lang: str, case: dict[str, object]) -
                                          labels=types.get(a["fact"], {}).get("members")),
                      "reason": reason_in(a, lang), "basis": cites(a["basis"])}
                     for a in result["assumed"]],  # type: ignore[attr-defined]
-        "diagnostics": [{"severity": words[f"severity_{d['severity']}"], "message": message_in(d, lang),
+        "diagnostics": [{"severity": words[f"severity_{d['severity']}"], "message": plain(message_in(d, lang)),
                          "basis": cites(d.get("citations", []))}
                         for d in result["diagnostics"]],  # type: ignore[attr-defined]
         "missing_facts": named(result["missing_facts"]),

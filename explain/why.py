@@ -12,31 +12,34 @@ here knows a fact or item by name: all of it follows the trace.
 
 from __future__ import annotations
 
+import re
 from dataclasses import asdict
 from typing import Any
 
 from dsl.errors import LawtraceError
 from explain.articles import article_index, quote
 from explain.i18n import WORDS, cite_text
-from explain.values import money, money_or_none, open_party, party, show_value
+from explain.values import _table_value_type, money, money_or_none, open_party, party, show_value
 
 FIELDS = ("payable", "amount", "amount_min", "amount_max", "payer", "advance_payer", "recover_from")
 MARKS = {True: "✓", False: "✗", None: "?"}
 NOT_EVALUATED = "–"
 Json = dict[str, Any]
+_QUOTED = re.compile(r'("(?:[^"\\]|\\.)*")')
+_NAME = re.compile(r"[A-Za-z_][A-Za-z0-9_]*(?:\.[A-Za-z_][A-Za-z0-9_]*)?(?:~[A-Z0-9]+)?")
 
 
 def item_ids(result: Json) -> list[str]:
     return [str(i["id"]) for i in result.get("items", [])]
 
 
-def explain_item(result: Json, item_id: str, lang: str) -> Json:
-    """The explanation of one item, every word in `lang`."""
-    return _Explainer(result, lang).item(item_id)
+def explain_item(result: Json, item_id: str, lang: str, detail: bool = False) -> Json:
+    """The explanation of one item, every word in `lang`; `detail` adds the rules' names and formulas (DSL text)."""
+    return _Explainer(result, lang, detail).item(item_id)
 
 
-def explain_all(result: Json, lang: str) -> list[Json]:
-    explainer = _Explainer(result, lang)
+def explain_all(result: Json, lang: str, detail: bool = False) -> list[Json]:
+    explainer = _Explainer(result, lang, detail)
     return [explainer.item(i) for i in item_ids(result)]
 
 
@@ -71,16 +74,18 @@ def _text_or_none(x: object) -> str | None:
 
 
 class _Explainer:
-    def __init__(self, result: Json, lang: str):
+    def __init__(self, result: Json, lang: str, detail: bool = False):
         trace = result.get("trace")
         if not isinstance(trace, dict) or "nodes" not in trace or "items" not in trace:
             raise LawtraceError("the result has no trace (or one written before lawtrace.trace/1 listed its items): "
                                 "evaluate the case again with the trace")
         self.result = result
         self.lang = lang
+        self.detail = detail
         self.w = WORDS[lang]
         self.titles = result.get("instruments", {})
         self.nodes: dict[str, Json] = {n["id"]: n for n in trace["nodes"]}
+        self.unread: dict[str, Json] = trace.get("labels", {})
         self.meta: dict[str, Json] = {i["id"]: i for i in trace["items"]}
         self.articles = article_index(result)
         self.roles: dict[str, tuple[str, str]] = {}
@@ -111,7 +116,7 @@ class _Explainer:
         deciding = [self._fact(f)["label"] for f in item["missing"]]
         open_ = set(item["undetermined"])
         view: Json = {
-            "id": item_id, "label": item["label"][self.lang], "status": status,
+            "id": item_id, "label": item["label"][self.lang], "status": status, "detail": self.detail,
             "amount": item["amount"], "amount_if_payable": item.get("amount_if_payable"),
             "amount_shown": money_or_none(item["amount"]),
             "amount_if_payable_shown": money_or_none(item.get("amount_if_payable")),
@@ -194,9 +199,10 @@ class _Explainer:
             "label": role[1] if role else self._label(node_id),
             "value": self._value(node), "known": node["known"],
             "origin": self._origin(node),
-            "formula": node.get("formula") if self._has_rule(node) else None,
+            "formula": node.get("formula") if self.detail and self._has_rule(node) else None,
             "lines": self._term_lines(node["terms"], 0) if "terms" in node else [],
-            "lookups": [self.w["lookup_row"].format(table=self._label(x["table"]), key=x["key"], value=x["value"])
+            "lookups": [self.w["lookup_row"].format(table=self._label(x["table"]), key=x["key"],
+                                                    value=self._lookup_value(x))
                         for x in node.get("lookups", [])],
             "cites": self._cites(node["citations"]),
             "quotes": self._quotes(node["citations"]) if is_rule else [],
@@ -204,6 +210,13 @@ class _Explainer:
             "source": node.get("source"),
         }
         return step
+
+    def _lookup_value(self, x: Json) -> str:
+        table = self.nodes.get(x["table"]) or next(
+            (n for i, n in self.nodes.items() if i.split("@")[0] == x["table"]), None)  # a table read as of a date
+        if table is None:
+            return str(x["value"])
+        return show_value(x["value"], _table_value_type(str(table["type"])), self.lang)
 
     @staticmethod
     def _has_rule(node: Json) -> bool:
@@ -249,8 +262,9 @@ class _Explainer:
     def _describe(self, term: Json) -> str:
         """A part of a formula in words: `label: value`, or `expression: value (label = value, ...)`."""
         code, rest = self._describe_parts(term)
-        if code is None and term["expr"] in self.nodes:  # plain text names the node by its label and its id
-            return rest.replace(": ", f" ({term['expr']}): ", 1)
+        expr = term["expr"]
+        if code is None and expr in self.nodes and (self.detail or self.nodes[expr]["kind"] == "fact"):
+            return rest.replace(": ", f" ({expr}): ", 1)  # a fact keeps its case-file name; a rule's only with detail
         return (code or "") + rest
 
     def _describe_parts(self, term: Json) -> tuple[str | None, str]:
@@ -264,10 +278,11 @@ class _Explainer:
         if term["expr"] in refs:  # the part is just a node
             label = self._label(term["expr"])
             return (None, f"{label}: {value}") if label != term["expr"] else (term["expr"], f": {value}")
-        rest = f": {value}"
+        # the expression as written only with detail; by default in words, every rule named by its label (E6)
+        code, rest = (term["expr"], f": {value}") if self.detail else (None, f"{self._words(term['expr'])}: {value}")
         if refs:
             rest += " (" + "; ".join(f"{self._label(r)} = {self._value(self.nodes[r])}" for r in refs) + ")"
-        return term["expr"], rest
+        return code, rest
 
     # ------------------------------------------------------------ why not
 
@@ -306,9 +321,11 @@ class _Explainer:
             needed = self.w["yes"] if not want else self.w["no"]
             return [self._row(depth, "leaf", term, rule, refs,
                               self.w["must_be"].format(what=self._label(refs[0]), value=needed), want)]
-        instead = self.w["must_hold" if not want else "must_not_hold"].format(expr=term["expr"])
+        instead = self.w["must_hold" if not want else "must_not_hold"].format(expr=self._words(term["expr"]))
         row = self._row(depth, "leaf", term, rule, refs, instead, want)
-        row["instead_code"] = (self.w["must_hold" if not want else "must_not_hold"].format(expr="").rstrip(), term["expr"])
+        if self.detail:
+            row["instead_code"] = (self.w["must_hold" if not want else "must_not_hold"].format(expr="").rstrip(),
+                                   term["expr"])
         return [row]
 
     def _row(self, depth: int, kind: str, term: Json, rule: Json, refs: list[str], instead: str | None,
@@ -374,19 +391,44 @@ class _Explainer:
                  "reason": reason_in(a, self.lang), "basis": self._cites(a["basis"])}
                 for a in self.result.get("assumed", []) if a["fact"] in facts]
 
+    def _words(self, expr: str) -> str:
+        """A formula in the caseworker's words: every rule named by its label, the operators in `lang`.
+
+        With `detail` (or for a developer's trace) the DSL text is shown as written instead.
+        """
+        if self.detail:
+            return expr
+        out = []
+        for k, chunk in enumerate(_QUOTED.split(expr)):
+            if k % 2:  # a quoted reason: shown as it is
+                out.append(chunk)
+                continue
+            out.append(_NAME.sub(self._word, chunk))
+        return "".join(out)
+
+    def _word(self, m: re.Match[str]) -> str:
+        token = m.group(0)
+        base, _, code = token.partition("~")
+        if base in self.nodes or token in self.nodes or base in self.unread:
+            label = self._label(token if token in self.nodes else base)
+            return f"「{label}」" if not code else f"「{label}」({self.w['as_written_by'].format(code=code)})"
+        word = self.w.get(f"op_{token}")
+        return word if word is not None else token
+
     def _label(self, node_id: str) -> str:
         node = self.nodes.get(node_id)
-        label = node.get("label") if node else None
+        label = node.get("label") if node else self.unread.get(node_id)
         if isinstance(label, dict) and label.get(self.lang):
             return str(label[self.lang])
         return node_id
 
     def _value(self, node: Json) -> str:
         if str(node["type"]).startswith("table"):
-            used = getattr(self, "lookups", {}).get(node["id"])
+            used = getattr(self, "lookups", {}).get(str(node["id"]).split("@")[0])
             if used is None:
                 return self.w["a_table"]
-            return self.w["table_entry"].format(key=used["key"], value=used["value"])
+            shown = show_value(used["value"], _table_value_type(str(node["type"])), self.lang)
+            return self.w["table_entry"].format(key=used["key"], value=shown)
         return show_value(node["value"], node["type"], self.lang, node["known"], labels=node.get("members"))
 
     def _party(self, p: object) -> str:

@@ -121,10 +121,11 @@ def check_paths(paths: tuple[Path, ...], regime: str | None,
 def layer_warnings(program: ir.Program) -> list[Diagnostic]:
     """A warning for every lower rule refused for want of authority, citing it and the higher rule that prevails."""
     out: list[Diagnostic] = []
+    by_change = {id(c.change): c for cs in program.conflicts.values() for c in cs}  # a refused split sits on the item
     for change in program.changes:
-        for conflict in program.conflicts.get(change.target, ()):
-            if conflict.change is change:
-                out.append(conflict.warning)  # type: ignore[arg-type]
+        conflict = by_change.get(id(change))
+        if conflict is not None:
+            out.append(conflict.warning)  # type: ignore[arg-type]
     return out
 
 

@@ -58,7 +58,15 @@ REGIME = 'regime t "测试" = T\n'
 
 
 def compile_snippet(body: str, name: str = "snippet.lt"):
-    """Compile a DSL snippet (the instrument header and a regime are added) into a Program."""
+    """Compile a DSL snippet (the instrument header and a regime are added) into a Program.
+
+    A citation must name an article the instrument declares: the articles a snippet cites without declaring them
+    are added as `unavailable` (no text), after the snippet's own.
+    """
+    import re
+
+    declared = {int(n) for n in re.findall(r"(?m)^article (\d+)", body)}
+    body = body + "".join(f"\narticle {n} unavailable" for n in range(1, 100) if n not in declared) + "\n"
     modules = [parse_text(SourceFile(name, HEADER + body)), parse_text(SourceFile("regime.lt", REGIME))]
     sources = {name: SourceFile(name, HEADER + body), "regime.lt": SourceFile("regime.lt", REGIME)}
     return compile_regime(index(modules, sources), "t")

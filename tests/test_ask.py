@@ -253,5 +253,6 @@ def test_an_employer_case_is_asked_only_what_decides_its_own_items():
     questions = json.loads(out.output)["questions"]
     facts = [q["fact"] for q in questions]
     assert "work_injury_recognized" not in facts and "disability_grade" not in facts  # worker questions
-    assert all(set(q["decides"]) <= {"premium", "late_fee", "fine", "registration_fine", "reserve_on_closure"}
+    assert all(set(q["decides"]) <= {"premium", "late_fee", "fine", "registration_fine", "reserve_on_closure",
+                                         "investigation_fine"}
                for q in questions)

@@ -179,7 +179,7 @@ def test_national_vs_jiangsu_outcome_points_at_js_27(tmp_path: Path):
     cases = tmp_path / "cases.yaml"
     cases.write_text("""- id: js-g9
   date: 2020-06-15
-  facts: {work_injury_recognized: true, employer_insured: true, disability_grade: 9, monthly_wage: 6000,
+  facts: {work_injury_recognized: true, employer_insured: true, disability_grade: 9, statutory_retirement_age: 60, age: 40, monthly_wage: 6000,
           regional_avg_monthly_wage: 8000, occupational_disease: false, labor_relation_ended: contract_expired,
           labor_relation_end_date: 2021-03-01}
 """, encoding="utf-8")

@@ -57,7 +57,8 @@ def test_the_day_count_is_shown_in_the_explanation():
     case = json.dumps({"kind": "employer", "date": "2020-06-01", "facts": {**ARREARS, "payment_date": "2020-07-25"}})
     out = CliRunner().invoke(main, ["explain", "-", "late_fee", "--lang", "en"], input=case)
     assert out.exit_code == 0, out.output
-    assert "(days_late): 40" in out.output
+    assert "days of arrears, from the first day after the due date to the day of payment: 40" in out.output
+    assert "(days_late)" not in out.output  # E6: no rule names
     assert "1,000.00" in out.output and "SIL art. 86" in out.output
 
 
@@ -148,10 +149,11 @@ def test_the_fine_for_not_registering_sil_84():
 def test_worker_cases_list_no_employer_items_and_employer_cases_no_worker_items():
     worker = result_json(evaluate_case({"date": "2020-06-15", "facts": {}}), include_trace=False)
     ids = {i["id"] for i in worker["items"]}
-    assert "one_time_disability_subsidy" in ids and not ids & {"premium", "late_fee", "fine", "registration_fine"}
+    assert "one_time_disability_subsidy" in ids and not ids & {"premium", "late_fee", "fine", "registration_fine",
+                                                                "investigation_fine"}
     assert worker["kind"] == "worker"
     r = employer({})
-    assert {i["id"] for i in r["items"]} == {"premium", "late_fee", "fine", "registration_fine"}
+    assert {i["id"] for i in r["items"]} == {"premium", "late_fee", "fine", "registration_fine", "investigation_fine"}
     assert r["kind"] == "employer" and r["deadlines"] == []
 
 
@@ -204,7 +206,7 @@ def test_gy_11_a_closing_employer_reserves_for_all_its_grade_1_to_4_workers_and_
 
 
 def test_gy_10_counts_wages_between_60_and_300_percent_but_yields_to_wiir_10():
-    facts = {"industry_risk_class": 5, "rate_tier": "base", "provincial_avg_monthly_wage": 5000,
+    facts = {"industry_risk_class": 5, "rate_tier": "base", "provincial_avg_monthly_wage": 5000, "area_base_rate": "0.011",
              "worker_wages": [{"wage": 2000}, {"wage": 8000}, {"wage": 20000}]}
     r = employer(facts, regime="guiyang")
     # WIIR 10(2), 64(1): the whole payroll, 30,000 × 1.1 % = 330.00; GY 10 would count 3,000 + 8,000 + 15,000 = 26,000
@@ -216,7 +218,7 @@ def test_gy_10_counts_wages_between_60_and_300_percent_but_yields_to_wiir_10():
 
 
 def test_js_4_the_medical_insurance_base_yields_to_the_payroll():
-    facts = {"industry_risk_class": 5, "rate_tier": "base", "monthly_payroll": 1000000,
+    facts = {"industry_risk_class": 5, "rate_tier": "base", "monthly_payroll": 1000000, "area_base_rate": "0.011",
              "medical_insurance_contribution_base": 800000}
     r = employer(facts, regime="jiangsu")
     assert item(r, "premium")["amount"] == "11000.00"
@@ -227,7 +229,7 @@ def test_js_4_the_medical_insurance_base_yields_to_the_payroll():
 def test_js_11_fills_the_share_of_the_premiums_set_aside_as_the_reserve():
     from lawtrace.api import evaluate_case as ev
 
-    facts = {"industry_risk_class": 5, "rate_tier": "base", "monthly_payroll": 1000000}
+    facts = {"industry_risk_class": 5, "rate_tier": "base", "monthly_payroll": 1000000, "area_base_rate": "0.011"}
     case = {"kind": "employer", "date": "2020-06-01", "facts": facts}
     jiangsu = ev({**case, "regime": "jiangsu"}).evaluation.get("premium_to_reserve")
     assert str(jiangsu.value) == "2200.00"  # 11,000 × 20 %

@@ -22,9 +22,9 @@ WORKERS = """id,date,work_injury_recognized,employer_insured,employer_pays,disab
 w1,2024-03-01,true,true,,7,6000,8000,false
 w2,2024-03-01,true,false,false,9,5000,8000,false
 """
-EMPLOYERS = """id,date,registered,industry_risk_class,rate_tier,monthly_payroll,arrears,payment_due_date,payment_date,payment_order_deadline
-e1,2024-06-01,true,5,base,1000000,50000,2024-06-17,2024-07-27,2024-07-15
-e2,2024-06-01,true,1,up2,500000,0,,,
+EMPLOYERS = """id,date,registered,industry_risk_class,rate_tier,area_base_rate,monthly_payroll,arrears,payment_due_date,payment_date,payment_order_deadline
+e1,2024-06-01,true,5,base,0.011,1000000,50000,2024-06-17,2024-07-27,2024-07-15
+e2,2024-06-01,true,1,up2,0.002,500000,0,,,
 """
 
 
@@ -92,8 +92,8 @@ def test_late_fees_of_unpaid_arrears_run_to_the_as_of_date(files, tmp_path: Path
 def test_a_tier_the_class_does_not_have_is_an_undetermined_row_not_a_guess(files, tmp_path: Path):
     workers, _ = files
     employers = tmp_path / "bad-tier.csv"
-    employers.write_text("date,industry_risk_class,rate_tier,monthly_payroll\n2024-06-01,1,down2,1000000\n"
-                         "2024-06-01,2,down2,1000000\n", encoding="utf-8")
+    employers.write_text("date,industry_risk_class,rate_tier,area_base_rate,monthly_payroll\n"
+                         "2024-06-01,1,down2,0.002,1000000\n2024-06-01,2,down2,0.004,1000000\n", encoding="utf-8")
     premium = simulate(str(workers), "--regime", "national", "--employers", str(employers))[
         "fund_accounts"]["employers"]["items"]["premium"]
     assert premium["undetermined_rows"] == 1 and premium["amount"] == "2000.00"  # class 2: 0.4 % × 50 % × 1,000,000

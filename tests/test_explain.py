@@ -33,8 +33,11 @@ def test_grade7_zh_names_article_37_the_wage_base_its_clamp_the_months_and_78000
     text = render_explanation(grade7, "one_time_disability_subsidy", "zh", "text", CASE)
     assert "《工伤保险条例》第三十七条第一款第（一）项" in text
     assert "七级伤残为13个月的本人工资" in text  # the article's own words, quoted where they decide
-    assert "本人工资（计发基数） (wage_base): 6,000.00 元" in text
-    assert "clamp(monthly_wage, wage_floor_share * regional_avg_monthly_wage" in text
+    assert "本人工资（计发基数）: 6,000.00 元" in text and "(wage_base)" not in text  # E6: no rule names
+    assert "clamp：限定在下限与上限之间" in text  # the clamp in words, its bounds named by their labels
+    assert "「本人工资下限（统筹地区平均工资的比例）」 * 「统筹地区上年度职工月平均工资」: 4,800.00 元" in text
+    detail = render_explanation(grade7, "one_time_disability_subsidy", "zh", "text", CASE, detail=True)
+    assert "clamp(monthly_wage, wage_floor_share * regional_avg_monthly_wage" in detail
     assert "《工伤保险条例》第六十四条第二款" in text
     assert "4,800.00 元" in text and "24,000.00 元" in text  # the floor and the ceiling of the clamp, with values
     assert "按表取第 7 项：13" in text  # the months
@@ -44,7 +47,7 @@ def test_grade7_zh_names_article_37_the_wage_base_its_clamp_the_months_and_78000
 def test_grade7_en_says_the_same_in_english(grade7):
     text = render_explanation(grade7, "one_time_disability_subsidy", "en", "text", CASE)
     assert "WIIR art. 37(1)(1)" in text
-    assert "wage base (wage_base): 6,000.00 yuan" in text
+    assert "wage base: 6,000.00 yuan" in text
     assert "clamp: held between a floor and a ceiling" in text
     assert "WIIR art. 64(2)" in text
     assert "entry 7 of the table: 13" in text

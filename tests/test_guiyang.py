@@ -85,32 +85,32 @@ def parts(entry: dict) -> dict[str, tuple[str, str]]:
     return {p["name"]: (p["amount"], p["payer"]) for p in entry["parts"]}
 
 
-def test_done_civil_compensation_received_reduces_the_funds_top_up():
+def warned(r: dict, item_id: str) -> list[str]:
+    return [d["message"] for d in r["diagnostics"] if f"of {item_id} paid by another party" in d["message"]]
+
+
+def test_Q5_civil_compensation_does_not_split_a_national_item_the_higher_law_prevails_with_a_warning():
+    # GY 23 (a gist) would credit civil compensation against the fund's items; SPC 2014 art. 8(3) lets the agency
+    # refuse only the medical costs the third party paid, and GY 23 has no authority to split WIIR's items
     r = run({**GRADE7, "civil_compensation_received": 30000}, "2020-06-15", GY)
     subsidy = item(r, "one_time_disability_subsidy")
-    assert subsidy["amount"] == "78000.00"  # the work-injury standard: 6,000 × 13
-    assert parts(subsidy) == {"civil_compensation": ("30000.00", "third_party"),
-                              "fund_top_up": ("48000.00", "fund")}  # 78,000 − 30,000
-    assert gy(23) in subsidy["basis"]
+    assert (subsidy["amount"], subsidy["payer"], subsidy["parts"]) == ("78000.00", "fund", [])  # 6,000 × 13
+    [message] = warned(r, "one_time_disability_subsidy")
+    assert "GY art. 23 would have 30000.00 of one_time_disability_subsidy paid by another party" in message
+    assert "上位法优于下位法" in message
 
 
-def test_the_explanation_says_civil_compensation_comes_first():
-    case = json.dumps({"regime": GY, "date": "2020-06-15", "facts": {**GRADE7, "civil_compensation_received": 30000}})
-    out = CliRunner().invoke(main, ["explain", "-", "one_time_disability_subsidy", "--lang", "en"], input=case)
-    assert out.exit_code == 0, out.output
-    assert "GY 23: the fund pays only the difference between the work-injury standard and the civil compensation" in out.output
-    assert "GY art. 23 (gist of a translation, not the original text)" in out.output
+def test_Q5_lawtrace_check_reports_the_gy_23_conflict():
+    out = CliRunner().invoke(main, ["check", "--format", "json"])
+    assert out.exit_code == 0
+    messages = [w["message"] for w in json.loads(out.output)["diagnostics"]]
+    assert any("GY art. 23" in m and "splits death_benefit" in m and "SPC2014 art. 8(3)" in m for m in messages)
 
 
-def test_civil_compensation_above_the_standard_leaves_the_fund_nothing():
+def test_civil_compensation_above_the_standard_would_have_taken_it_all():
     r = run({**GRADE7, "civil_compensation_received": 100000}, "2020-06-15", GY)
-    # the top-up of nothing is not listed; the compensation covering all of it is
-    assert parts(item(r, "one_time_disability_subsidy")) == {"civil_compensation": ("78000.00", "third_party")}
-    r = run({**GRADE7, "civil_compensation_received": 78000}, "2020-06-15", GY)  # the edge: exactly the standard
-    assert parts(item(r, "one_time_disability_subsidy")) == {"civil_compensation": ("78000.00", "third_party")}
-    r = run({**GRADE7, "civil_compensation_received": 77999.99}, "2020-06-15", GY)
-    assert parts(item(r, "one_time_disability_subsidy")) == {"civil_compensation": ("77999.99", "third_party"),
-                                                             "fund_top_up": ("0.01", "fund")}
+    assert item(r, "one_time_disability_subsidy")["parts"] == []
+    assert "would have 78000.00 of one_time_disability_subsidy" in warned(r, "one_time_disability_subsidy")[0]
 
 
 def test_no_civil_compensation_mentioned_is_taken_as_none_and_said():
@@ -121,16 +121,20 @@ def test_no_civil_compensation_mentioned_is_taken_as_none_and_said():
     assert assumed["civil_compensation_received"]["kind"] == "later_events"
 
 
-def test_on_a_death_the_compensation_goes_to_the_funeral_grant_then_the_death_benefit():
-    facts = {"work_injury_recognized": True, "died": True, "death_date": "2020-06-15", "monthly_wage": 6000,
-             "regional_avg_monthly_wage": 8000, "civil_compensation_received": 100000, "employer_insured": True}
-    r = run(facts, "2020-06-15", GY)
+def test_Q5_t13a_a_death_with_civil_compensation_the_fund_pays_the_death_items_in_full():
+    # audit t13a: Guiyang 2016 death, insured, civil compensation 100,000: 36,000 + 31,195 × 20 = 623,900 from the fund
+    facts = {"work_injury_recognized": True, "employer_insured": True, "died": True, "death_date": "2016-09-01",
+             "monthly_wage": 5000, "regional_avg_monthly_wage": 6000, "third_party_caused": True,
+             "third_party_identified": True, "third_party_pays": True, "civil_compensation_received": 100000,
+             "dependents": [{"relation": "spouse", "orphan_or_lone_elder": False}]}
+    r = run(facts, "2016-09-01", GY)
     funeral, death = item(r, "funeral_grant"), item(r, "death_benefit")
-    assert funeral["amount"] == "48000.00"  # 6 × 8,000
-    assert death["amount"] == "847180.00"  # 20 × 42,359 (national income of 2019, the year before the death)
-    assert parts(funeral) == {"civil_compensation": ("48000.00", "third_party")}  # all of it; no top-up
-    assert parts(death) == {"civil_compensation": ("52000.00", "third_party"),  # 100,000 − 48,000
-                            "fund_top_up": ("795180.00", "fund")}  # 847,180 − 52,000
+    assert (funeral["amount"], funeral["payer"], funeral["parts"]) == ("36000.00", "fund", [])  # 6 × 6,000
+    assert (death["amount"], death["payer"], death["parts"]) == ("623900.00", "fund", [])  # 20 × 31,195
+    assert {"instrument": "SPC2014", "version": "2014", "article": 8, "paragraph": 3} in death["basis"]
+    # the credit GY 23 would have made, funeral grant first: 36,000, then 64,000 of the death benefit
+    assert "would have 36000.00 of funeral_grant" in warned(r, "funeral_grant")[0]
+    assert "would have 64000.00 of death_benefit" in warned(r, "death_benefit")[0]
 
 
 def test_gy_23_speaks_of_the_fund_so_an_uninsured_employer_gets_no_credit():

@@ -61,7 +61,10 @@ def test_html_reports_show_formulas_highlighted_and_escaped():
 
     case = {"regime": "national", "date": "2020-06-15", "facts": {"work_injury_recognized": True,
             "employer_insured": True, "disability_grade": 7, "monthly_wage": 6000, "regional_avg_monthly_wage": 8000}}
-    html = render_explanation(result_json(evaluate_case(case)), "one_time_disability_subsidy", "en", "html")
+    result = result_json(evaluate_case(case))
+    # formulas are DSL text, shown with --detail only (a caseworker's report names rules in words: #14, E6)
+    assert '<code class="dsl">' not in render_explanation(result, "one_time_disability_subsidy", "en", "html")
+    html = render_explanation(result, "one_time_disability_subsidy", "en", "html", detail=True)
     assert '<code class="dsl">' in html and 'class="lt-ow">otherwise</span>' in html
     assert str(dsl_html("a < b and c")).count("&lt;") == 1
 

@@ -1,4 +1,4 @@
-"""Jiangsu (JS 2015): the one-time subsidies of JS 27-28 on top of WIIR 36(3) / 37(1)(2), worked by hand from the text.
+"""Jiangsu (JS 2015): the one-time subsidies of JS 27-28 on top of WIIR 36(2) / 37(1)(2), worked by hand from the text.
 
 JS 27(1) benchmarks (yuan), grades 5-10: medical 200,000 / 160,000 / 120,000 / 80,000 / 50,000 / 30,000;
 employment 95,000 / 85,000 / 45,000 / 35,000 / 25,000 / 15,000. JS 27(2): a city's own figure within ±20 %.
@@ -12,7 +12,8 @@ from conftest import item, run
 
 JS = "jiangsu"
 GRADE7 = {"work_injury_recognized": True, "disability_grade": 7, "monthly_wage": 6000,
-          "regional_avg_monthly_wage": 8000, "occupational_disease": False, "employer_insured": True}
+          "regional_avg_monthly_wage": 8000, "occupational_disease": False, "employer_insured": True,
+          "statutory_retirement_age": 60, "age": 45}  # far from retirement (JS 28 decides only with an age or dates: Q3)
 # born 1965-01-10, retirement age 60: the retirement date is 2025-01-10
 RESIGNS = {**GRADE7, "labor_relation_ended": "worker_resigned", "birth_date": "1965-01-10",
            "statutory_retirement_age": 60}
@@ -32,7 +33,7 @@ def js(article: int, paragraph: int | None = None) -> dict:
 
 def test_done_grade_9_contract_expiry_gets_the_benchmarks_from_fund_and_employer():
     facts = {**GRADE7, "disability_grade": 9, "labor_relation_ended": "contract_expired",
-             "labor_relation_end_date": "2023-03-01"}
+             "labor_relation_end_date": "2023-03-01", "statutory_retirement_age": 60, "age": 45}
     medical, employment, r = subsidies(facts, "2020-06-15")
     assert (medical["payable"], medical["amount"], medical["payer"]) == (True, "50000.00", "fund")  # JS 27(1), grade 9
     assert (employment["payable"], employment["amount"], employment["payer"]) == (True, "25000.00", "employer")
@@ -133,11 +134,14 @@ def test_with_only_a_whole_year_age_the_edges_stay_open_and_name_the_birth_date(
     assert medical["payable"] is False
 
 
-def test_accident_before_the_measures_and_ending_after_is_open_with_a_diagnostic():
+def test_Q6_accident_before_the_measures_and_ending_after_follows_the_measures_in_force_at_the_ending():
+    # JS 27 grants the subsidies 「与用人单位解除或者终止劳动关系时」: the 2015 measures govern a 2016 ending of a 2014
+    # accident (audit t12e). Resigned 2016-07-10, retirement 2025-01-10: 8.5 years, in full: 120,000 / 45,000
     facts = {**RESIGNS, "labor_relation_end_date": "2016-07-10"}
-    medical, _, r = subsidies(facts, "2014-03-01")
-    assert medical["payable"] is True and medical["amount"] is None and medical["missing"] == []
-    assert any("no transitional rule" in d["message"] for d in r["diagnostics"])
+    medical, employment, r = subsidies(facts, "2014-03-01")
+    assert (medical["amount"], employment["amount"]) == ("120000.00", "45000.00")
+    step = next(n for n in r["trace"]["nodes"] if n["id"] == "provincial_medical_subsidy")
+    assert "解除或者终止劳动关系时" in step["note"] and "Order No. 29" in step["note"]  # the reading, said
     medical, _, r = subsidies({**RESIGNS, "labor_relation_end_date": "2015-01-10"}, "2014-03-01")
     assert medical["amount"] is None
     assert any("2005 (Order No. 29)" in d["message"] for d in r["diagnostics"])
@@ -153,15 +157,19 @@ def test_national_law_alone_leaves_the_amounts_to_the_province():
     assert "provincial_medical_subsidy" in medical["missing"]
 
 
-def test_the_employers_closure_brings_the_subsidies_in_jiangsu_only():
+def test_Q4_the_employers_closure_of_js_34_has_no_authority_and_the_higher_law_prevails():
     facts = {**GRADE7, "disability_grade": 5, "labor_relation_ended": "employer_dissolved",
-             "labor_relation_end_date": "2022-01-01"}
-    medical, employment, _ = subsidies(facts)
-    assert (medical["amount"], employment["amount"]) == ("200000.00", "95000.00")  # grade 5 benchmarks
-    assert js(34) in medical["basis"]
-    national = {k: v for k, v in facts.items() if k != "labor_relation_end_date"}  # a Jiangsu fact
+             "labor_relation_end_date": "2022-01-01", "statutory_retirement_age": 60, "age": 45}
+    medical, employment, r = subsidies(facts)
+    # WIIR 36(2) delegates the amounts only: JS 34's closure ground is refused, the national answer stands, which
+    # is open between WIIR 36(2)'s letter and SIL 38(1)(7) / 39(1)(3) (Q9); the amount if payable is the benchmark
+    assert medical["payable"] is None and employment["payable"] is None
+    assert medical.get("amount_if_payable") == "200000.00"
+    assert js(34) not in medical["basis"]
+    assert any("SIL" in d["message"] and "38(1)(7)" in d["message"] for d in r["diagnostics"])
+    national = {k: v for k, v in facts.items() if k != "labor_relation_end_date"}
     medical, _, _ = subsidies(national, regime="national")
-    assert medical["payable"] is False  # WIIR 36(3): only at the worker's own request
+    assert medical["payable"] is None  # the same conflict nationally (Q9)
 
 
 def test_js_26_yields_to_wiir_and_the_result_says_so_where_it_would_differ():
@@ -185,7 +193,7 @@ def test_jiangsu_lists_what_it_fills_and_overrides():
     fill = changes[("fill", "provincial_medical_subsidy")]
     assert fill["applied"] and fill["replaces"]["instrument"] == "WIIR"
     leaves = changes[("override", "leaves_with_subsidies")]
-    assert leaves["applied"] and leaves["authority"].startswith("by WIIR 36(3), WIIR 37(1)(2)")
+    assert leaves["applied"] and leaves["authority"].startswith("by WIIR 36(2), WIIR 37(1)(2)")
     assert changes[("override", "disability_allowance_base")]["applied"] is False
 
 

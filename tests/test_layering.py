@@ -252,21 +252,41 @@ def test_a_lower_instrument_placed_before_its_superior_is_an_error():
 # ---------------------------------------------------------------- parts
 
 
-def test_a_lower_instrument_splits_an_item_and_the_parts_sum_to_it():
+def test_a_reform_splits_an_item_and_the_parts_sum_to_it():
+    reform = '''instrument REF "改革" en "reform" level reform version 2010 in_force 2011-01-01
+article 2 gist "civil compensation first"
+  fact civil: money "已获民事赔偿"
+  adds part civil_compensation to subsidy = min(civil, subsidy.amount) paid_by third_party
+  adds part top_up to subsidy = subsidy.amount - min(civil, subsidy.amount) paid_by fund
+'''
+    p = build(LAW, PROVINCE, reform)
+    r = item(run(p, {"grade": 7, "civil": Decimal("12000.50")}), "subsidy")
+    parts = {x["name"]: x for x in r["parts"]}
+    assert parts["civil_compensation"]["amount"] == "12000.50"
+    assert parts["top_up"]["amount"] == "37999.50"  # 50000 − 12000.50
+    assert parts["top_up"]["payer"] == "fund"
+    assert {"instrument": "REF", "version": "2010", "article": 2} in parts["top_up"]["basis"]
+    change = next(c for c in p.changes if c.kind == "part" and c.target == "subsidy.part.top_up")
+    assert change.instrument == "REF"
+
+
+def test_Q5_a_city_split_of_a_higher_item_needs_authority_the_higher_law_prevails_with_a_warning():
     city = CITY.split("article 24")[0] + '''article 23 gist "civil compensation first"
   fact civil: money "已获民事赔偿"
   adds part civil_compensation to subsidy = min(civil, subsidy.amount) paid_by third_party
   adds part top_up to subsidy = subsidy.amount - min(civil, subsidy.amount) paid_by fund
 '''
     p = build(LAW, PROVINCE, city)
-    r = item(run(p, {"grade": 7, "civil": Decimal("12000.50")}), "subsidy")
-    parts = {x["name"]: x for x in r["parts"]}
-    assert parts["civil_compensation"]["amount"] == "12000.50"
-    assert parts["top_up"]["amount"] == "37999.50"  # 50000 − 12000.50
-    assert parts["top_up"]["payer"] == "fund"
-    assert {"instrument": "CITY", "version": "2014", "article": 23} in parts["top_up"]["basis"]
-    change = next(c for c in p.changes if c.kind == "part" and c.target == "subsidy.part.top_up")
-    assert change.instrument == "CITY"
+    r = run(p, {"grade": 7, "civil": Decimal("12000.50"), "insured": True})
+    subsidy = item(r, "subsidy")
+    assert subsidy["parts"] == [] and subsidy["amount"] == "50000.00"  # the law's item, unsplit
+    [warning] = [d for d in r["diagnostics"] if "civil_compensation" in d["message"]]
+    assert "would have 12000.50 of subsidy paid by another party" in warning["message"]
+    assert {c["instrument"] for c in warning["citations"]} >= {"CITY", "LAW"}
+    change = next(c for c in p.changes if c.target == "subsidy.part.civil_compensation")
+    assert change.authority is None
+    # nothing moves to another payer (no civil compensation): no warning
+    assert not [d for d in run(p, {"grade": 7, "civil": 0, "insured": True})["diagnostics"] if "subsidy" in d["message"]]
 
 
 # ---------------------------------------------------------------- undetermined and dates

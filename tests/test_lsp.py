@@ -148,7 +148,7 @@ def test_hover_shows_type_labels_citation_and_the_articles_text(lsp):
     body = lsp.hover(js, line, col + 4).contents.value
     assert "**fact** `regional_avg_monthly_wage`: money" in body and "WIIR art. 64" in body
     # a citation: the article it cites, quoted
-    line, col = _find(JS, "by WIIR 36(3)")
+    line, col = _find(JS, "by WIIR 36(2)")
     body = lsp.hover(js, line, col + len("by WIIR 3")).contents.value
     assert body.startswith("**WIIR art. 36**") and "《工伤保险条例》" in body and "> 职工因工致残被鉴定为五级、六级伤残的" in body
 

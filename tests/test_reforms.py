@@ -54,7 +54,7 @@ def test_the_wider_scope_reaches_an_insured_employer_that_does_not_pay():
 
 def test_the_wider_scope_advances_a_third_partys_medical_costs_without_a_demand_on_the_employer():
     facts = {**UNINSURED, "employer_pays": True, "third_party_caused": True, "third_party_identified": False}
-    # national: the uninsured employer pays, so the fund does not advance (APM 5(4))
+    # national: the uninsured employer pays, so the fund does not advance (APM 5(1)(4))
     assert payers("national", facts, "medical_treatment") == ("10000.00", "employer", None, None)
     assert payers("reform_wider_scope", facts, "medical_treatment") == ("10000.00", "employer", "fund", "employer")
 

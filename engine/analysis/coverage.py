@@ -19,6 +19,7 @@ from pathlib import Path
 from dsl.errors import LawtraceError
 from engine.model import ir
 from engine.build.catalog import Catalog
+from engine.model.article_text import paragraph_count
 from engine.model.citations import Citation
 
 RECORDING_SCHEMA = "lawtrace.coverage-recording/1"
@@ -34,9 +35,13 @@ class ArticleCoverage:
     rules: tuple[str, ...]
     tests: int
     omitted: str | None  # the declared reason, for an article left out on purpose
+    paragraphs_not_encoded: tuple[int, ...] = ()  # paragraphs of its text no rule cites and none declared omitted
+    paragraphs_omitted: tuple[tuple[int, str], ...] = ()  # (paragraph, reason) declared without effect
 
     @property
     def status(self) -> str:
+        if self.rules and self.paragraphs_not_encoded:
+            return "partial"
         if self.rules:
             return "covered" if self.tests else "untested"
         if self.omitted is not None:
@@ -50,6 +55,10 @@ class ArticleCoverage:
         }
         if self.omitted is not None:
             out["reason"] = self.omitted
+        if self.paragraphs_not_encoded:
+            out["paragraphs_not_encoded"] = list(self.paragraphs_not_encoded)
+        if self.paragraphs_omitted:
+            out["paragraphs_omitted"] = [{"paragraph": p, "reason": r} for p, r in self.paragraphs_omitted]
         return out
 
 
@@ -73,6 +82,25 @@ def rules_by_article(program: ir.Program) -> dict[ArticleKey, set[str]]:
             add(node.id, node.cites)
             for v in node.versions:
                 add(node.id, v.cites)
+    return out
+
+
+def paragraphs_cited(program: ir.Program) -> dict[ArticleKey, set[int]]:
+    """The paragraphs each article's citations name (a citation of the whole article names none)."""
+    out: dict[ArticleKey, set[int]] = {}
+    for node in program.nodes.values():
+        cites: list[Citation] = list(getattr(node, "cites", ()) or ())
+        for v in getattr(node, "versions", ()) or ():
+            cites += list(getattr(v, "cites", ()) or ())
+        if isinstance(node, ir.FactNode) and node.presumption is not None:
+            cites += list(node.presumption.cites)
+        for c in cites:
+            if c.paragraph is not None:
+                out.setdefault(_key(c), set()).add(c.paragraph)
+    for d in program.deadlines:
+        for c in tuple(d.cites) + tuple(d.consequence_cites):
+            if c.paragraph is not None:
+                out.setdefault(_key(c), set()).add(c.paragraph)
     return out
 
 
@@ -103,14 +131,23 @@ def coverage(catalog: Catalog, program: ir.Program, recording: dict[str, set[Art
     """Every article of the regime's instruments, in instrument order, then version, then number."""
     rules = rules_by_article(program)
     codes = [i.code for i in program.instruments]
+    cited = paragraphs_cited(program)
     declared: dict[ArticleKey, tuple[str, str | None]] = {}
+    paragraphs: dict[ArticleKey, tuple[tuple[int, ...], tuple[tuple[int, str], ...]]] = {}
     for code in codes:
         module = catalog.instruments[code]
         assert module.instrument is not None
         latest = max(module.instrument.versions, key=lambda v: v.in_force).version
         for a in module.articles:
             status = a.text_status or ("verbatim" if a.text else "unavailable")
-            declared[(code, a.version or latest, a.number)] = (status, a.omitted)
+            key = (code, a.version or latest, a.number)
+            declared[key] = (status, a.omitted)
+            n = paragraph_count(a.text) if a.text and status == "verbatim" and a.omitted is None else 1
+            skipped = {p for p, _ in a.paragraphs_omitted}
+            named = cited.get(key, set())
+            whole = not named and bool(rules.get(key))  # only whole-article citations: the article as one rule
+            missing = tuple(p for p in range(1, n + 1) if n > 1 and not whole and p not in named and p not in skipped)
+            paragraphs[key] = (missing, a.paragraphs_omitted)
     keys = set(declared) | {k for k in rules if k[0] in codes}
     tests_per_key: dict[ArticleKey, int] = {}
     for cited in recording.values():
@@ -119,5 +156,7 @@ def coverage(catalog: Catalog, program: ir.Program, recording: dict[str, set[Art
     out = []
     for k in sorted(keys, key=lambda k: (codes.index(k[0]), k[1], k[2])):
         text, omitted = declared.get(k, ("not declared", None))
-        out.append(ArticleCoverage(k[0], k[1], k[2], text, tuple(sorted(rules.get(k, ()))), tests_per_key.get(k, 0), omitted))
+        missing, skipped = paragraphs.get(k, ((), ()))
+        out.append(ArticleCoverage(k[0], k[1], k[2], text, tuple(sorted(rules.get(k, ()))), tests_per_key.get(k, 0), omitted,
+                                   missing, skipped))
     return out

@@ -31,7 +31,7 @@ from engine.build.graph import build_graph
 from engine.build.layering import compose
 from engine.build.typecheck import Checker
 from engine.model import ir
-from engine.model.citations import LEVELS_ZH, Citation, zh_list
+from engine.model.citations import LEVELS_ZH, Citation, en_list, zh_list
 from engine.model.diagnostics import Diagnostic
 
 __all__ = ["RESERVED", "compile_modules", "compile_regime"]
@@ -73,17 +73,32 @@ def compile_modules(catalog: Catalog, name: str, labels: ir.Labels, modules: lis
                       events=tuple(c.events))
 
 
-def _conflict_warning(change: ir.LayerChange, gap_fill: bool, titles: dict[str, str], label_zh: str) -> Diagnostic:
-    lower_zh = zh_list(change.cites, titles) or titles.get(change.instrument, change.instrument)
-    higher_zh = zh_list(change.replaced_cites, titles) or titles.get(str(change.replaced_instrument), "")
+def _part_warning(change: ir.LayerChange, titles: dict[str, str], label_zh: str, latest: dict[str, str]) -> Diagnostic:
+    lower = en_list(change.cites, latest) or change.instrument
+    higher = en_list(change.replaced_cites, latest) or str(change.replaced_instrument)
+    ranks = f" ({change.level})" if change.level else ""
+    item = change.target.split(".part.")[0]
+    message = (f"{lower}{ranks} splits {item} between payers ({change.target}) without authority: {higher} "
+               f"name the payer of the whole item, and prevail (上位法优于下位法)")
+    lower_zh = zh_list(change.cites, titles, latest) or titles.get(change.instrument, change.instrument)
+    higher_zh = zh_list(change.replaced_cites, titles, latest) or titles.get(str(change.replaced_instrument), "")
+    zh = (f"{lower_zh}{'（' + LEVELS_ZH.get(change.level, change.level) + '）' if change.level else ''}"
+          f"将{label_zh}在支付方之间拆分，且无上位法授权：{higher_zh}规定了整项的支付方，适用上位法（上位法优于下位法）")
+    return Diagnostic("warning", message, change.cites + change.replaced_cites, change.span, zh=zh)
+
+
+def _conflict_warning(change: ir.LayerChange, gap_fill: bool, titles: dict[str, str], label_zh: str,
+                      latest: dict[str, str]) -> Diagnostic:
+    lower_zh = zh_list(change.cites, titles, latest) or titles.get(change.instrument, change.instrument)
+    higher_zh = zh_list(change.replaced_cites, titles, latest) or titles.get(str(change.replaced_instrument), "")
     zh = (f"{lower_zh}{'（' + LEVELS_ZH.get(change.level, change.level) + '）' if change.level else ''}"
           f"就{label_zh}的规定与{higher_zh}不一致，且无上位法授权：适用上位法（上位法优于下位法）")
     if gap_fill:
         zh += "；上位法未指定支付方之处，仍适用下位规定"
     if change.reason and zh_of(change.reason):
         zh += f"；下位规定的理由：{zh_of(change.reason)}"
-    lower = ", ".join(c.en() for c in change.cites) or change.instrument
-    higher = ", ".join(c.en() for c in change.replaced_cites) or str(change.replaced_instrument)
+    lower = en_list(change.cites, latest) or change.instrument
+    higher = en_list(change.replaced_cites, latest) or str(change.replaced_instrument)
     ranks = f" ({change.level})" if change.level else ""
     message = (f"{lower}{ranks} contradicts {higher} on {change.target} without authority: "
                f"the higher rule prevails (上位法优于下位法)")
@@ -123,18 +138,32 @@ class _Compiler(Parameters, Items, Presumptions, Assertions):
         self.changes = tuple(self._change(c) for c in composition.changes)
         for conflict in composition.conflicts:
             change = next(c for c in self.changes if c.target == conflict.change.target and c.kept_as == conflict.shadow)
-            entry = ir.Conflict(conflict.target, conflict.shadow, conflict.gap_fill, change,
-                                _conflict_warning(change, conflict.gap_fill, self._titles_zh(),
-                                                  self._label_zh(conflict.target)))
+            titles, label_zh, latest = self._titles_zh(), self._label_zh(conflict.target), self._latest()
+            warning = (_part_warning(change, titles, label_zh, latest) if conflict.part
+                       else _conflict_warning(change, conflict.gap_fill, titles, label_zh, latest))
+            entry = ir.Conflict(conflict.target, conflict.shadow, conflict.gap_fill, change, warning, conflict.part)
             self.conflicts[conflict.target] = self.conflicts.get(conflict.target, ()) + (entry,)
 
     def _titles_zh(self) -> dict[str, str]:
         return {m.instrument.code: m.instrument.title_zh for m in self.modules if m.instrument is not None}
 
+    def _latest(self) -> dict[str, str]:
+        return {m.instrument.code: sorted(m.instrument.versions, key=lambda v: v.in_force)[-1].version
+                for m in self.modules if m.instrument is not None}
+
     def _label_zh(self, target: str) -> str:
-        node = self.nodes.get(target.split(".")[0])
+        """The words of a changed rule: its label, or its item's label with the field (「一次性工伤医疗补助金」的支付条件)."""
+        head, _, field = target.partition(".")
+        node = self.nodes.get(target) or self.nodes.get(head)
+        if node is None:
+            node = next((b for b in self.benefits if b.id == head), None)
         labels = getattr(node, "labels", None)
-        return f"「{labels.zh}」" if labels is not None and labels.zh else target
+        if labels is None or not labels.zh:
+            return target
+        words = {"payable": "支付条件", "amount": "数额", "payer": "支付方", "advance_payer": "先行支付方",
+                 "recover_from": "追偿对象"}
+        field = field.split(".")[0]
+        return f"「{labels.zh}」" + (f"的{words[field]}" if field in words and target not in self.nodes else "")
 
     def _change(self, c: layering.Change) -> ir.LayerChange:
         o = c.origin
@@ -147,11 +176,20 @@ class _Compiler(Parameters, Items, Presumptions, Assertions):
         if c.replaced is not None:
             r = c.replaced
             replaced = self._cites(c.replaced_cites, r.instrument, r.version, here(r))
-        amends = tuple(self._cite(x, o.instrument, o.version) for x in patch.amends) if isinstance(patch, ast.Override) else ()
+        amends = self._amends(patch.amends, o) if isinstance(patch, ast.Override) else ()
         reason = patch.reason if isinstance(patch, ast.Override) else None
         return ir.LayerChange(c.kind, c.target, o.code, o.level, cites, c.replaced.code if c.replaced else None,
                               c.replaced.level if c.replaced else None, replaced, c.authority, reason, amends,
                               c.kept_as, patch.span, c.gap_fill)
+
+    def _amends(self, cs: tuple[ast.Citation, ...], o: layering.Origin) -> tuple[Citation, ...]:
+        """The provisions a reform amends: a bare number after `WIIR 35(1)(1), ...` is of the instrument named before it."""
+        out, last = [], None
+        for x in cs:
+            last = x.instrument or last
+            out.append(self._cite(replace(x, instrument=last) if x.instrument is None and last else x, o.instrument,
+                                  o.version))
+        return tuple(out)
 
     def _decl(self, d: ast.Decl, inst: ast.Instrument, version: str, here: tuple[Citation, ...],
               placed: layering.Placed | None = None) -> None:

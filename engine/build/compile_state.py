@@ -14,6 +14,7 @@ from engine.build import layering
 from engine.build.catalog import Catalog
 from engine.build.typecheck import BUILTIN_NAMES, FUNCTIONS
 from engine.model import ir
+from engine.model.article_text import number_ranges, paragraph_count
 from engine.model.citations import Citation
 from engine.model.diagnostics import Diagnostic
 
@@ -92,7 +93,31 @@ class CompileState:
             v = version
         else:
             v = sorted(inst.versions, key=lambda x: x.in_force)[-1].version
+        self._check_article(code, inst, v, c)
         return Citation(code, v, c.article, c.paragraph, c.item)
+
+    def _check_article(self, code: str, inst: ast.Instrument, version: str, c: ast.Citation) -> None:
+        """A citation names an article the instrument declares (for that version): else an error listing those it has."""
+        module = self.catalog.instruments.get(code)
+        if module is None or module.instrument is not inst:
+            module = next((m for m in self.modules if m.instrument is inst), None)
+        if module is None:
+            return
+        latest = sorted(inst.versions, key=lambda x: x.in_force)[-1].version
+        articles = {a.number: a for a in module.articles if (a.version or latest) == version}
+        have = sorted(articles)
+        if c.article in have:
+            a = articles[c.article]
+            if c.paragraph is not None and a.text and (a.text_status or "verbatim") == "verbatim":
+                n = paragraph_count(a.text)
+                if c.paragraph > n:
+                    name = code if version == latest else f"{code}@{version}"
+                    self._err(f"{name} art. {c.article} has no paragraph {c.paragraph}", c.span,
+                              f"its text has {n} paragraph{'s' if n != 1 else ''} (an item (一)… belongs to the paragraph above it)")
+            return
+        name = code if version == latest else f"{code}@{version}"
+        self._err(f"{name} has no article {c.article} in the statutes", c.span,
+                  f"articles {name} has: {number_ranges(have)}" if have else f"{name} declares no article")
 
     def _cites(self, cs: tuple[ast.Citation, ...], here: ast.Instrument, version: str | None,
                default: tuple[Citation, ...]) -> tuple[Citation, ...]:

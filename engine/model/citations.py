@@ -95,6 +95,18 @@ LEVELS_ZH = {"law": "法律", "regulation": "行政法规", "rule": "部门规�
              "reform": "改革方案"}
 
 
-def zh_list(cites: tuple[Citation, ...] | list[Citation], titles: dict[str, str]) -> str:
-    """Citations in Chinese, for a message: 《工伤保险条例》第三十五条第一款、……"""
-    return "、".join(c.zh(titles.get(c.instrument, c.instrument)) for c in cites)
+def zh_list(cites: tuple[Citation, ...] | list[Citation], titles: dict[str, str],
+            latest: dict[str, str] | None = None) -> str:
+    """Citations in Chinese, for a message: 《工伤保险条例》第三十五条第一款、……; a title quoted inside the 《》 takes
+    the inner marks 〈〉 (E5), and an older version than `latest` names its year (《工伤保险条例》（2003年文本）第三十四条)."""
+    def one(c: Citation) -> str:
+        title = titles.get(c.instrument, c.instrument).replace("《", "〈").replace("》", "〉")
+        older = latest is not None and bool(c.version) and c.version != latest.get(c.instrument, c.version)
+        return c.zh(title, f"{c.version}年文本" if older else None)
+    return "、".join(one(c) for c in cites)
+
+
+def en_list(cites: tuple[Citation, ...] | list[Citation], latest: dict[str, str] | None = None) -> str:
+    """Citations in English, for a message, an older version than `latest` with its year: WIIR (2003) art. 34."""
+    return ", ".join(c.en_versioned(latest is not None and bool(c.version)
+                                    and c.version != latest.get(c.instrument, c.version)) for c in cites)

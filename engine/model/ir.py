@@ -388,6 +388,7 @@ class Conflict:
     gap_fill: bool  # a party field: the lower rule still governs where the higher one names nobody
     change: LayerChange
     warning: object  # engine.model.diagnostics.Diagnostic, as `lawtrace check` reports it
+    part: bool = False  # a refused split (`adds part`): `shadow` is the amount it would move to another payer
 
 
 @dataclass(frozen=True)

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 from typing import Any, Mapping, Protocol
 
+from dsl import types as T
 from engine.model import ir
 from engine.model.citations import Citation, zh_list
 from engine.model.diagnostics import Diagnostic
@@ -33,9 +34,12 @@ def check_conflicts(ev: Evaluating, node_id: str, value: V) -> None:
     node = ev.program.nodes[node_id]
     for conflict in ev.program.conflicts.get(node_id, ()):
         refused = ev.get_detached(conflict.shadow)  # not an input of the answer
+        change = conflict.change
+        if conflict.part:
+            _part_conflict(ev, conflict, refused)
+            continue
         if not (refused.known and value.known) or value.value == refused.value:
             continue  # only where both rules answer, and differently: elsewhere the lower rule changes nothing yet
-        change = conflict.change
         lower = _applied_cites(ev, conflict.shadow) or change.cites
         higher_id = f"{node_id}~{change.replaced_instrument}" if conflict.gap_fill else node_id
         higher = _applied_cites(ev, higher_id) or change.replaced_cites
@@ -51,6 +55,23 @@ def check_conflicts(ev: Evaluating, node_id: str, value: V) -> None:
         d = Diagnostic("warning", message, tuple(lower) + tuple(higher), change.span, zh=zh)
         if d not in ev.diagnostics:
             ev.diagnostics.append(d)
+
+
+def _part_conflict(ev: Evaluating, conflict: object, moved: V) -> None:
+    """A refused split warns where it would have put part of the item on another payer."""
+    if not moved.known or not moved.value:
+        return
+    change = conflict.change  # type: ignore[attr-defined]
+    item = change.target.split(".part.")[0]
+    lower = ", ".join(c.en() for c in change.cites) or change.instrument
+    higher_cites = _applied_cites(ev, f"{item}.payer") or change.replaced_cites
+    higher = ", ".join(c.en() for c in higher_cites) or str(change.replaced_instrument)
+    message = (f"{lower} would have {_shown(moved.value, T.MONEY)} of {item} paid by another party "
+               f"({change.target.split('.part.')[1]}); {higher} name the payer of the whole item and prevail as the "
+               f"higher rule (上位法优于下位法)")
+    d = Diagnostic("warning", message, tuple(change.cites) + tuple(higher_cites), change.span)
+    if d not in ev.diagnostics:
+        ev.diagnostics.append(d)
 
 
 def _applied_cites(ev: Evaluating, node_id: str) -> tuple[Citation, ...]:

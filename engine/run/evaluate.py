@@ -51,6 +51,7 @@ class TraceNode:
     expr: ir.Expr | None = None  # the formula used: the dated version chosen, or the presumption applied
     note: str | None = None
     terms: dict[int, V] = field(default_factory=dict)  # id(sub-expression) → its value, for explanations
+    cite_inputs: list[str] = field(default_factory=list)  # read only to decide which citation applies: not a basis
 
 
 @dataclass(frozen=True)
@@ -253,10 +254,14 @@ class Evaluation:
         """The citations that hold in this case: all of them, unless some hold only under a condition."""
         if id(conditions) not in self.evaluator.conditional:
             return cites
+        frame = self._frames[-1] if self._frames else None
+        before = len(frame.inputs) if frame is not None else 0
         out = []
         for c, cond in zip(cites, conditions):
             if cond is None or self.evaluator._compile(cond)(self, {}).value is not False:
                 out.append(c)
+        if frame is not None:  # what the conditions alone read chooses the citation; the answer does not rest on it
+            frame.cite_inputs.extend(i for i in frame.inputs[before:] if i not in frame.cite_inputs)
         return tuple(out)
 
     def _not_in_force(self, what: str, earliest: date | None, on: date, cites: tuple[Citation, ...]) -> None:

@@ -6,6 +6,7 @@ an item the law gives only as a range has `amount: null` and `amount_range` with
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass, replace
 from datetime import date
 
@@ -220,6 +221,8 @@ def _basis(ev: Evaluation, roots: list[str]) -> tuple[Citation, ...]:
 def _cited_below(ev: Evaluation, node_id: str) -> dict[Citation, None]:
     """The citations of a node's rule and of every rule below it, inputs first, each once (first place kept).
 
+    Only what the answer rests on (E2): an input read only to choose a citation is not followed, and an event taken
+    as not having happened is no ground (`assumed` lists it with its article).
     Kept per evaluation: the items and deadlines of a case share most of their rules (and merging kept dicts
     hashes no citation again). A node's trace is complete once it is evaluated, so what is kept never goes stale;
     a node not (yet) traced is not kept. The caller must not change what it gets."""
@@ -230,19 +233,27 @@ def _cited_below(ev: Evaluation, node_id: str) -> dict[Citation, None]:
     t = ev.trace.get(node_id)
     if t is None:
         return {}
-    inputs = t.inputs
-    own = t.kind != "fact" or t.assumed
-    if len(inputs) == 1 and not (own and t.citations):
-        got = _cited_below(ev, inputs[0])
-    else:
+    if t.kind == "fact" and t.assumed and _later_event(ev, node_id):
         got = {}
-        for i in inputs:
-            got.update(_cited_below(ev, i))
-        if own:
-            for c in t.citations:
-                got.setdefault(c)
+    else:
+        inputs = [i for i in t.inputs if i not in t.cite_inputs] if t.cite_inputs else t.inputs
+        own = t.kind != "fact" or t.assumed
+        if len(inputs) == 1 and not (own and t.citations):
+            got = _cited_below(ev, inputs[0])
+        else:
+            got = {}
+            for i in inputs:
+                got.update(_cited_below(ev, i))
+            if own:
+                for c in t.citations:
+                    got.setdefault(c)
     memo[node_id] = got
     return got
+
+
+def _later_event(ev: Evaluation, fact: str) -> bool:
+    a = ev.assumed.get(fact)
+    return a is not None and a.kind == "later_events"
 
 
 # ---------------------------------------------------------------- JSON
@@ -425,10 +436,11 @@ def trace_json(result: Result) -> dict[str, object]:
     cited += [c for i in result.items for c in i.benefit.set_by_cites]
     cited += [c for d in list(result.program.warnings) + result.evaluation.diagnostics for c in getattr(d, "citations", ())]
     trace_nodes += _unvisited_missing(result, {t.id for t in trace_nodes})
+    out_nodes = [_trace_node(t, nodes.get(t.id.split("@")[0]), nodes, result.evaluation.evaluator) for t in trace_nodes]
     return {
         "schema": TRACE_SCHEMA,
-        "nodes": [_trace_node(t, nodes.get(t.id.split("@")[0]), nodes, result.evaluation.evaluator)
-                  for t in trace_nodes],
+        "nodes": out_nodes,
+        "labels": _unread_labels(out_nodes, nodes),
         "items": [
             {"id": b.id, "fields": dict(b.fields),
              "parts": [{"name": p.name, "amount": p.amount, "payer": p.payer} for p in b.parts]}
@@ -460,6 +472,31 @@ def _type_json(evaluator: Evaluator, typ: T.Type) -> tuple[str, dict[str, dict[s
     return got[1], got[2]
 
 
+_IDENT = re.compile(r"[A-Za-z_][A-Za-z0-9_]*(?:\.[A-Za-z_][A-Za-z0-9_]*)?")
+
+
+def _unread_labels(out_nodes: list[dict[str, object]], nodes: dict[str, ir.Node]) -> dict[str, dict[str, object]]:
+    """The labels of rules a traced formula names but the case never read, so an explanation can name them in words."""
+    read = {str(n["id"]) for n in out_nodes}
+    texts: list[str] = []
+
+    def walk(term: object) -> None:
+        if isinstance(term, dict):
+            texts.append(str(term.get("expr", "")))
+            for a in term.get("args", []) or []:
+                walk(a)
+
+    for n in out_nodes:
+        texts.append(str(n.get("formula") or ""))
+        walk(n.get("terms"))
+    labels: dict[str, dict[str, object]] = {}
+    for name in {m.group(0) for t in texts for m in _IDENT.finditer(t)}:
+        node = nodes.get(name)
+        if node is not None and name not in read and getattr(node, "labels", None) is not None:
+            labels[name] = {"zh": node.labels.zh, "en": node.labels.en}
+    return dict(sorted(labels.items()))
+
+
 def _trace_node(t: TraceNode, node: ir.Node | None, nodes: dict[str, ir.Node], evaluator: Evaluator) -> dict[str, object]:
     typ = node.type if node is not None else T.INT
     type_text, members = _type_json(evaluator, typ)
@@ -472,6 +509,7 @@ def _trace_node(t: TraceNode, node: ir.Node | None, nodes: dict[str, ir.Node], e
         "missing": sorted(t.value.missing),
         "citations": [c.as_json() for c in t.citations],
         "inputs": list(t.inputs),
+        "cite_inputs": list(t.cite_inputs),
     }
     if members is not None:
         out["members"] = {m: dict(labels) for m, labels in members.items()}  # the caller's own, to change at will

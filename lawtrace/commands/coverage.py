@@ -82,9 +82,11 @@ def _text(rows: list, recorded: int) -> None:
             current = head
             click.echo(f"\n{r.instrument} ({r.version})")
         line = f"  art. {r.article:<3} {r.status:<11} tests {r.tests:>4}  rules {len(r.rules):>3}"
-        if r.status in ("covered", "untested"):
+        if r.status in ("covered", "untested", "partial"):
             shown = ", ".join(r.rules[:4]) + (f", … {len(r.rules) - 4} more" if len(r.rules) > 4 else "")
             line += f"  {shown}"
+        if r.paragraphs_not_encoded:
+            line += f"  paragraphs not encoded: {', '.join(map(str, r.paragraphs_not_encoded))}"
         elif r.omitted is not None:
             line += f"  omitted: {r.omitted}"
         if r.text not in ("verbatim",):

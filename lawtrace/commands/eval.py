@@ -19,9 +19,10 @@ from lawtrace.cli_support import FORMATS_REPORT, LANGS, emit_json, user_errors
 @click.option("--lang", type=LANGS, default="zh", show_default=True)
 @click.option("--from", "window_from", help="First day of a window, YYYY-MM-DD: what falls due in it, month by month.")
 @click.option("--to", "window_to", help="Last day of the window, YYYY-MM-DD (with --from).")
+@click.option("--detail", is_flag=True, help="Reports also show the rules' internal names and formulas (DSL text).")
 @user_errors
 def eval_(case: str, regime: str | None, on: str | None, as_of: str | None, rules: tuple[Path, ...], fmt: str,
-          lang: str, window_from: str | None, window_to: str | None) -> None:
+          lang: str, window_from: str | None, window_to: str | None, detail: bool) -> None:
     """Evaluate one case file (YAML or JSON; `-` reads standard input)."""
     from engine.run.case import read_case
     from engine.run.result import result_json
@@ -43,7 +44,7 @@ def eval_(case: str, regime: str | None, on: str | None, as_of: str | None, rule
     else:
         from explain.render import render_result
 
-        click.echo(render_result(data, lang, fmt, parsed.data), nl=False)
+        click.echo(render_result(data, lang, fmt, parsed.data, detail), nl=False)
 
 
 command = eval_

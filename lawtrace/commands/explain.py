@@ -25,8 +25,10 @@ from lawtrace.cli_support import LANGS, user_errors
 @click.option("--rules", "rules", multiple=True, type=click.Path(path_type=Path), help="A DSL overlay file.")
 @click.option("--format", "fmt", type=click.Choice(["text", "md", "html"]), default="text", show_default=True)
 @click.option("--lang", type=LANGS, default="zh", show_default=True)
+@click.option("--detail", is_flag=True, help="Also show the rules' internal names and formulas (DSL text).")
 @user_errors
-def explain(case: str, item: str, regime: str | None, on: str | None, rules: tuple[Path, ...], fmt: str, lang: str) -> None:
+def explain(case: str, item: str, regime: str | None, on: str | None, rules: tuple[Path, ...], fmt: str, lang: str,
+            detail: bool) -> None:
     """Why (or why not) ITEM is payable in CASE: the facts, conditions and formulas, each with its article.
 
     ITEM is an item's id, or its label in Chinese or English (一次性伤残补助金, "one-time disability subsidy")."""
@@ -49,7 +51,7 @@ def explain(case: str, item: str, regime: str | None, on: str | None, rules: tup
         parsed = parse_case(source)
         data, meta = result_json(evaluate_case(parsed, regime, on, rules)), parsed.data
     item = resolve_item(data, item)
-    click.echo(render_explanation(data, item, lang, fmt, meta), nl=False)
+    click.echo(render_explanation(data, item, lang, fmt, meta, detail), nl=False)
 
 
 def _read(path: str):  # type: ignore[no-untyped-def]

@@ -6,7 +6,7 @@ from conftest import item, run
 
 
 def cite_text(c: dict) -> str:
-    """`WIIR 37(1)(1)`, `WIIR@2003 35(1)(1)`, `APM 5(4)`: the version only where it is not the latest."""
+    """`WIIR 37(1)(1)`, `WIIR@2003 35(1)(1)`, `APM 5(1)(4)`: the version only where it is not the latest."""
     name = c["instrument"] + ("@2003" if c["instrument"] == "WIIR" and c["version"] == "2003" else "")
     text = f"{name} {c['article']}"
     if "paragraph" in c:

@@ -15,11 +15,11 @@ THIRD = {**RECOGNIZED, "third_party_caused": True, "third_party_identified": Tru
 
 @pytest.mark.parametrize("insured, employer_pays, medical_fund, item, payer, advance, recover", [
     # the table of art. 5: insured or not × the medical fund advanced before recognition or not
-    (True, None, True, "APM 5(1)", "third_party", "fund", "third_party"),
-    (True, None, False, "APM 5(2)", "third_party", "fund", "third_party"),
-    (False, False, True, "APM 5(3)", "employer", "fund", "employer"),
-    (False, False, False, "APM 5(4)", "employer", "fund", "employer"),
-    (False, True, False, "APM 5(4)", "employer", None, None),  # the uninsured employer pays on the demand: no advance
+    (True, None, True, "APM 5(1)(1)", "third_party", "fund", "third_party"),
+    (True, None, False, "APM 5(1)(2)", "third_party", "fund", "third_party"),
+    (False, False, True, "APM 5(1)(3)", "employer", "fund", "employer"),
+    (False, False, False, "APM 5(1)(4)", "employer", "fund", "employer"),
+    (False, True, False, "APM 5(1)(4)", "employer", None, None),  # the uninsured employer pays on the demand: no advance
 ])
 def test_art_5_table(insured, employer_pays, medical_fund, item, payer, advance, recover):
     facts = {**THIRD, "employer_insured": insured, "medical_fund_advanced": medical_fund}
@@ -34,7 +34,7 @@ def test_art_5_table(insured, employer_pays, medical_fund, item, payer, advance,
 
 def test_art_5_without_word_of_the_medical_fund_cites_the_article():
     r = get(THIRD, "medical_treatment")
-    assert "APM 5" in basis(r) and not {"APM 5(1)", "APM 5(2)"} & basis(r)
+    assert "APM 5" in basis(r) and not {"APM 5(1)(1)", "APM 5(1)(2)"} & basis(r)
 
 
 # ---------------------------------------------------------------- arts. 6-8: the employer that does not pay

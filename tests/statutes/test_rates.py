@@ -11,7 +11,12 @@ import json
 import pytest
 from click.testing import CliRunner
 
+from decimal import Decimal
+
 from dsl.errors import LawtraceError
+from engine.build.catalog import load_catalog
+from engine.build.compile import compile_regime
+from engine.run.evaluate import Evaluator
 from engine.run.result import result_json
 from lawtrace.api import evaluate_case
 from lawtrace.cli import main
@@ -19,7 +24,23 @@ from lawtrace.cli import main
 PAYROLL = 1_000_000
 
 
-def employer(facts: dict, date: str = "2020-06-01", regime: str = "national") -> dict:
+def national_rate(klass: int, date: str) -> Decimal | None:
+    """The class's national base rate of the notice in force on `date` (RATES2003 / RATES2015 art. 1)."""
+    from datetime import date as D
+
+    evaluation = Evaluator(compile_regime(load_catalog(), "national")).evaluate({"industry_risk_class": klass},
+                                                                               D.fromisoformat(date))
+    value = evaluation.get("national_base_rate")
+    return value.value if value.known else None  # a class the notice of that date does not have
+
+
+def employer(facts: dict, date: str = "2020-06-01", regime: str = "national", area: bool = True) -> dict:
+    """An employer's result; the pooling area's base rate is the class's national one unless given (Q2: never presumed)."""
+    facts = dict(facts)
+    if area and "area_base_rate" not in facts and isinstance(facts.get("industry_risk_class"), int):
+        rate = national_rate(facts["industry_risk_class"], date)
+        if rate is not None:
+            facts["area_base_rate"] = str(rate)
     case = {"kind": "employer", "regime": regime, "date": date, "facts": facts}
     return result_json(evaluate_case(case), include_trace=False)
 
@@ -37,11 +58,18 @@ def test_done_a_class_5_employer_at_the_base_tier_in_2020_owes_11000_a_month():
     p = next(i for i in r["items"] if i["id"] == "premium")
     # 1,000,000 × 1.1 % (class 5, 人社部发〔2015〕71号) × 100 % (base tier) = 11,000.00
     assert (p["payable"], p["amount"], p["period"], p["payer"]) == (True, "11000.00", "monthly", "employer")
-    assert {("RATES2015", 1), ("WIIR", 10)} <= cites(p)
+    # the area's rate (given: the national 1.1 % of RATES2015 art. 1, which the area adopted) × the tier (art. 2)
+    assert {("RATES2015", 2), ("WIIR", 10)} <= cites(p)
     assert ("RATES2003", 1) not in cites(p)
-    # no base rate of the pooling area given: the national one, said in `assumed` with its ground
-    [a] = r["assumed"]
-    assert (a["fact"], a["value"], a["kind"]) == ("area_base_rate", "0.011", "legal_default")
+    assert national_rate(5, "2020-06-01") == Decimal("0.011")
+
+
+def test_Q2_no_area_base_rate_leaves_the_premium_undetermined():
+    # the notice holds the national rates "at about" (控制在…左右) and leaves each pooling area its own: no default
+    r = employer({"industry_risk_class": 5, "rate_tier": "base", "monthly_payroll": PAYROLL}, area=False)
+    p = next(i for i in r["items"] if i["id"] == "premium")
+    assert p["payable"] is True and p["amount"] is None and "area_base_rate" in p["missing"]
+    assert all(a["fact"] != "area_base_rate" for a in r["assumed"])
 
 
 # The classes of both notices, the day the system changes and the tiers are worked in YAML:
@@ -116,6 +144,6 @@ def test_the_regimes_list_the_notices_in_national():
     out = CliRunner().invoke(main, ["regimes", "--format", "json"])
     national = next(r for r in json.loads(out.output) if r["name"] == "national")
     codes = [i["code"] for i in national["instruments"]]
-    assert codes[-2:] == ["RATES2003", "RATES2015"]
+    assert [c for c in codes if c.startswith("RATES")] == ["RATES2003", "RATES2015"]
     levels = {i["code"]: i["level"] for i in national["instruments"]}
     assert levels["RATES2003"] == levels["RATES2015"] == "rule"

@@ -283,8 +283,9 @@ def test_grade_5_on_the_pension_is_topped_up_under_sil_40_only_from_2011_07_01()
 
 
 @pytest.mark.parametrize("grade, ended, payable", [
-    (5, "worker_resigned", True), (5, "contract_expired", False), (7, "contract_expired", True),
-    (10, "worker_resigned", True), (7, "mutual_agreement", False), (4, "worker_resigned", False),
+    (5, "worker_resigned", True), (5, "contract_expired", None), (7, "contract_expired", True),
+    (10, "worker_resigned", True), (7, "mutual_agreement", None), (4, "worker_resigned", False),
+    # None: an ending the WIIR's letter does not list, open from 2011-07-01 against SIL 38(1)(7) / 39(1)(3) (audit Q9)
 ])
 def test_leaving_subsidies_by_grade_and_way_of_leaving(grade, ended, payable):
     facts = {**GRADE7, "disability_grade": grade, "labor_relation_ended": ended,
@@ -339,11 +340,11 @@ def test_a_given_national_figure_wins_over_the_shipped_one():
     assert r["amount"] == "1000000.00"  # 20 × 50,000
 
 
-def test_2003_text_death_benefit_is_months_of_the_area_wage_set_by_the_province():
+def test_2003_text_death_benefit_is_months_of_the_area_wage_set_by_the_pooling_area():
     facts = {**RECOGNIZED, "died": True, "death_date": "2010-12-31", "regional_avg_monthly_wage": 3000}
     assert get(facts, "death_benefit", date="2010-12-31")["missing"] == ["death_benefit_months_2003"]
     r = get({**facts, "death_benefit_months_2003": 48}, "death_benefit", date="2010-12-31")
-    assert r["amount"] == "144000.00" and "WIIR@2003 37" in basis(r)  # 48 × 3,000
+    assert r["amount"] == "144000.00" and "WIIR@2003 37(1)(3)" in basis(r)  # 48 × 3,000
 
 
 def test_grade_1_to_4_dying_after_the_suspension_period_gets_funeral_and_pensions_not_the_death_benefit():
@@ -437,5 +438,21 @@ def test_insurance_is_never_presumed():
 
 
 # The tables of arts. 34-37 (care allowance, disability subsidy and allowance by grade, the minimum-wage top-up), the
-# appraisal fee (art. 12), the wage base (art. 64(2)) and the text in force (art. 67) are worked in YAML:
+# appraisal fee (art. 12), the wage base (art. 64(2)) and the text in force (Decree No. 586) are worked in YAML:
 # statutes/national/tests/wiir.yaml (`lawtrace test statutes`).
+
+
+# ---------------------------------------------------------------- which text: Decree No. 586 (W5)
+
+
+@pytest.mark.parametrize("date, amount, article", [
+    ("2010-12-31", "72000.00", "WIIR@2003 35(1)(1)"),  # 6,000 × 12 (2003 text)
+    ("2011-01-01", "78000.00", "WIIR 37(1)(1)"),       # 6,000 × 13 (2010 text)
+])
+def test_the_text_in_force_on_the_day_of_the_accident(date, amount, article):
+    r = get(GRADE7, "one_time_disability_subsidy", date=date)
+    # the text in force by State Council Decree No. 586 (W5), never WIIR 67 (which gives only 2004-01-01)
+    assert r["amount"] == amount and article in basis(r) and "WIIR 67" not in basis(r)
+    # the 2010 figures hold from 2011-01-01 by Decree No. 586; a 2010 case rests on the 2003 text alone
+    assert ("DECREE586 1" in basis(r)) is (date >= "2011-01-01")
+    assert not {c for c in basis(r) if c.startswith("WIIR 3")} or date >= "2011-01-01"

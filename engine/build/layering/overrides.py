@@ -6,6 +6,7 @@ from dataclasses import replace
 
 from dsl import ast
 from dsl.errors import did_you_mean
+from engine.model.article_text import number_ranges
 from engine.build.layering.records import RANKS, Change, Origin, Placed, cite_text
 from engine.build.layering.refusals import Refusals
 from engine.build.layering.rewrite import (
@@ -88,8 +89,10 @@ class Overrides(Refusals):
         for c in patch.amends:
             code = c.instrument or code
             if code in codes and (code, c.article) not in articles:
-                self._err(f"{cite_text(c)} amends an article that {code} does not have in this regime", c.span,
-                          hint=f"name an article of {code} that the regime's statutes encode")
+                have = sorted(n for k, n in articles if k == code)
+                self._err(f"{cite_text(c)} amends an article that {code} does not have in this regime: "
+                          f"{code} has no article {c.article} in the statutes", c.span,
+                          hint=f"articles {code} has: {number_ranges(have)}")
                 return False
             if code is not None and code not in codes:
                 self._err(f"{cite_text(c)} amends an instrument that is not in this regime", c.span,
@@ -106,7 +109,7 @@ class Overrides(Refusals):
     def _by(self, origin: Origin, patch: ast.Override) -> str | bool:
         """The authority named with `by`: each citation must be a higher provision that delegates to this level.
 
-        A citation without a code belongs to the instrument named before it: `by WIIR 36(3), 37(1)(2)`.
+        A citation without a code belongs to the instrument named before it: `by WIIR 36(2), 37(1)(2)`.
         """
         cites: list[ast.Citation] = []
         for c in patch.authority:

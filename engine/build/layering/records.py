@@ -77,6 +77,7 @@ class Conflict:
     shadow: str
     change: Change
     gap_fill: bool  # a party field: the lower rule governs where the higher one gives `none`
+    part: bool = False  # a refused split: `shadow` is the amount it would have put on another payer
 
 
 @dataclass(frozen=True)
