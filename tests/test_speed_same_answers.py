@@ -40,6 +40,41 @@ def test_periods_taking_over_the_whole_case_change_nothing(path: Path, monkeypat
     assert json.dumps(fast, ensure_ascii=False, indent=1) == json.dumps(slow, ensure_ascii=False, indent=1)
 
 
+# cases of several periods (tests/test_streams.py): grading, death, a dependant turning 18, retirement, recurrence
+_BASE = {"work_injury_recognized": True, "employer_insured": True, "monthly_wage": 7000,
+         "regional_avg_monthly_wage": 8000, "minimum_wage": 2000}
+_GRADE3 = {**_BASE, "off_work_for_treatment": True, "original_monthly_pay": 7000, "disability_grade": 3,
+           "appraisal_conclusion_date": "2022-09-10", "care_level": "partial"}
+STREAMS = {
+    "grading": ({**_GRADE3}, "2022-01-10"),
+    "death_after_suspension": ({**_GRADE3, "died": False, "died_after_suspension": True, "death_date": "2023-03-15",
+                                "regional_avg_wages": [{"year": 2022, "monthly_wage": 8500}],
+                                "dependents": [{"relation": "spouse", "orphan_or_lone_elder": False}]}, "2022-01-10"),
+    "child_turns_18": ({**_BASE, "monthly_wage": 6000, "died": True, "death_date": "2020-07-01",
+                        "dependents": [{"relation": "spouse", "orphan_or_lone_elder": False},
+                                       {"relation": "child", "orphan_or_lone_elder": False, "birth_date": "2004-09-01",
+                                        "fully_incapacitated": False},
+                                       {"relation": "parent", "orphan_or_lone_elder": True}]}, "2020-06-15"),
+    "retirement": ({**_BASE, "monthly_wage": 6000, "disability_grade": 4, "appraisal_conclusion_date": "2021-03-01",
+                    "retirement_date": "2025-05-01", "basic_pension": 3000}, "2020-11-01"),
+    "no_dates": ({**_GRADE3, "appraisal_conclusion_date": None, "died": True}, "2022-01-10"),
+}
+
+
+@pytest.mark.parametrize("name", sorted(STREAMS))
+def test_periods_of_several_spans_are_the_same_taken_over_or_not(name: str, monkeypatch: pytest.MonkeyPatch) -> None:
+    from lawtrace.api import evaluate_case
+
+    facts, on = STREAMS[name]
+    case = {"regime": "national", "date": on, "facts": {k: v for k, v in facts.items() if v is not None}}
+    fast = result_json(evaluate_case(case))
+    monkeypatch.setattr(periods, "TAKE_OVER", False)
+    slow = result_json(evaluate_case(case))
+    assert json.dumps(fast, ensure_ascii=False, indent=1) == json.dumps(slow, ensure_ascii=False, indent=1)
+    starts = {p["from"] for i in fast["items"] for p in i.get("periods") or ()}  # type: ignore[union-attr]
+    assert len(starts) > 1 or name == "no_dates"  # judged in more than one span
+
+
 def _walked_basis(ev: Evaluation, roots: list[str]) -> tuple[Citation, ...]:
     """The basis as the trace is walked: depth first, inputs before the rule that reads them, each citation once."""
     seen: set[str] = set()
