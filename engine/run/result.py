@@ -105,6 +105,9 @@ def _as_streams(evaluator: Evaluator, facts: dict[str, object], on: date | None,
     for seg in found.evaluations:
         for fact, a in seg.assumed.items():
             ev.assumed.setdefault(fact, a)
+        for node_id, node in seg.trace.items():  # facts read only in some period: named by their labels too
+            if node.kind == "fact":
+                ev.trace.setdefault(node_id, node)
         ev.diagnostics.extend(d for d in seg.diagnostics if d not in ev.diagnostics)
     out = []
     for i in items:
