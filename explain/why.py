@@ -26,6 +26,7 @@ MARKS = {True: "✓", False: "✗", None: "?"}
 NOT_EVALUATED = "–"
 Json = dict[str, Any]
 _QUOTED = re.compile(r'("(?:[^"\\]|\\.)*")')
+_BILINGUAL = re.compile(r'("(?:[^"\\]|\\.)*") en ("(?:[^"\\]|\\.)*")')  # a statute text: "中文" en "English"
 _NAME = re.compile(r"[A-Za-z_][A-Za-z0-9_]*(?:\.[A-Za-z_][A-Za-z0-9_]*)?(?:~[A-Z0-9]+)?")
 
 
@@ -398,6 +399,7 @@ class _Explainer:
         """
         if self.detail:
             return expr
+        expr = _BILINGUAL.sub(lambda m: m.group(1) if self.lang == "zh" else m.group(2), expr)
         out = []
         for k, chunk in enumerate(_QUOTED.split(expr)):
             if k % 2:  # a quoted reason: shown as it is

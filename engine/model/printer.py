@@ -6,6 +6,7 @@ from datetime import date
 from decimal import Decimal
 
 from dsl import types as T
+from dsl.texts import zh_of
 from engine.model import ir
 
 _PRECEDENCE = {"otherwise": 1, "or": 2, "and": 3, "==": 5, "!=": 5, "<": 5, "<=": 5, ">": 5, ">=": 5,
@@ -54,7 +55,8 @@ def _show(e: ir.Expr, outer: int) -> str:
         assert e.body is not None
         return f"sum({e.var} in {_show(e.collection, 0)}{where}: {_show(e.body, 0)})"
     if isinstance(e, ir.Undetermined):
-        return f'undetermined("{e.reason}")'
+        zh = zh_of(e.reason)
+        return f'undetermined("{zh}" en "{e.reason}")' if zh else f'undetermined("{e.reason}")'
     raise TypeError(type(e).__name__)  # pragma: no cover
 
 

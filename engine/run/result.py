@@ -492,11 +492,16 @@ def _unread_labels(out_nodes: list[dict[str, object]], nodes: dict[str, ir.Node]
     for n in out_nodes:
         texts.append(str(n.get("formula") or ""))
         walk(n.get("terms"))
+    fields = {f.name: f for n in nodes.values() if isinstance(getattr(n, "type", None), T.ListType)
+              for f in n.type.fields if f.label_zh or f.label_en}  # type: ignore[union-attr]
     labels: dict[str, dict[str, object]] = {}
     for name in {m.group(0) for t in texts for m in _IDENT.finditer(t)}:
         node = nodes.get(name)
         if node is not None and name not in read and getattr(node, "labels", None) is not None:
             labels[name] = {"zh": node.labels.zh, "en": node.labels.en}
+        elif node is None and "." in name and name.split(".", 1)[1] in fields:  # an entry's field: d.birth_date
+            f = fields[name.split(".", 1)[1]]
+            labels[name] = {"zh": f.label_zh or f.label_en, "en": f.label_en or f.label_zh}
     return dict(sorted(labels.items()))
 
 
