@@ -297,9 +297,6 @@ def test_suspension_wages_stop_at_the_grade_and_resume_on_a_recurrence_worked_by
     assert flows.by_payer["employer"] == wages
 
 
-@pytest.mark.xfail(strict=True, reason="engine/run/periods.py `_periods` joins two periods that are not consecutive "
-                   "(the spans between them not owed) into one: the single-case stream runs on through 2011-06-30 "
-                   "to 2018-01-01, when the wages are stopped (left to the integrator: the single-case side)")
 def test_single_case_stream_stops_at_the_grade_and_resumes_on_a_recurrence() -> None:
     """The same case on the single-case path: two periods of suspension wages, 2005-03-06 to 2011-06-29 and from
     2018-01-02, and nothing owed in 2012 (eval --from 2012-01-01 --to 2012-12-31)."""
