@@ -111,11 +111,12 @@ def test_a_reform_of_advance_payment_changes_advances_not_payers(population: Pat
         assert all(D(v["change"]) == 0 for v in p["by_payer"].values()), period
         assert all(D(v["change"]) == 0 for v in p["by_item"].values()), period
         assert p["set_apart"]["undetermined_under_reform_only"] == 0
-    # the uninsured employer that refuses to pay (examples/uninsured-employer.yaml), at ten wages
+    # the uninsured employer that refuses to pay (examples/uninsured-employer.yaml), at ten wages; no care needed
+    # in the suspension period (WIIR 33(3), #14): else that item's payability is open and every row set apart
     case = yaml.safe_load((ROOT / "examples/uninsured-employer.yaml").read_text(encoding="utf-8"))
     facts = {k: v for k, v in case["facts"].items() if not k.startswith("provincial_")}
     rows = [dict(facts, date=case["date"], monthly_wage=5000 + 500 * i, original_monthly_pay=5000 + 500 * i,
-                 care_level="none", died=False)
+                 care_level="none", died=False, needs_care_during_suspension=False)
             for i in range(10)]
     path = tmp_path / "uninsured.parquet"
     pq.write_table(pa.Table.from_pylist([{k: str(v) for k, v in r.items()} for r in rows]), path)

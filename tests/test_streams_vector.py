@@ -7,6 +7,7 @@ from __future__ import annotations
 import random
 import zlib
 from datetime import date, timedelta
+from decimal import Decimal
 
 import numpy as np
 import pytest
@@ -184,9 +185,11 @@ def test_simulate_counts_streams_owed_before_an_event_worked_by_hand(tmp_path) -
     """Worked by hand (national, 2020-06-15, own wage 6,000 a month, area wage 8,000):
     a: grade 7, appraisal date not given: the suspension wages are owed up to that day (WIIR 33(2)): 6,000;
     b: grade 7, appraised 2021-01-10: owed from the accident to 2021-01-09: 6,000;
-    c: grade 3, fully dependent, appraised 2021-01-10, died of another cause 2022-03-01: the care allowance is owed
-       from the appraisal to the death (WIIR 34, 42(1)(1)): 50 % x 8,000 = 4,000, though judged as a whole (dead)
-       it is not. simulate's monthly totals are these first owed periods, as eval's `amount`."""
+    c: grade 3, fully dependent, appraised 2020-11-10, died of another cause 2022-03-01: the care allowance is owed
+       from the appraisal to the death (WIIR 34, 42(1)(1)); its first period, to 2020-12-31, takes the accident
+       year's area wage (each month the figure of the year before it; 2021's would need regional_avg_wages):
+       50 % x 8,000 = 4,000, though judged as a whole (dead) it is not. simulate's monthly totals are these first
+       owed periods, as eval's `amount`."""
     from engine.columns.simulation import simulate
     from engine.run.result import evaluate
 
@@ -195,7 +198,7 @@ def test_simulate_counts_streams_owed_before_an_event_worked_by_hand(tmp_path) -
             "death_date,died\n")
     rows = ["a,2020-06-15,true,true,7,true,6000,6000,8000,none,,,false",
             "b,2020-06-15,true,true,7,true,6000,6000,8000,none,2021-01-10,,false",
-            "c,2020-06-15,true,true,3,false,6000,6000,8000,full,2021-01-10,2022-03-01,false"]
+            "c,2020-06-15,true,true,3,false,6000,6000,8000,full,2020-11-10,2022-03-01,false"]
     pop = tmp_path / "pop.csv"
     pop.write_text(head + "\n".join(rows) + "\n", encoding="utf-8")
     program = load_program("national")
@@ -246,3 +249,64 @@ def test_yearly_flows_of_the_later_events_agree_with_the_single_case_path() -> N
     # 2023 needs the 2022 figure (not given): nothing counted; 2024 on the 2023 figure: 2,400 × 12 = 28,800 — all rows
     care_2022 = flows.by_item["care_allowance"][2022]
     assert care_2022 >= 2_700_000 and flows.by_item["care_allowance"][2023] == 0
+
+
+def test_yearly_flows_of_one_row_whose_amount_is_beyond_int32() -> None:
+    """A one-row chunk holds a constant column as one scalar: medical costs of 115,260,500.00 (11,526,050,000 fen,
+    beyond int32) met `min(medical_costs_during_delay, medical_costs)` (WIIR 17(4)), the delay costs not given
+    (an int32 column), and NumPy raised OverflowError. Now the row is judged as the single-case path judges it."""
+    from engine.columns.streams import yearly_flows
+    from test_vector_differential import single
+
+    program = load_program("national")
+    evaluator, vp, schema = Evaluator(program), VectorProgram(program), Schema.of(program)
+    facts = {"work_injury_recognized": True, "employer_insured": True, "medical_fund_advanced": True,
+             "medical_costs": "115260500.00"}
+    chunk, _ = chunk_from_batch(schema, typed_table(schema, [(facts, "2023-12-31")]), "<one row>", 0, None)
+    yearly_flows(vp, chunk, YEARS)  # raised OverflowError before
+    items = vp.items(chunk)
+    want = single(evaluator, program, facts, "2023-12-31")
+    assert [row_item(item, 0) for item in items] == want
+    medical = next(row_item(item, 0) for item in items if item.benefit.id == "medical_treatment")
+    assert (medical["payable"], medical["amount"]) == (True, Decimal("115260500.00"))
+    assert medical["parts"][0] == ("late_application_period", Decimal(0), "employer")  # late_application presumed false
+
+
+_STOPS_AND_RESUMES = {"work_injury_recognized": True, "employer_insured": True, "off_work_for_treatment": True,
+                      "original_monthly_pay": 6000, "disability_grade": 10, "appraisal_conclusion_date": "2011-06-30",
+                      "injury_recurred": True, "recurrence_date": "2018-01-02"}
+
+
+@pytest.mark.parametrize("regime", ["national", "jiangsu"])
+def test_suspension_wages_stop_at_the_grade_and_resume_on_a_recurrence_worked_by_hand(regime: str) -> None:
+    """Worked by hand (accident 2005-03-06, the 2003 text; original pay 6,000 a month; graded 10 on 2011-06-30;
+    the injury recurs 2018-01-02): the wages stop from the grade (WIIR 33(2)) and are owed again from the
+    recurrence (WIIR 38). 2010: 12 × 6,000 = 72,000; 2011: January to May 5 × 6,000 = 30,000, and June 1-29
+    a part month, 29/30 × 6,000 = 5,800.00; 2012 to 2017: nothing; 2018: February to December 11 × 6,000 =
+    66,000, January 2-31 a part month, 30/31 × 6,000 = 5,806.45; 2019: 72,000. The employer pays all of it."""
+    from engine.columns.streams import yearly_flows
+
+    program = load_program(regime)
+    vp, schema = VectorProgram(program), Schema.of(program)
+    chunk, _ = chunk_from_batch(schema, typed_table(schema, [(_STOPS_AND_RESUMES, "2005-03-06")]), "<hand>", 0, None)
+    years = (2010, 2011, 2012, 2017, 2018, 2019)
+    flows = yearly_flows(vp, chunk, years)
+    wages = {2010: 72_000_00, 2011: 30_000_00, 2012: 0, 2017: 0, 2018: 66_000_00, 2019: 72_000_00}
+    assert flows.by_item["suspension_wages"] == wages
+    assert flows.partial["suspension_wages"] == {2010: 0, 2011: 5_800_00, 2012: 0, 2017: 0, 2018: 5_806_45, 2019: 0}
+    assert flows.by_payer["employer"] == wages
+
+
+def test_single_case_stream_stops_at_the_grade_and_resumes_on_a_recurrence() -> None:
+    """The same case on the single-case path: two periods of suspension wages, 2005-03-06 to 2011-06-29 and from
+    2018-01-02, and nothing owed in 2012 (eval --from 2012-01-01 --to 2012-12-31)."""
+    from engine.run.owed import owed
+    from engine.run.result import evaluate
+
+    program = load_program("national")
+    values = {k: convert(v, program.nodes[k].type, k) for k, v in _STOPS_AND_RESUMES.items()}
+    item = evaluate(Evaluator(program), values, date(2005, 3, 6)).item("suspension_wages")
+    assert [(p.start, p.end) for p in item.periods if p.payable] == [(date(2005, 3, 6), date(2011, 6, 29)),
+                                                                     (date(2018, 1, 2), None)]
+    result = evaluate(Evaluator(program), values, date(2005, 3, 6))
+    assert owed(result.items, date(2012, 1, 1), date(2012, 12, 31))["by_item"].get("suspension_wages") in (None, "0.00")

@@ -335,3 +335,22 @@ def test_generated_cases_reach_every_answer() -> None:
             amounts += row.get("amount") not in (None,)
     assert seen == {True, False, None}
     assert amounts > 100
+
+
+@pytest.mark.parametrize("swap", [False, True])
+def test_min_max_clamp_of_an_int32_column_and_an_amount_beyond_int32_are_exact(swap: bool) -> None:
+    """A column whose bounds fit int32 is held as int32; beside an amount held as one scalar beyond int32 (a
+    one-row chunk: 115,260,500.00 yuan = 11,526,050,000 fen) min, max and clamp widen to int64 (NumPy refuses
+    the Python int otherwise) and give the exact fen, in either order."""
+    from engine.columns import arrays as C
+
+    big = 11_526_050_000
+    small = C.Num(np.array([0, 7, -3], dtype=np.int32), 100, -3, 7, None)
+    large = C.Num(big, 100, big, big, None)
+    pair = (large, small) if swap else (small, large)
+    assert C.minimum(*pair).v.tolist() == [0, 7, -3] and C.minimum(*pair).v.dtype == np.int64
+    assert C.maximum(*pair).v.tolist() == [big, big, big]
+    assert C.clamp(small, C.Num(-1, 100, -1, -1, None), large).v.tolist() == [0, 7, -1]
+    assert C.clamp(large, small, C.Num(2 * big, 100, 2 * big, 2 * big, None)).v.tolist() == [big, big, big]
+    assert C.clamp(small, C.Num(big, 100, big, big, None), C.Num(2 * big, 100, 2 * big, 2 * big, None)).v.tolist() \
+        == [big, big, big]

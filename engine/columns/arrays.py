@@ -339,19 +339,28 @@ def absolute(a: Num) -> Num:
     return Num(np.abs(a.v) if not is_scalar(a.v) else abs(int(a.v)), a.den, 0, hi, a.known)  # type: ignore[call-overload]
 
 
+def _alike(ns: tuple[Num, ...]) -> list[object]:
+    """The values of `ns` in one dtype wide enough for all their bounds: NumPy (NEP 50) refuses a Python int
+    outside an int32 array's range, as an int32 column of a small chunk meets a large amount held as one scalar."""
+    lo, hi = min(n.lo for n in ns), max(n.hi for n in ns)
+    return [_widen(n.v, lo, hi) for n in ns]
+
+
 def minimum(*nums: Num) -> Num:
     ns = common(*nums)
-    v = ns[0].v
-    for n in ns[1:]:
-        v = min(int(v), int(n.v)) if is_scalar(v) and is_scalar(n.v) else np.minimum(v, n.v)  # type: ignore[call-overload]
+    vs = _alike(ns)
+    v = vs[0]
+    for w in vs[1:]:
+        v = min(int(v), int(w)) if is_scalar(v) and is_scalar(w) else np.minimum(v, w)  # type: ignore[call-overload]
     return Num(v, ns[0].den, min(n.lo for n in ns), min(n.hi for n in ns), all_known(*(n.known for n in ns)))
 
 
 def maximum(*nums: Num) -> Num:
     ns = common(*nums)
-    v = ns[0].v
-    for n in ns[1:]:
-        v = max(int(v), int(n.v)) if is_scalar(v) and is_scalar(n.v) else np.maximum(v, n.v)  # type: ignore[call-overload]
+    vs = _alike(ns)
+    v = vs[0]
+    for w in vs[1:]:
+        v = max(int(v), int(w)) if is_scalar(v) and is_scalar(w) else np.maximum(v, w)  # type: ignore[call-overload]
     return Num(v, ns[0].den, max(n.lo for n in ns), max(n.hi for n in ns), all_known(*(n.known for n in ns)))
 
 
@@ -359,12 +368,13 @@ def clamp(x: Num, low: Num, high: Num) -> Num:
     """min(max(x, low), high), as the single-case path computes it."""
     x, low, high = common(x, low, high)
     known = all_known(x.known, low.known, high.known)
-    if all(is_scalar(n.v) for n in (x, low, high)):
-        v: object = min(max(int(x.v), int(low.v)), int(high.v))  # type: ignore[call-overload]
-    elif is_scalar(low.v) and is_scalar(high.v) and int(low.v) <= int(high.v):  # type: ignore[call-overload]
-        v = np.clip(x.v, int(low.v), int(high.v))  # type: ignore[call-overload]
+    xv, lv, hv = _alike((x, low, high))
+    if all(is_scalar(w) for w in (xv, lv, hv)):
+        v: object = min(max(int(xv), int(lv)), int(hv))  # type: ignore[call-overload]
+    elif is_scalar(lv) and is_scalar(hv) and int(lv) <= int(hv):  # type: ignore[call-overload]
+        v = np.clip(xv, int(lv), int(hv))  # type: ignore[call-overload]
     else:
-        v = np.minimum(np.maximum(x.v, low.v), high.v)
+        v = np.minimum(np.maximum(xv, lv), hv)
     lo = min(max(x.lo, low.lo), high.lo)
     hi = min(max(x.hi, low.hi), high.hi)
     return Num(v, x.den, lo, hi, known)

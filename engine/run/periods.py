@@ -97,6 +97,7 @@ def streams(evaluator: Evaluator, facts: dict[str, object], on: date | None, as_
     # same facts, same dates, so the same values, traces, presumptions and warnings (see `_settled`).
     settled = _settled(evaluator, whole) if TAKE_OVER else {}
     settled_trace = {n: whole.trace[n] for n in settled}
+    settled_assumed = {f: a for f, a in whole.assumed.items() if f in settled}  # the basis reads their kind (E2)
     evaluations = []
     judged: list[tuple[date, date | None, Evaluation]] = []
     for s, e in spans:
@@ -104,6 +105,7 @@ def streams(evaluator: Evaluator, facts: dict[str, object], on: date | None, as_
         ev.period_day = s
         ev.cache.update(settled)
         ev.trace.update(settled_trace)
+        ev.assumed.update(settled_assumed)
         judged.append((s, e, ev))
         evaluations.append(ev)
     out = {b.id: tuple(_periods(b, judged, on, at, bound_facts, item_of)) for b in monthly}
@@ -203,7 +205,8 @@ def _periods(b: ir.Benefit, judged: list[tuple[date, date | None, Evaluation]], 
     merged: list[Period] = []
     for p in raw:
         last = merged[-1] if merged else None
-        if last is not None and _same(last, p):
+        touching = last is not None and last.end is not None and p.start == last.end + timedelta(days=1)
+        if last is not None and touching and _same(last, p):  # a span not owed between them keeps them apart
             merged[-1] = Period(last.start, p.end, last.item, None, None, last.missing, last.payable)
         else:
             merged.append(p)

@@ -144,19 +144,21 @@ def test_an_accident_before_the_regulations_is_refused_with_article_67(tmp_path:
 
 
 def test_the_guiyang_funeral_payer_agrees_between_eval_and_simulate(tmp_path: Path) -> None:
-    """P5: the item is wholly the third party's part: its payer is the third party in eval and in simulate --out.
+    """P5: eval and simulate --out give the item the same payer. Since the legal audit (Q5, t13a; #14) GY 23's
+    crediting of civil compensation has no authority against the national item: the funeral grant stays whole and
+    the fund's (before: wholly the third party's part), on both sides.
 
     The funeral grant takes the area's wage of the year before the death (#13, WIIR 39(1)(1)), so the case gives the
     day of the sudden death (within 48 hours of the onset, the same year): the figure given is that year's."""
     data = json.loads(run("eval", CASES / "P5_guiyang_funeral.yaml", "--format", "json").output)
     item = next(i for i in data["items"] if i["id"] == "funeral_grant")
-    assert (item["amount"], item["payer"]) == ("1856.46", "third_party")
+    assert (item["amount"], item["payer"], item["parts"]) == ("1856.46", "fund", [])
     out = tmp_path / "rows.csv"
     assert run("simulate", "--regime", "guiyang", POP / "P5_guiyang_funeral.csv", "--out", out).exit_code == 0
     import csv
 
     row = next(csv.DictReader(out.open(encoding="utf-8")))
-    assert (row["funeral_grant.amount"], row["funeral_grant.payer"]) == ("1856.46", "third_party")
+    assert (row["funeral_grant.amount"], row["funeral_grant.payer"]) == ("1856.46", "fund")
     # without the day of the death, which year's wage applies is open: undetermined on both sides, never 1856.46
     case = yaml.safe_load((CASES / "P5_guiyang_funeral.yaml").read_text(encoding="utf-8"))
     del case["facts"]["death_date"]
