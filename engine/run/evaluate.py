@@ -265,7 +265,7 @@ class Evaluation:
         return tuple(out)
 
     def _not_in_force(self, what: str, earliest: date | None, on: date, cites: tuple[Citation, ...]) -> None:
-        message = f"no rule for {what} is in force on {on.isoformat()}"
+        message = f"no rule for {self._label_en(what)} is in force on {on.isoformat()}"
         zh = f"{on.isoformat()} 没有施行中的规定可确定 {self._label_zh(what)}"
         if earliest is not None:
             message += f" (the earliest starts {earliest.isoformat()})"
@@ -302,6 +302,11 @@ class Evaluation:
         d = Diagnostic("error", f"{message} ({span})")
         if d not in self.diagnostics:
             self.diagnostics.append(d)
+
+    def _label_en(self, node_id: str) -> str:
+        node = self.program.nodes.get(node_id)
+        labels = getattr(node, "labels", None)
+        return f"「{labels.en}」" if labels is not None and labels.en and labels.en != node_id else node_id
 
     def _label_zh(self, node_id: str) -> str:
         node = self.program.nodes.get(node_id)
