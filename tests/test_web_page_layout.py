@@ -21,7 +21,7 @@ GRADE8 = {"regime": "jiangsu", "date": "2023-05-10", "f.work_injury_recognized":
           "f.regional_avg_monthly_wage": "9200", "f.medical_costs": "42000"}
 EMPLOYER = {"kind": "employer", "regime": "national", "date": "2020-06-01", "as_of": "2020-08-01",
             "f.registered": "true", "f.industry_risk_class": "5", "f.rate_tier": "base",
-            "f.monthly_payroll": "1000000", "f.arrears": "50000", "f.payment_due_date": "2020-06-15"}
+            "f.monthly_payroll": "1000000", "f.area_base_rate": "0.011", "f.arrears": "50000", "f.payment_due_date": "2020-06-15"}
 SHOTS = Path(os.environ.get("LAWTRACE_SCREENSHOTS", ".screenshots"))
 
 
@@ -110,7 +110,7 @@ def test_an_employer_case_gets_its_premium_late_fee_and_fines_on_the_page(browse
     context, page = _open(browser, server, 1280, EMPLOYER)
     try:
         table = page.locator(".result-table").inner_text()
-        assert "工伤保险费" in table and "11,000.00" in table  # class 5, 1.1 % of 1,000,000 (WIIR 10, RATES2015)
+        assert "工伤保险费" in table and "11,000.00" in table  # class 5, the area sets 1.1 % (never presumed since Q2) of 1,000,000 (WIIR 10, RATES2015)
         assert "滞纳金" in table and "罚款" in table
         assert "工伤保险费" in page.locator(".result-table").inner_text()
         assert page.locator("#case-kind").input_value() == "employer"
