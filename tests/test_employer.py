@@ -110,7 +110,8 @@ def test_before_the_social_insurance_law_a_registered_employer_has_no_fee_rule_o
     assert fee["amount"] == "50.00"  # 10,000 × 0.05 % × 10
     r = employer({**facts, "registered": True}, "2011-03-01")
     assert item(r, "late_fee")["amount"] is None
-    assert any("late_fee_daily_rate" in d["message"] and "2011-07-01" in d["message"] for d in r["diagnostics"])
+    assert any("「late fee per day, share of the arrears」" in d["message"] and "2011-07-01" in d["message"]
+               for d in r["diagnostics"])  # the rule by its words (E6), not its name
 
 
 # ---------------------------------------------------------------- fines: a range, and who sets the figure

@@ -109,7 +109,7 @@ def test_restating_a_whole_table_that_drops_the_2004_version_is_warned_about(tmp
             "2004-01-01 to 2010-12-31, where WIIR's rule had one") in output.replace(str(tmp_path) + "/", "")
     assert "overrides disability_subsidy_months[KEY] = VALUE ... from DATE" in output
     dropped = _subsidy(path, 7, "2009-06-15")  # what the warning is about: the trial's "None yuan"
-    assert dropped["amount"] is None and any("disability_subsidy_months" in d for d in dropped["diagnostics"])
+    assert dropped["amount"] is None and any("「months of wage for the one-time disability subsidy」" in d for d in dropped["diagnostics"])
     data = json.loads(CliRunner().invoke(main, ["check", "--rules", str(path), "--format", "json"]).output)
     assert any("no version in force" in d["message"] for d in data["diagnostics"])
 

@@ -51,17 +51,22 @@ def _single(evaluator: Evaluator, program, facts: dict, when: str | None, day: d
     out = []
     for b in program.benefits_of("worker"):
         it = _item(ev, b)
-        payable = it.payable.value if it.payable.known else None
-        row: dict[str, object] = {"payable": payable}
-        if payable is not False:
-            row["amount"] = it.amount.value if it.amount.known else None
-            for name in ("payer", "advance_payer", "recover_from"):
-                v = getattr(it, name).value
-                row[name] = "unknown" if v is UNKNOWN else v
-            row["parts"] = [(p.name, p.amount.value if p.amount.known else None,
-                             "unknown" if p.payer.value is UNKNOWN else p.payer.value) for p in it.parts]
-        out.append(row)
+        out.append(_row(it))
     return out
+
+
+def _row(it) -> dict[str, object]:  # type: ignore[no-untyped-def]
+    """An item's fields as the columns give them (unknown as "unknown"; a refused item only says so)."""
+    payable = it.payable.value if it.payable.known else None
+    row: dict[str, object] = {"payable": payable}
+    if payable is not False:
+        row["amount"] = it.amount.value if it.amount.known else None
+        for name in ("payer", "advance_payer", "recover_from"):
+            v = getattr(it, name).value
+            row[name] = "unknown" if v is UNKNOWN else v
+        row["parts"] = [(p.name, p.amount.value if p.amount.known else None,
+                         "unknown" if p.payer.value is UNKNOWN else p.payer.value) for p in it.parts]
+    return row
 
 
 @pytest.mark.parametrize("encoding", ["text", "typed"])
@@ -141,16 +146,7 @@ def _contract(evaluator: Evaluator, program, facts: dict, when: str | None) -> l
     values = {k: convert(v, program.nodes[k].type, k) for k, v in facts.items()}
     out = []
     for it in evaluate(evaluator, values, date.fromisoformat(when) if when else None).items:
-        payable = it.payable.value if it.payable.known else None
-        row: dict[str, object] = {"payable": payable}
-        if payable is not False:
-            row["amount"] = it.amount.value if it.amount.known else None
-            for name in ("payer", "advance_payer", "recover_from"):
-                v = getattr(it, name).value
-                row[name] = "unknown" if v is UNKNOWN else v
-            row["parts"] = [(p.name, p.amount.value if p.amount.known else None,
-                             "unknown" if p.payer.value is UNKNOWN else p.payer.value) for p in it.parts]
-        out.append(row)
+        out.append(_row(it))
     return out
 
 

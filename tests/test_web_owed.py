@@ -14,12 +14,11 @@ from __future__ import annotations
 
 import json
 import warnings
-from collections.abc import Iterator
 from urllib.parse import urlencode
 
 import pytest
 from click.testing import CliRunner
-from web_support import CHROMIUM_ARGS, chromium_or_reason, in_ci, running_server
+from test_web_browser import browser, server  # noqa: F401 (fixtures)
 
 from lawtrace.cli import main
 
@@ -94,31 +93,6 @@ def test_page_says_a_bad_window_at_its_fields(client):
 
 
 # --- in a real browser ---------------------------------------------------------------------------------------------
-
-@pytest.fixture(scope="module")
-def server() -> Iterator[str]:
-    with running_server() as base:
-        yield base
-
-
-@pytest.fixture(scope="module")
-def browser():
-    path, reason = chromium_or_reason()
-    if path is None:
-        if in_ci():
-            pytest.fail(f"CI=true: the browser tests must run: {reason}")
-        pytest.skip(reason)
-    try:
-        from playwright.sync_api import sync_playwright
-    except ImportError:
-        if in_ci():
-            pytest.fail("CI=true: Playwright is not installed")
-        pytest.skip("Playwright is not installed (pip install -e '.[dev]')")
-    with sync_playwright() as p:
-        chromium = p.chromium.launch(executable_path=path, args=CHROMIUM_ARGS)
-        yield chromium
-        chromium.close()
-
 
 def test_browser_fills_the_window_and_reads_what_falls_due(browser, server):
     from playwright.sync_api import expect
