@@ -177,7 +177,8 @@ def _deadline(ev: Evaluation, d: ir.Deadline) -> DeadlineResult:
     before = len(ev.diagnostics)
     applies = ev.get(d.fields["applies"]) if "applies" in d.fields else V(True)
     if applies.value is False:  # a limit that does not run in the case: nothing else about it is asked
-        return DeadlineResult(d, {"applies": applies}, tuple(d.cites) + _basis(ev, [d.fields["applies"]]), (), (), (),
+        basis = tuple(dict.fromkeys(tuple(d.cites) + _basis(ev, [d.fields["applies"]])))
+        return DeadlineResult(d, {"applies": applies}, basis, (), (), (),
                               _assumed_below(ev, [d.fields["applies"]]), tuple(ev.diagnostics[before:]))
     values = {name: ev.get(node) for name, node in d.fields.items()}
     if "party" in values:
@@ -187,7 +188,7 @@ def _deadline(ev: Evaluation, d: ir.Deadline) -> DeadlineResult:
     undetermined = tuple(n for n in shown if not values[n].known)
     missing = sorted(set().union(*(values[n].missing for n in undetermined)))
     basis = _basis(ev, [d.fields[n] for n in ("applies", "due", "latest", "done", "outstanding", "party") if n in d.fields])
-    basis = tuple(d.cites) + tuple(c for c in basis if c not in d.cites)
+    basis = tuple(dict.fromkeys(tuple(d.cites) + basis))
     return DeadlineResult(d, values, basis, d.consequence_cites, tuple(missing), undetermined,
                           _assumed_below(ev, list(d.fields.values())), tuple(ev.diagnostics[before:]))
 
