@@ -20,6 +20,7 @@ z3 = pytest.importorskip("z3")
 from engine.model import ir  # noqa: E402
 from engine.prove.encode import Bounds, Encoder, Space, Untranslatable  # noqa: E402
 from engine.prove.run import prove  # noqa: E402
+from engine.prove.witness import Witness, admissible, minimize, results  # noqa: E402
 from lawtrace.api import catalog, evaluate_case, evaluator, load_program  # noqa: E402
 from lawtrace.cli import main  # noqa: E402
 from lawtrace.proving import write_counterexamples  # noqa: E402
@@ -116,7 +117,8 @@ def test_broken_overlay_text_report_explains_the_counterexample(tmp_path: Path) 
                                   "--out", str(tmp_path), "--lang", "zh"])
     assert r.exit_code == 0, r.output
     assert "被反驳" in r.output and "一次性伤残补助金" in r.output
-    assert "disability_subsidy_months" in r.output  # explain's reasoning: the table entry looked up
+    # explain's reasoning: the table entry looked up, by its label in the reader's language, with the key and entry
+    assert "查表 一次性伤残补助金（月数）：7 → 12" in r.output
 
 
 def test_claims_the_solver_cannot_settle_are_unknown_with_the_reason(tmp_path: Path) -> None:
@@ -286,7 +288,10 @@ def test_a_monthly_item_shown_from_its_period_walk_is_refuted_with_a_case_eval_c
     assert answer["counterexample"]["confirmed"] is True
     path = Path(answer["counterexample"]["file"])
     case = yaml.safe_load(path.read_text(encoding="utf-8"))
-    assert case["facts"]["disability_grade"] == 3
+    # a grade-3 case: the grade the appraisal assessed, or since #13 a review appraisal's (WIIR 28, reappraised_grade
+    # from reappraisal_date on), which the first period of the walk may take
+    facts = case["facts"]
+    assert 3 in (facts.get("disability_grade"), facts.get("reappraised_grade"))
     broken = CliRunner().invoke(main, ["eval", str(path), "--rules", str(ALLOWANCE), "--format", "json"])
     national = CliRunner().invoke(main, ["eval", str(path), "--regime", "national", "--format", "json"])
     a = next(i for i in json.loads(broken.output)["items"] if i["id"] == "disability_allowance")
@@ -314,3 +319,27 @@ def test_until_ends_a_figure_for_the_prover_as_for_the_evaluator() -> None:
         else:
             assert z3.is_true(m.eval(income.known)) and m.eval(income.value).as_fraction() == expected
         solver.pop()
+
+
+def test_minimizing_never_leaves_a_case_eval_refuses(tmp_path: Path) -> None:
+    """A review appraisal's date needs its grade (a `require` of WIIR 28): a counterexample is made smaller only into
+    a case `eval` still takes, even where the date alone (an event, cutting the period walk) keeps the violation."""
+    ev = evaluator("national")
+    facts = {"work_injury_recognized": True, "disability_grade": Decimal(3), "monthly_wage": Decimal(7000),
+             "appraisal_conclusion_date": date(2022, 1, 10), "reappraisal_date": date(2023, 6, 1),
+             "reappraised_grade": Decimal(5)}
+    w = Witness(date(2022, 1, 10), None, facts, types={n.id: n.type for n in ev.program.facts()})
+    assert admissible(w, results(w, ev, None)[0])
+    alone = Witness(w.date, None, {k: v for k, v in facts.items() if k != "reappraised_grade"})
+    assert not admissible(alone, results(alone, ev, None)[0])
+    path = tmp_path / "alone.yaml"
+    path.write_text(alone.case_file("national", "a review's date alone"), encoding="utf-8")
+    refused = CliRunner().invoke(main, ["eval", str(path), "--format", "json"])
+    assert refused.exit_code == 1 and "reappraised_grade" in refused.output
+
+    def broken(x: Witness) -> bool:  # stands for a violation that needs the date
+        return admissible(x, results(x, ev, None)[0]) and "reappraisal_date" in x.facts
+
+    small = minimize(w, broken)
+    assert "reappraised_grade" in small.facts and "reappraisal_date" in small.facts  # (its figure may be rounded)
+    assert "disability_grade" not in small.facts  # the rest does go

@@ -21,7 +21,7 @@ from engine.prove.encode import Abstraction, Bounds, Encoder, Space, Untranslata
 from engine.prove.encode_calls import lemmas
 from engine.prove.properties import (BASELINE, SINGLE, Obligation, assertion_obligations, baseline_obligations,
                                      single_obligations)
-from engine.prove.witness import Witness, from_model, minimize, results
+from engine.prove.witness import Witness, admissible, from_model, minimize, results
 
 
 REFINEMENTS = 8  # times a counterexample through an abstraction is refined with the evaluator's values
@@ -179,9 +179,9 @@ def _answer(o: Obligation, solver: z3.Solver, space: Space, enc: Encoder, base: 
         return done("unknown", reason=reason)
     w = from_model(model, space, o.kind)
 
-    def broken(x: Witness) -> bool:
+    def broken(x: Witness) -> bool:  # a case `eval` takes (no `require` broken) whose results break the property
         r, b = results(x, evaluator, baseline_evaluator)
-        return o.violated(r, b)
+        return admissible(x, r) and (b is None or admissible(x, b)) and o.violated(r, b)
 
     if broken(w):
         presumed = tuple(n.id for n in evaluator.program.facts()

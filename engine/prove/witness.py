@@ -16,6 +16,7 @@ import yaml
 import z3
 
 from dsl import types as T
+from engine.model import ir
 from engine.run.evaluate import Evaluator
 from engine.prove.encode import ListSym, Space
 from engine.run.result import Result, evaluate
@@ -97,6 +98,18 @@ def results(w: Witness, evaluator: Evaluator, baseline: Evaluator | None) -> tup
         bf = {k: v for k, v in w.facts.items() if k in baseline.program.nodes}
         b = evaluate(baseline, bf, w.date, w.kind, w.as_of)
     return r, b
+
+
+def admissible(w: Witness, result: Result) -> bool:
+    """Whether `eval` takes the case: no `require` of the program broken (false, not merely unknown) by the facts
+    given, as `engine.run.case.check_requirements` refuses them. Minimizing may drop only what keeps it so (a
+    review appraisal's date without its grade is refused, WIIR 28)."""
+    program = result.program
+    for r in program.requirements:
+        about_date = r.fact == ir.CASE_DATE
+        if (about_date or r.fact in w.facts) and result.evaluation.get(r.node).value is False:
+            return False
+    return True
 
 
 def minimize(w: Witness, still_broken, presumed: tuple[str, ...] = ()) -> Witness:  # noqa: ANN001
