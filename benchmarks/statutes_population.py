@@ -173,25 +173,14 @@ def single_years(program, table: pa.Table, years: tuple[int, ...]) -> dict:  # t
 
 def check_sample(program, table: pa.Table, rows: list[int], items) -> int:
     """Rows of the in-memory evaluation against the single-case evaluator; returns how many were compared."""
-    from engine.run.case import convert
     from engine.run.evaluate import Evaluator
     from engine.run.result import evaluate
     from engine.columns.vector import row_item
 
     ev = Evaluator(program)
-    declared = {f.id: f.type for f in program.facts()}
     for i in rows:
         record = table.slice(i, 1).to_pylist()[0]
-        facts = {}
-        for k, v in record.items():
-            if k == "date" or v is None or k not in declared:
-                continue
-            if isinstance(v, float):
-                v = f"{v:.2f}" if isinstance(declared[k], T.MoneyType) else repr(v)
-            if isinstance(v, list):
-                v = [{a: b for a, b in r.items() if b is not None} for r in v]
-            facts[k] = convert(v.isoformat() if isinstance(v, date) else v, declared[k], k)
-        result = evaluate(ev, facts, record["date"])
+        result = evaluate(ev, _facts(program, record), record["date"])
         for it, cols in zip(result.items, items):
             it = it.whole or it  # a monthly item judged as a whole, as this one-instant evaluation does
             got = row_item(cols, i)
