@@ -34,7 +34,7 @@ from pathlib import Path
 
 from engine.model import ir
 
-FORMAT = 1  # raise when the layout of an entry changes
+FORMAT = 2  # raise when the layout of an entry changes
 SUFFIX = ".program"
 _MAGIC = b"lawtrace-program %d\n" % FORMAT
 _SECRET = "secret"
@@ -70,10 +70,11 @@ def directory() -> Path | None:
 
 
 def _digest_files(h: hashlib._Hash, files: list[tuple[str, Path]]) -> None:
-    for name, path in files:
-        data = path.read_bytes()
-        h.update(b"%d:%s\0%d:" % (len(name.encode()), name.encode(), len(data)))
-        h.update(data)
+    from engine.build.file_digests import digests
+
+    for (name, _), digest in zip(files, digests([path for _, path in files])):
+        h.update(b"%d:%s\0" % (len(name.encode()), name.encode()))
+        h.update(digest)
 
 
 def compiler_files() -> list[tuple[str, Path]]:
@@ -305,6 +306,9 @@ def clear() -> int:
     where = directory()
     if where is None or not where.is_dir():
         return 0
+    from engine.build import file_digests
+
+    file_digests.forget()
     removed = 0
     for path in list(where.glob(f"*{SUFFIX}")) + list(where.glob(".*.tmp")):
         path.unlink(missing_ok=True)

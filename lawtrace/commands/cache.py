@@ -39,7 +39,7 @@ def info(fmt: str) -> None:
         return
     click.echo(f"cache: {where}")
     count = f"{len(entries)} entr{'ies' if len(entries) != 1 else 'y'}"
-    click.echo(f"{count} (compiled programs and report templates), {data['bytes']:,} bytes")
+    click.echo(f"{count} (compiled programs, report templates, digests of source files), {data['bytes']:,} bytes")
     for e in data["entries"]:
         click.echo(f"  {e['file']}  {e['bytes']:,} bytes  {e['modified']}")
 
