@@ -1,7 +1,8 @@
 """Start-up: what a caseworker waits for, side by side with Python's own start (issue 18).
 
 Runs, round after round in one process so that every command sees the same load: `python -c pass`,
-`lawtrace --version`, `lawtrace eval examples/grade7.yaml` cold (the cache cleared: parse and compile) and warm,
+`lawtrace --version`, `lawtrace eval examples/grade7.yaml` cold (the cache cleared: parse and compile), with an
+overlay edited just before (the reform's program compiled again, the parser's tables from the cache) and warm,
 `lawtrace explain examples/grade7.yaml one_time_disability_subsidy` and `lawtrace ask examples/grade7.yaml --next`
 (both warm), and the single traced case of the national regime in-process. Beside them, `python -c "import ..."` of
 the third-party libraries a warm eval imports: the floor that no change to lawtrace's own code can go below. Each is timed in CPU time (user +
@@ -35,19 +36,23 @@ CASE = "examples/grade7.yaml"
 GOALS = {"eval (warm)": 5.0, "explain (warm)": 8.0, "ask --next (warm)": 8.0}
 
 
-def _commands(baseline: str | None) -> list[tuple[str, list[str], bool]]:
-    """(label, argv, clear the cache first)."""
+EDITED = ROOT / "examples" / "overlays" / "grade7_15months.lt"
+
+
+def _commands(baseline: str | None, overlay: Path) -> list[tuple[str, list[str], str | None]]:
+    """(label, argv, what to do before each run: "clear" the cache, "edit" the overlay, or nothing)."""
     py = sys.executable
     lawtrace = [py, "-m", "lawtrace"]
-    before = [(f"eval at {baseline} (today)", [py, "-m", "lawtrace", "eval", str(ROOT / CASE)], False)] if baseline else []
+    before = [(f"eval at {baseline} (today)", [py, "-m", "lawtrace", "eval", str(ROOT / CASE)], None)] if baseline else []
     return before + [
-        ("python -c pass", [py, "-c", "pass"], False),
-        ("lawtrace --version", lawtrace + ["--version"], False),
-        ("eval (cold)", lawtrace + ["eval", CASE], True),
-        ("eval (warm)", lawtrace + ["eval", CASE], False),
-        ("eval --format json (warm)", lawtrace + ["eval", CASE, "--format", "json"], False),
-        ("explain (warm)", lawtrace + ["explain", CASE, "one_time_disability_subsidy"], False),
-        ("ask --next (warm)", lawtrace + ["ask", CASE, "--next"], False),
+        ("python -c pass", [py, "-c", "pass"], None),
+        ("lawtrace --version", lawtrace + ["--version"], None),
+        ("eval (cold)", lawtrace + ["eval", CASE], "clear"),
+        ("eval --rules, overlay just edited", lawtrace + ["eval", CASE, "--rules", str(overlay), "--regime", "g7up"], "edit"),
+        ("eval (warm)", lawtrace + ["eval", CASE], None),
+        ("eval --format json (warm)", lawtrace + ["eval", CASE, "--format", "json"], None),
+        ("explain (warm)", lawtrace + ["explain", CASE, "one_time_disability_subsidy"], None),
+        ("ask --next (warm)", lawtrace + ["ask", CASE, "--next"], None),
     ]
 
 
@@ -119,11 +124,15 @@ def main() -> None:
     cache = Path(tempfile.mkdtemp(prefix="lawtrace-startup-"))
     env = {k: v for k, v in os.environ.items() if k not in ("PYTHONDONTWRITEBYTECODE", "LAWTRACE_NO_CACHE")}
     env["LAWTRACE_CACHE_DIR"] = str(cache)
-    commands = _commands(args.baseline)
+    overlay = cache / "overlay" / EDITED.name
+    overlay.parent.mkdir(parents=True)
+    overlay.write_text(EDITED.read_text(encoding="utf-8"), encoding="utf-8")
+    edits = iter(range(1_000_000))
+    commands = _commands(args.baseline, overlay)
     subprocess.run([sys.executable, "-m", "lawtrace", "eval", CASE], cwd=ROOT, env=env, stdout=subprocess.DEVNULL)
     libs = libraries(env)  # those of a warm run: the cache was just filled
     after_version = [label for label, _, _ in commands].index("lawtrace --version") + 1
-    commands.insert(after_version, (f"import {', '.join(libs)}", [sys.executable, "-c", "import " + ", ".join(libs)], False))
+    commands.insert(after_version, (f"import {', '.join(libs)}", [sys.executable, "-c", "import " + ", ".join(libs)], None))
     envs = {label: env for label, _, _ in commands}
     if args.baseline:
         old = Path(tempfile.mkdtemp(prefix="lawtrace-baseline-"))
@@ -137,9 +146,12 @@ def main() -> None:
             subprocess.run(argv, cwd=envs[label].get("PYTHONPATH", ROOT), env=envs[label], stdout=subprocess.DEVNULL,
                            stderr=subprocess.DEVNULL)
         for _ in range(args.rounds):
-            for label, argv, clear in commands:
-                if clear:
-                    shutil.rmtree(cache, ignore_errors=True)
+            for label, argv, before in commands:
+                if before == "clear":
+                    for entry in cache.glob("*.program"):
+                        entry.unlink()
+                elif before == "edit":  # a researcher's edit: the overlay's program is compiled again, nothing else
+                    overlay.write_text(overlay.read_text(encoding="utf-8") + f"# edit {next(edits)}\n", encoding="utf-8")
                 times[label].append(_cpu_ms(argv, envs[label]))
     finally:
         shutil.rmtree(cache, ignore_errors=True)

@@ -8,6 +8,7 @@ date, bool) and every node knows its span. Syntax errors become a
 from __future__ import annotations
 
 import functools
+import io
 import re
 from datetime import date
 from decimal import Decimal
@@ -16,7 +17,7 @@ from pathlib import Path
 from lark import Lark, Token, Transformer, Tree, v_args
 from lark.exceptions import UnexpectedCharacters, UnexpectedEOF, UnexpectedInput, UnexpectedToken, VisitError
 
-from dsl import ast, bounds, texts
+from dsl import ast, bounds, parser_store, texts
 from dsl import types as T
 from dsl.errors import SourceError, did_you_mean
 from dsl.source import SourceFile, Span
@@ -24,14 +25,39 @@ from dsl.source import SourceFile, Span
 GRAMMAR = Path(__file__).with_name("grammar.lark")
 
 
+_OPTIONS = {"parser": "lalr", "propagate_positions": True, "maybe_placeholders": True}
+
+
 @functools.cache
 def _parser() -> Lark:
-    return Lark(
-        GRAMMAR.read_text(encoding="utf-8"),
-        parser="lalr",
-        propagate_positions=True,
-        maybe_placeholders=True,
-    )
+    """The LALR parser of the grammar: its tables from the registered store (`dsl.parser_store`) when it has them for
+    this grammar, Lark and Python, else built (~1 s) and given to the store."""
+    grammar = GRAMMAR.read_text(encoding="utf-8")
+    store = parser_store.current()
+    if store is None:
+        return Lark(grammar, **_OPTIONS)
+    key = _tables_key(grammar)
+    data = store.load(key)
+    if data is not None:
+        try:
+            return Lark.load(io.BytesIO(data))
+        except Exception:  # noqa: BLE001 - tables that do not load are built again
+            pass
+    parser = Lark(grammar, **_OPTIONS)
+    out = io.BytesIO()
+    parser.save(out)
+    store.save(key, out.getvalue())
+    return parser
+
+
+def _tables_key(grammar: str) -> str:
+    import hashlib
+    import sys
+
+    import lark
+
+    made_of = "\0".join([grammar, repr(sorted(_OPTIONS.items())), lark.__version__, sys.version])
+    return hashlib.sha256(made_of.encode("utf-8")).hexdigest()
 
 
 def parse_file(path: Path, display: str | None = None) -> ast.Module:

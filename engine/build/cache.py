@@ -15,7 +15,10 @@ Why loading runs no code from the cache (the README's "Compiled statutes cached"
   types, spans, citations, diagnostics) and `Decimal` and `date`: no other class or function can be named, so
   unpickling can only build inert data, and the result must be a `Program` of the regime asked for.
 The same signed entries hold the bytecode of the report templates (`explain.render`): jinja2's own cache would
-be code read from a directory; signed, it is code only this user's lawtrace wrote.
+be code read from a directory; signed, it is code only this user's lawtrace wrote. So do the parser's tables
+(`dsl.parser`, ~1 s to build from the grammar, most of a cold compile), which Lark saves and loads with pickle:
+Lark's own `cache=True` would unpickle a file from the shared temporary directory; signed, it is an entry only
+this user's lawtrace wrote, and tables that fail to load are built again.
 Writes go to a temporary file in the same directory, renamed over the entry: concurrent writers each write a
 complete file, and a reader sees the old entry, the new one or none, never half of one.
 """
@@ -32,6 +35,7 @@ import sys
 from dataclasses import dataclass
 from pathlib import Path
 
+from dsl import parser_store
 from engine.model import ir
 
 FORMAT = 2  # raise when the layout of an entry changes
@@ -314,3 +318,19 @@ def clear() -> int:
         path.unlink(missing_ok=True)
         removed += 1
     return removed
+
+
+class _ParserTables:
+    """The parser's tables as signed entries (see `dsl.parser_store`)."""
+
+    SLOT = "parser-tables"
+
+    def load(self, key: str) -> bytes | None:
+        data = load_bytes(self.SLOT, key)
+        return bytes(data) if data is not None else None
+
+    def save(self, key: str, data: bytes) -> None:
+        store_bytes(self.SLOT, key, data)
+
+
+parser_store.register(_ParserTables())

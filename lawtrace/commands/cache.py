@@ -39,7 +39,8 @@ def info(fmt: str) -> None:
         return
     click.echo(f"cache: {where}")
     count = f"{len(entries)} entr{'ies' if len(entries) != 1 else 'y'}"
-    click.echo(f"{count} (compiled programs, report templates, digests of source files), {data['bytes']:,} bytes")
+    kinds = "compiled programs, report templates, the parser's tables, digests of source files"
+    click.echo(f"{count} ({kinds}), {data['bytes']:,} bytes")
     for e in data["entries"]:
         click.echo(f"  {e['file']}  {e['bytes']:,} bytes  {e['modified']}")
 
