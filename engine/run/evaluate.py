@@ -82,6 +82,8 @@ class Evaluator:
         self._printed: dict[int, str] = {}
         # A type's text and members as the trace JSON gives them, by identity (the type kept, so the id stays its own).
         self.type_json: dict[int, tuple[T.Type, str, dict[str, dict[str, str]] | None]] = {}
+        self.names_in: dict[int, frozenset[str]] = {}  # engine.run.result: the names a traced formula's texts write
+        self.labelled_fields: dict[str, object] | None = None  # engine.run.result: list fields with labels, by name
         self.period_free: frozenset[str] | None = None  # engine.run.periods: the nodes `period_day` cannot change
         self.event_facts: frozenset[str] | None = None  # engine.run.periods: the facts the events' dates are read from
         # The formulas are compiled when first evaluated, not here: a command that evaluates one case runs a few

@@ -16,7 +16,7 @@ from engine.model import ir
 from engine.model.citations import Citation
 from engine.run.evaluate import Evaluation, Evaluator, TraceNode
 from engine.run.periods import Period, streams
-from engine.run.trace_terms import cited_articles, term_tree
+from engine.run.trace_terms import cited_articles, shape_of, term_tree
 from engine.model.values import UNKNOWN, V, to_json
 
 TRACE_SCHEMA = "lawtrace.trace/1"
@@ -444,7 +444,7 @@ def trace_json(result: Result) -> dict[str, object]:
     return {
         "schema": TRACE_SCHEMA,
         "nodes": out_nodes,
-        "labels": _unread_labels(out_nodes, nodes),
+        "labels": _unread_labels(trace_nodes, nodes, result.evaluation.evaluator),
         "items": [
             {"id": b.id, "fields": dict(b.fields),
              "parts": [{"name": p.name, "amount": p.amount, "payer": p.payer} for p in b.parts]}
@@ -479,24 +479,21 @@ def _type_json(evaluator: Evaluator, typ: T.Type) -> tuple[str, dict[str, dict[s
 _IDENT = re.compile(r"[A-Za-z_][A-Za-z0-9_]*(?:\.[A-Za-z_][A-Za-z0-9_]*)?")
 
 
-def _unread_labels(out_nodes: list[dict[str, object]], nodes: dict[str, ir.Node]) -> dict[str, dict[str, object]]:
+def _unread_labels(trace_nodes: list[TraceNode], nodes: dict[str, ir.Node],
+                   evaluator: Evaluator) -> dict[str, dict[str, object]]:
     """The labels of rules a traced formula names but the case never read, so an explanation can name them in words."""
-    read = {str(n["id"]) for n in out_nodes}
-    texts: list[str] = []
-
-    def walk(term: object) -> None:
-        if isinstance(term, dict):
-            texts.append(str(term.get("expr", "")))
-            for a in term.get("args", []) or []:
-                walk(a)
-
-    for n in out_nodes:
-        texts.append(str(n.get("formula") or ""))
-        walk(n.get("terms"))
-    fields = {f.name: f for n in nodes.values() if isinstance(getattr(n, "type", None), T.ListType)
-              for f in n.type.fields if f.label_zh or f.label_en}  # type: ignore[union-attr]
+    read = {t.id for t in trace_nodes}
+    named: set[str] = set()
+    for t in trace_nodes:
+        if t.expr is not None:
+            named |= _names_of(evaluator, t.expr)
+    fields = evaluator.labelled_fields
+    if fields is None:
+        fields = evaluator.labelled_fields = {
+            f.name: f for n in nodes.values() if isinstance(getattr(n, "type", None), T.ListType)
+            for f in n.type.fields if f.label_zh or f.label_en}  # type: ignore[union-attr]
     labels: dict[str, dict[str, object]] = {}
-    for name in {m.group(0) for t in texts for m in _IDENT.finditer(t)}:
+    for name in named:
         node = nodes.get(name)
         if node is not None and name not in read and getattr(node, "labels", None) is not None:
             labels[name] = {"zh": node.labels.zh, "en": node.labels.en}
@@ -504,6 +501,22 @@ def _unread_labels(out_nodes: list[dict[str, object]], nodes: dict[str, ir.Node]
             f = fields[name.split(".", 1)[1]]
             labels[name] = {"zh": f.label_zh or f.label_en, "en": f.label_en or f.label_zh}
     return dict(sorted(labels.items()))
+
+
+def _names_of(evaluator: Evaluator, e: ir.Expr) -> frozenset[str]:
+    """The names written in a traced formula and in every term of its tree (`term_tree`: its texts depend on the
+    formula alone, not on the case), found once per formula of the program."""
+    got = evaluator.names_in.get(id(e))
+    if got is None:
+        texts = [evaluator.printed(e)]
+        stack = [shape_of(e, evaluator.term_shapes)]
+        while stack:
+            shape = stack.pop()
+            if shape is not None:
+                texts.append(shape.expr)
+                stack.extend(shape.args)
+        got = evaluator.names_in[id(e)] = frozenset(m.group(0) for t in texts for m in _IDENT.finditer(t))
+    return got
 
 
 def _trace_node(t: TraceNode, node: ir.Node | None, nodes: dict[str, ir.Node], evaluator: Evaluator) -> dict[str, object]:
