@@ -11,6 +11,7 @@ from dataclasses import dataclass, replace
 from datetime import date
 
 from dsl import types as T
+from dsl.source import Span
 from dsl.texts import zh_of
 from engine.model import ir
 from engine.model.citations import Citation
@@ -522,13 +523,15 @@ def _names_of(evaluator: Evaluator, e: ir.Expr) -> frozenset[str]:
 def _trace_node(t: TraceNode, node: ir.Node | None, nodes: dict[str, ir.Node], evaluator: Evaluator) -> dict[str, object]:
     typ = node.type if node is not None else T.INT
     type_text, members = _type_json(evaluator, typ)
+    value = t.value
+    x = value.value
     out: dict[str, object] = {
         "id": t.id,
         "kind": t.kind,
         "type": type_text,
-        "value": to_json(t.value.value, typ),
-        "known": t.value.known,
-        "missing": sorted(t.value.missing),
+        "value": x if x.__class__ is bool else to_json(x, typ),
+        "known": x is not UNKNOWN,
+        "missing": sorted(value.missing) if value.missing else [],
         "citations": [c.as_json() for c in t.citations],
         "inputs": list(t.inputs),
         "cite_inputs": list(t.cite_inputs),
@@ -538,7 +541,7 @@ def _trace_node(t: TraceNode, node: ir.Node | None, nodes: dict[str, ir.Node], e
     if t.rule_from is not None:
         out["from"] = t.rule_from.isoformat()
     if t.rule_span is not None:
-        out["rule"] = str(t.rule_span)
+        out["rule"] = _span_text(evaluator, t.rule_span)
     if t.source is not None:
         out["source"] = t.source
     if t.lookups:
@@ -552,7 +555,7 @@ def _trace_node(t: TraceNode, node: ir.Node | None, nodes: dict[str, ir.Node], e
         out["label"] = {"zh": node.labels.zh, "en": node.labels.en}
     if t.expr is not None:
         out["formula"] = evaluator.printed(t.expr)
-        terms = term_tree(t.expr, t.terms, t.value, evaluator.term_shapes)
+        terms = term_tree(t.expr, t.terms, value, evaluator.term_shapes)
         if terms is not None:
             out["terms"] = terms
     if t.note is not None:
@@ -560,6 +563,14 @@ def _trace_node(t: TraceNode, node: ir.Node | None, nodes: dict[str, ir.Node], e
         if zh_of(t.note):
             out["note_zh"] = zh_of(t.note)
     return out
+
+
+def _span_text(evaluator: Evaluator, span: Span) -> str:
+    """`file:line:col` of a rule, written once per rule of the program (the span kept, so its id stays its own)."""
+    got = evaluator.span_text.get(id(span))
+    if got is None or got[0] is not span:
+        got = evaluator.span_text[id(span)] = (span, str(span))
+    return got[1]
 
 
 def _table(nodes: dict[str, ir.Node], name: str) -> T.TableType:
