@@ -18,6 +18,7 @@ from __future__ import annotations
 import functools
 import hashlib
 import json
+import os
 from dataclasses import dataclass, field
 from datetime import date, datetime
 from pathlib import Path
@@ -34,6 +35,35 @@ def canonical(data: object) -> bytes:
     return json.dumps(data, sort_keys=True, ensure_ascii=False, separators=(",", ":"), default=_plain).encode("utf-8")
 
 
+# The parts of a result that `engine.run.result.result_json` and `engine.run.owed` make: money and rates as strings,
+# whole numbers as ints, dates as text; no float anywhere (a float is the one value orjson writes otherwise than
+# `json.dumps`: 1e-05 as 0.00001, NaN as null). Their canonical bytes are orjson's, sorted, which are `canonical`'s
+# exactly (tests/test_speed_same_answers.py compares them on every example) in a tenth of the time; anything else
+# in a result (the case's own words, given by the user) goes through `canonical`.
+_ENGINE_MADE = frozenset(("regime", "regime_label", "instruments", "date", "kind", "as_of", "items", "deadlines",
+                          "missing_facts", "assumed", "diagnostics", "trace", "owed"))
+
+
+def result_canonical(data: dict[str, object]) -> bytes:
+    """`canonical(data)` of a result as lawtrace made it, the bulk (the engine's own parts) written by orjson."""
+    import orjson
+
+    if not all(isinstance(key, str) for key in data):
+        return canonical(data)
+    option = orjson.OPT_SORT_KEYS | orjson.OPT_PASSTHROUGH_DATACLASS | orjson.OPT_PASSTHROUGH_DATETIME
+    parts = []
+    for key in sorted(data):
+        value = data[key]
+        written = None
+        if key in _ENGINE_MADE:
+            try:
+                written = orjson.dumps(value, default=_plain, option=option)
+            except (TypeError, orjson.JSONEncodeError):  # e.g. a whole number beyond 64 bits: the standard library's
+                written = None
+        parts.append(canonical(key) + b":" + (written if written is not None else canonical(value)))
+    return b"{" + b",".join(parts) + b"}"
+
+
 def _plain(x: object) -> object:
     if isinstance(x, (date, datetime)):
         return x.isoformat()
@@ -46,15 +76,85 @@ def sha256(data: bytes) -> str:
 
 @functools.cache
 def engine_hash() -> str:
-    """A hash of the engine's code: every Python file and the grammar of the packages that decide an answer."""
+    """A hash of the engine's code: every Python file and the grammar of the packages that decide an answer.
+
+    Reading and hashing those files is most of what a receipt costs a command that evaluates one case; so the
+    hash is remembered in the cache of compiled statutes (signed as its entries are), under a fingerprint of the
+    files' paths, sizes and modification times, as git's index and mypy's cache do, and used only while every
+    file still has the same. A file changed within the last seconds could change again unseen within the same
+    modification time: then nothing is remembered (git's "racily clean" entries)."""
     root = Path(__file__).resolve().parent.parent
+    files = _code_files(root)
+    fingerprint = _fingerprint(files)
+    remembered = _remembered(fingerprint)
+    if remembered is not None:
+        return remembered
     h = hashlib.sha256()
+    for name, path in files:
+        h.update(name.encode())
+        h.update(path.read_bytes())
+    digest = h.hexdigest()
+    if fingerprint is not None and _fingerprint(files) == fingerprint and not _racy(files):
+        _remember(fingerprint, digest)
+    return digest
+
+
+def _code_files(root: Path) -> list[tuple[str, Path]]:
+    """The files `engine_hash` reads, in the order of `sorted(Path.rglob("*"))` (by their parts) without walking
+    into `__pycache__`."""
+    out = []
     for package in _CODE:
-        for path in sorted((root / package).rglob("*")):
-            if path.suffix in (".py", ".lark") and "__pycache__" not in path.parts:
-                h.update(str(path.relative_to(root)).encode())
-                h.update(path.read_bytes())
+        found = []
+        for folder, dirs, names in os.walk(root / package):
+            dirs[:] = [d for d in dirs if d != "__pycache__"]
+            for name in names:
+                if os.path.splitext(name)[1] in (".py", ".lark"):
+                    path = Path(folder, name)
+                    found.append((path.relative_to(root).parts, path))
+        found.sort(key=lambda x: x[0])
+        out.extend((os.path.join(*parts), path) for parts, path in found)
+    return out
+
+
+_REMEMBERED = "engine-code"  # the slot of the remembered hash among the cache's entries
+_RACY_NS = 3_000_000_000  # a file modified this recently (ns) may change again within its modification time
+
+
+def _fingerprint(files: list[tuple[str, Path]]) -> str | None:
+    h = hashlib.sha256(b"lawtrace engine code 1\0")
+    try:
+        for name, path in files:
+            st = path.stat()
+            h.update(b"%s\0%d\0%d\0" % (name.encode(), st.st_size, st.st_mtime_ns))
+    except OSError:
+        return None
     return h.hexdigest()
+
+
+def _racy(files: list[tuple[str, Path]]) -> bool:
+    import time
+
+    now = time.time_ns()
+    try:
+        return any(path.stat().st_mtime_ns > now - _RACY_NS for _, path in files)
+    except OSError:
+        return True
+
+
+def _remembered(fingerprint: str | None) -> str | None:
+    if fingerprint is None:
+        return None
+    from engine.build import cache
+
+    got = cache.load_bytes(_REMEMBERED, fingerprint)
+    text = bytes(got).decode("ascii", "replace") if got is not None else ""
+    return text if len(text) == 64 and all(c in "0123456789abcdef" for c in text) else None
+
+
+def _remember(fingerprint: str, digest: str) -> None:
+    from engine.build import cache
+
+    cache.store_bytes(_REMEMBERED, fingerprint, digest.encode("ascii"))
 
 
 @functools.cache
@@ -100,7 +200,7 @@ def attach(data: dict[str, object], facts: dict[str, object], program: ir.Progra
         "input_sha256": sha256(canonical(given)),
         "date": given["date"],
         "as_of": given["as_of"],
-        "result_sha256": sha256(canonical(without_receipt(data))),
+        "result_sha256": sha256(result_canonical(without_receipt(data))),
     }
     data["receipt"] = receipt
     return data

@@ -9,6 +9,7 @@ case of the statutes' own tests.
 from __future__ import annotations
 
 import json
+import re
 from pathlib import Path
 
 import pytest
@@ -119,3 +120,174 @@ def test_the_kept_basis_is_the_walked_one(path: Path) -> None:
             assert _basis(fresh, r) == _walked_basis(ev, r)
             checked += 1
     assert checked
+
+
+# ---------------------------------------------------------------- the result JSON and its receipt, made faster (#18)
+
+_NAME = re.compile(r"[A-Za-z_][A-Za-z0-9_]*(?:\.[A-Za-z_][A-Za-z0-9_]*)?")
+
+
+def _walked_labels(out_nodes: list[dict], nodes: dict) -> dict[str, dict[str, object]]:
+    """The trace's `labels` as they were first found: every name written in a node's formula and terms, searched in
+    the text of the trace as written (`result._unread_labels` now finds them once per formula)."""
+    from dsl import types as T
+
+    read = {str(n["id"]) for n in out_nodes}
+    texts: list[str] = []
+
+    def walk(term: object) -> None:
+        if isinstance(term, dict):
+            texts.append(str(term.get("expr", "")))
+            for a in term.get("args", []) or []:
+                walk(a)
+
+    for n in out_nodes:
+        texts.append(str(n.get("formula") or ""))
+        walk(n.get("terms"))
+    fields = {f.name: f for n in nodes.values() if isinstance(getattr(n, "type", None), T.ListType)
+              for f in n.type.fields if f.label_zh or f.label_en}
+    labels: dict[str, dict[str, object]] = {}
+    for name in {m.group(0) for t in texts for m in _NAME.finditer(t)}:
+        node = nodes.get(name)
+        if node is not None and name not in read and getattr(node, "labels", None) is not None:
+            labels[name] = {"zh": node.labels.zh, "en": node.labels.en}
+        elif node is None and "." in name and name.split(".", 1)[1] in fields:
+            f = fields[name.split(".", 1)[1]]
+            labels[name] = {"zh": f.label_zh or f.label_en, "en": f.label_en or f.label_zh}
+    return dict(sorted(labels.items()))
+
+
+_CASES = [(p.stem, str(p)) for p in EXAMPLES] + [
+    (name, {"regime": "national", "date": on, "facts": facts}) for name, (facts, on) in sorted(STREAMS.items())]
+
+
+@pytest.mark.parametrize("name,case", _CASES, ids=[n for n, _ in _CASES])
+def test_the_trace_labels_are_those_the_written_trace_names(name: str, case: object) -> None:
+    from lawtrace.api import evaluate_case
+
+    if isinstance(case, dict):
+        case = {**case, "facts": {k: v for k, v in case["facts"].items() if v is not None}}  # type: ignore[index]
+    result = evaluate_case(case)
+    trace = result_json(result)["trace"]
+    assert trace["labels"] == _walked_labels(trace["nodes"], result.program.nodes)  # type: ignore[index]
+    assert trace["labels"] or name == "no_dates"  # type: ignore[index]
+
+
+@pytest.mark.parametrize("path", EXAMPLES, ids=lambda p: p.stem)
+def test_the_receipt_hashes_the_bytes_of_canonical_json(path: Path) -> None:
+    """`receipt.result_canonical` writes the engine's parts with orjson: the bytes of `canonical` exactly, with
+    the window of what is owed and the case's own words beside them, on every example and every as-of date."""
+    from datetime import date
+
+    from lawtrace import receipt
+    from lawtrace.api import evaluate_case, owed_json
+
+    for as_of in (None, "2021-06-30", "2026-12-01"):
+        case = read_case(str(path))
+        if as_of:
+            case.data["as_of"] = as_of
+        result = evaluate_case(case)
+        data = result_json(result)
+        data["owed"] = owed_json(result, date(2020, 1, 1), date(2023, 12, 31))
+        data["case"] = {"id": path.stem, "name": "名字 \u2028\x1f", "notes": None}
+        assert receipt.result_canonical(data) == receipt.canonical(data)
+        attached = receipt.attach(dict(data), case.raw_facts, result.program)
+        assert attached["receipt"]["result_sha256"] == receipt.sha256(receipt.canonical(data))
+
+
+def test_what_orjson_would_write_otherwise_goes_through_the_standard_library() -> None:
+    """The case's own words may hold what orjson writes otherwise (a float, NaN) or refuses (a whole number beyond
+    64 bits): those parts are written by `canonical`, and the whole is still its bytes."""
+    from lawtrace import receipt
+    from lawtrace.api import evaluate_case
+
+    data = result_json(evaluate_case(str(EXAMPLES[0])))
+    for odd in (1e-05, float("nan"), float("inf"), 1e16, 2**70, {"x": [0.1, 2**64]}):
+        data["case"] = {"id": odd}
+        assert receipt.result_canonical(data) == receipt.canonical(data)
+    data["trace"] = {"odd": [2**70, "x"]}  # even in a part the engine makes (it never does): the same bytes
+    assert receipt.result_canonical(data) == receipt.canonical(data)
+
+
+def _fresh_engine_hash(root: Path) -> str:
+    """`engine_hash` as first written: every .py and .lark file of dsl/ and engine/, read and hashed."""
+    import hashlib
+
+    h = hashlib.sha256()
+    for package in ("dsl", "engine"):
+        for p in sorted((root / package).rglob("*")):
+            if p.suffix in (".py", ".lark") and "__pycache__" not in p.parts:
+                h.update(str(p.relative_to(root)).encode())
+                h.update(p.read_bytes())
+    return h.hexdigest()
+
+
+def test_the_remembered_engine_hash_is_the_hash_of_the_code(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """Remembered under the files' paths, sizes and times, the engine's hash is the one read from the files; a file
+    touched, or one that changed too recently to be sure of, is read again; a planted entry is never used."""
+    import os
+    import shutil
+
+    from lawtrace import receipt
+
+    monkeypatch.setenv("LAWTRACE_CACHE_DIR", str(tmp_path / "cache"))
+    monkeypatch.delenv("LAWTRACE_NO_CACHE", raising=False)
+    code = tmp_path / "code"
+    for package in ("dsl", "engine"):
+        shutil.copytree(ROOT / package, code / package, ignore=shutil.ignore_patterns("__pycache__"))
+    old = 1_600_000_000_000_000_000  # every file's time well in the past: nothing racy
+    for folder, _, names in os.walk(code):
+        for name in names:
+            os.utime(Path(folder, name), ns=(old, old))
+    files = receipt._code_files(code)
+    assert [n for n, _ in files] == [str(p.relative_to(code)) for pkg in ("dsl", "engine")
+                                     for p in sorted((code / pkg).rglob("*")) if p.suffix in (".py", ".lark")]
+
+    def engine_hash() -> str:
+        monkeypatch.setattr(receipt, "Path", _Rooted.at(code))
+        receipt.engine_hash.cache_clear()
+        try:
+            return receipt.engine_hash()
+        finally:
+            monkeypatch.setattr(receipt, "Path", Path)
+            receipt.engine_hash.cache_clear()
+
+    truth = _fresh_engine_hash(code)
+    assert engine_hash() == truth
+    assert receipt._remembered(receipt._fingerprint(files)) == truth  # remembered
+    assert engine_hash() == truth  # and used
+
+    grammar = code / "dsl" / "grammar.lark"
+    grammar.write_text(grammar.read_text(encoding="utf-8") + "\n// edited\n", encoding="utf-8")
+    os.utime(grammar, ns=(old + 1, old + 1))
+    edited = _fresh_engine_hash(code)
+    assert edited != truth and engine_hash() == edited  # a changed size and time: read again
+
+    same_size = grammar.read_bytes().replace(b"// edited", b"// EDITED")
+    grammar.write_bytes(same_size)  # now: a time too recent to trust
+    racy = _fresh_engine_hash(code)
+    assert engine_hash() == racy
+    assert receipt._remembered(receipt._fingerprint(files)) is None  # not remembered while it may change unseen
+
+    os.utime(grammar, ns=(old + 1, old + 1))  # the same size and time as the remembered `edited`: the one blind
+    assert engine_hash() == edited  # spot of any such fingerprint (git's too), which only a deliberate reset reaches
+    os.utime(grammar, ns=(old + 2, old + 2))
+    assert engine_hash() == racy
+
+    for entry in (tmp_path / "cache").glob("engine-code-*.program"):  # an entry not signed by this user's secret
+        entry.write_bytes(entry.read_bytes()[:-64] + b"0" * 64)
+    assert engine_hash() == racy
+
+
+class _Rooted(type(Path())):  # type: ignore[misc]
+    """`Path` whose `__file__` resolves inside a copy of the code: `engine_hash` hashes the copy."""
+
+    code: Path
+
+    @classmethod
+    def at(cls, code: Path) -> type:
+        return type("Rooted", (cls,), {"code": code})
+
+    def resolve(self, strict: bool = False):  # type: ignore[no-untyped-def]
+        resolved = Path(self).resolve(strict)
+        return self.code / "lawtrace" / resolved.name if resolved.name == "receipt.py" else resolved

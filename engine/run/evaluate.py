@@ -10,7 +10,7 @@ with its value, the citations that applied, and the nodes it read.
 from __future__ import annotations
 
 from collections.abc import Callable
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from datetime import date, timedelta
 from decimal import ROUND_HALF_UP, Decimal, InvalidOperation
 
@@ -35,23 +35,31 @@ _VALUE, _FACT, _PARAM = 0, 1, 2  # the kinds of node `Evaluation._evaluate` disp
 Fn = Callable[["Evaluation", Env], V]
 
 
-@dataclass(slots=True, eq=False)
 class TraceNode:
-    id: str
-    kind: str
-    value: V
-    citations: tuple[Citation, ...]
-    inputs: list[str]
-    rule_from: date | None = None
-    rule_span: Span | None = None  # formatted as file:line:col only when the trace is written
-    source: str | None = None
-    lookups: list[tuple[str, object, object]] = field(default_factory=list)
-    assumed: bool = False
-    given: bool = False
-    expr: ir.Expr | None = None  # the formula used: the dated version chosen, or the presumption applied
-    note: str | None = None
-    terms: dict[int, V] = field(default_factory=dict)  # id(sub-expression) → its value, for explanations
-    cite_inputs: list[str] = field(default_factory=list)  # read only to decide which citation applies: not a basis
+    """One node of a case's trace: its value, the rule and citations that applied, the nodes it read.
+
+    A plain class with slots (not a dataclass): one is made per node evaluated, and its `__init__` is on the hot
+    path; the lists of lookups and of inputs read only for a citation are made when the first is noted."""
+
+    __slots__ = ("id", "kind", "value", "citations", "inputs", "rule_from", "rule_span", "source", "lookups",
+                 "assumed", "given", "expr", "note", "terms", "cite_inputs")
+
+    def __init__(self, id: str, kind: str, value: V, citations: tuple[Citation, ...], inputs: list[str]):
+        self.id = id
+        self.kind = kind
+        self.value = value
+        self.citations = citations
+        self.inputs = inputs
+        self.rule_from: date | None = None
+        self.rule_span: Span | None = None  # formatted as file:line:col only when the trace is written
+        self.source: str | None = None
+        self.lookups: list[tuple[str, object, object]] | tuple[()] = ()
+        self.assumed = False
+        self.given = False
+        self.expr: ir.Expr | None = None  # the formula used: the dated version chosen, or the presumption applied
+        self.note: str | None = None
+        self.terms: dict[int, V] = {}  # id(sub-expression) → its value, for explanations
+        self.cite_inputs: list[str] | tuple[()] = ()  # read only to decide which citation applies: not a basis
 
 
 @dataclass(frozen=True)
@@ -82,6 +90,9 @@ class Evaluator:
         self._printed: dict[int, str] = {}
         # A type's text and members as the trace JSON gives them, by identity (the type kept, so the id stays its own).
         self.type_json: dict[int, tuple[T.Type, str, dict[str, dict[str, str]] | None]] = {}
+        self.span_text: dict[int, tuple[Span, str]] = {}  # engine.run.result: a rule's `file:line:col`, written once
+        self.names_in: dict[int, frozenset[str]] = {}  # engine.run.result: the names a traced formula's texts write
+        self.labelled_fields: dict[str, object] | None = None  # engine.run.result: list fields with labels, by name
         self.period_free: frozenset[str] | None = None  # engine.run.periods: the nodes `period_day` cannot change
         self.event_facts: frozenset[str] | None = None  # engine.run.periods: the facts the events' dates are read from
         # The formulas are compiled when first evaluated, not here: a command that evaluates one case runs a few
@@ -247,7 +258,8 @@ class Evaluation:
         frame.note = version.note or node.note
         ev = self.evaluator
         result = (ev.compiled.get(id(version.expr)) or ev._compile(version.expr))(self, {})
-        frame.citations = self._cites(version.cites, version.cite_when)
+        when = version.cite_when
+        frame.citations = version.cites if id(when) not in ev.conditional else self._cites(version.cites, when)
         return result
 
     def _cites(self, cites: tuple[Citation, ...], conditions: tuple[ir.Expr | None, ...]) -> tuple[Citation, ...]:
@@ -261,7 +273,9 @@ class Evaluation:
             if cond is None or self.evaluator._compile(cond)(self, {}).value is not False:
                 out.append(c)
         if frame is not None:  # what the conditions alone read chooses the citation; the answer does not rest on it
-            frame.cite_inputs.extend(i for i in frame.inputs[before:] if i not in frame.cite_inputs)
+            read = [i for i in frame.inputs[before:] if i not in frame.cite_inputs]
+            if read:
+                frame.cite_inputs = [*frame.cite_inputs, *read]
         return tuple(out)
 
     def _not_in_force(self, what: str, earliest: date | None, on: date, cites: tuple[Citation, ...]) -> None:
@@ -296,7 +310,8 @@ class Evaluation:
 
     def note_lookup(self, table: str, key: object, value: object) -> None:
         if self._frames:
-            self._frames[-1].lookups.append((table, key, value))
+            frame = self._frames[-1]
+            frame.lookups = [*frame.lookups, (table, key, value)]
 
     def error(self, message: str, span: object) -> None:
         d = Diagnostic("error", f"{message} ({span})")
@@ -403,12 +418,12 @@ def _unary(ev: Evaluator, e: ir.Unary) -> Fn:
     if e.op == "not":
         def not_(s: Evaluation, env: Env) -> V:
             v = inner(s, env)
-            return V(not v.value) if v.known else v
+            return V(not v.value) if v.value is not UNKNOWN else v
         return not_
 
     def neg(s: Evaluation, env: Env) -> V:
         v = inner(s, env)
-        return V(-v.value) if v.known else v  # type: ignore[operator]
+        return V(-v.value) if v.value is not UNKNOWN else v  # type: ignore[operator]
     return neg
 
 
@@ -420,7 +435,7 @@ def _and(left: Fn, right: Fn) -> Fn:
         b = right(s, env)
         if b.value is False:
             return b
-        if a.known and b.known:
+        if a.value is not UNKNOWN and b.value is not UNKNOWN:
             return b
         return unknown(a.missing, b.missing)
     return and_
@@ -434,7 +449,7 @@ def _or(left: Fn, right: Fn) -> Fn:
         b = right(s, env)
         if b.value is True:
             return b
-        if a.known and b.known:
+        if a.value is not UNKNOWN and b.value is not UNKNOWN:
             return b
         return unknown(a.missing, b.missing)
     return or_
@@ -443,10 +458,10 @@ def _or(left: Fn, right: Fn) -> Fn:
 def _otherwise(left: Fn, right: Fn) -> Fn:
     def otherwise(s: Evaluation, env: Env) -> V:
         a = left(s, env)
-        if a.known:
+        if a.value is not UNKNOWN:
             return a
         b = right(s, env)
-        return b if b.known else unknown(a.missing, b.missing)
+        return b if b.value is not UNKNOWN else unknown(a.missing, b.missing)
     return otherwise
 
 
@@ -487,7 +502,7 @@ def _binary(ev: Evaluator, e: ir.Binary) -> Fn:
     def binary(s: Evaluation, env: Env) -> V:
         a = left(s, env)
         b = right(s, env)
-        if a.known and b.known:
+        if a.value is not UNKNOWN and b.value is not UNKNOWN:
             try:
                 return V(op(a.value, b.value))
             except ZeroDivisionError:
@@ -514,7 +529,7 @@ def _cond(ev: Evaluator, e: ir.Cond) -> Fn:
             a, b = then(s, env), other(s, env)
         finally:
             s.speculative -= 1
-        if a.known and b.known and a.value == b.value:
+        if a.value is not UNKNOWN and b.value is not UNKNOWN and a.value == b.value:
             return a
         return unknown(c.missing, a.missing, b.missing)
     return if_
@@ -527,13 +542,13 @@ def _member(ev: Evaluator, e: ir.Member) -> Fn:
 
         def in_range(s: Evaluation, env: Env) -> V:
             v = inner(s, env)
-            return V(low <= v.value <= high) if v.known else v  # type: ignore[operator]
+            return V(low <= v.value <= high) if v.value is not UNKNOWN else v  # type: ignore[operator]
         return in_range
     members = frozenset(e.members)
 
     def in_set(s: Evaluation, env: Env) -> V:
         v = inner(s, env)
-        return V(v.value in members) if v.known else v
+        return V(v.value in members) if v.value is not UNKNOWN else v
     return in_set
 
 
@@ -592,7 +607,7 @@ def _call(ev: Evaluator, e: ir.Call) -> Fn:
 
     def call(s: Evaluation, env: Env) -> V:
         values = [a(s, env) for a in args]
-        if all(v.known for v in values):
+        if all(v.value is not UNKNOWN for v in values):
             try:
                 out = f(*(v.value for v in values))
             except MissingYear as missing:  # the calendar of a year is not shipped: said, never guessed
@@ -620,7 +635,7 @@ def _as_of(ev: Evaluator, e: ir.AsOf) -> Fn:
 
     def as_of(s: Evaluation, env: Env) -> V:
         d = when(s, env)
-        if not d.known:
+        if d.value is UNKNOWN:
             return d
         return s.as_of(node, d.value)  # type: ignore[arg-type]
     return as_of
@@ -633,7 +648,7 @@ def _lookup(ev: Evaluator, e: ir.Lookup) -> Fn:
 
     def lookup(s: Evaluation, env: Env) -> V:
         t, k = table(s, env), key(s, env)
-        if not (t.known and k.known):
+        if t.value is UNKNOWN or k.value is UNKNOWN:
             return unknown(t.missing, k.missing)
         entries = t.value
         assert isinstance(entries, dict)
@@ -652,7 +667,7 @@ def _get_field(ev: Evaluator, e: ir.GetField) -> Fn:
 
     def get_field(s: Evaluation, env: Env) -> V:
         r = record(s, env)
-        if not r.known:
+        if r.value is UNKNOWN:
             return r
         fields, origin = r.value  # type: ignore[misc]
         if name in fields:
@@ -683,14 +698,14 @@ def _aggregate(ev: Evaluator, e: ir.Aggregate) -> Fn:
                 w = where(s, inner)
                 if w.value is False:
                     continue
-                if not w.known:
+                if w.value is UNKNOWN:
                     missing, undecided = missing | w.missing, True
                     continue
             if body is None:
                 total += 1
                 continue
             b = body(s, inner)
-            if b.known:
+            if b.value is not UNKNOWN:
                 total += b.value  # type: ignore[operator]
             else:
                 missing, undecided = missing | b.missing, True

@@ -98,6 +98,8 @@ def streams(evaluator: Evaluator, facts: dict[str, object], on: date | None, as_
     settled = _settled(evaluator, whole) if TAKE_OVER else {}
     settled_trace = {n: whole.trace[n] for n in settled}
     settled_assumed = {f: a for f, a in whole.assumed.items() if f in settled}  # the basis reads their kind (E2)
+    # and the basis the whole case gathered below a settled node: the same trace and presumptions below it
+    settled_basis = {n: b for n, b in whole.cited_below.items() if n in settled}
     evaluations = []
     judged: list[tuple[date, date | None, Evaluation]] = []
     for s, e in spans:
@@ -106,6 +108,7 @@ def streams(evaluator: Evaluator, facts: dict[str, object], on: date | None, as_
         ev.cache.update(settled)
         ev.trace.update(settled_trace)
         ev.assumed.update(settled_assumed)
+        ev.cited_below.update(settled_basis)
         judged.append((s, e, ev))
         evaluations.append(ev)
     out = {b.id: tuple(_periods(b, judged, on, at, bound_facts, item_of)) for b in monthly}

@@ -11,12 +11,13 @@ from dataclasses import dataclass, replace
 from datetime import date
 
 from dsl import types as T
+from dsl.source import Span
 from dsl.texts import zh_of
 from engine.model import ir
 from engine.model.citations import Citation
 from engine.run.evaluate import Evaluation, Evaluator, TraceNode
 from engine.run.periods import Period, streams
-from engine.run.trace_terms import cited_articles, term_tree
+from engine.run.trace_terms import cited_articles, shape_of, term_tree
 from engine.model.values import UNKNOWN, V, to_json
 
 TRACE_SCHEMA = "lawtrace.trace/1"
@@ -444,7 +445,7 @@ def trace_json(result: Result) -> dict[str, object]:
     return {
         "schema": TRACE_SCHEMA,
         "nodes": out_nodes,
-        "labels": _unread_labels(out_nodes, nodes),
+        "labels": _unread_labels(trace_nodes, nodes, result.evaluation.evaluator),
         "items": [
             {"id": b.id, "fields": dict(b.fields),
              "parts": [{"name": p.name, "amount": p.amount, "payer": p.payer} for p in b.parts]}
@@ -479,24 +480,21 @@ def _type_json(evaluator: Evaluator, typ: T.Type) -> tuple[str, dict[str, dict[s
 _IDENT = re.compile(r"[A-Za-z_][A-Za-z0-9_]*(?:\.[A-Za-z_][A-Za-z0-9_]*)?")
 
 
-def _unread_labels(out_nodes: list[dict[str, object]], nodes: dict[str, ir.Node]) -> dict[str, dict[str, object]]:
+def _unread_labels(trace_nodes: list[TraceNode], nodes: dict[str, ir.Node],
+                   evaluator: Evaluator) -> dict[str, dict[str, object]]:
     """The labels of rules a traced formula names but the case never read, so an explanation can name them in words."""
-    read = {str(n["id"]) for n in out_nodes}
-    texts: list[str] = []
-
-    def walk(term: object) -> None:
-        if isinstance(term, dict):
-            texts.append(str(term.get("expr", "")))
-            for a in term.get("args", []) or []:
-                walk(a)
-
-    for n in out_nodes:
-        texts.append(str(n.get("formula") or ""))
-        walk(n.get("terms"))
-    fields = {f.name: f for n in nodes.values() if isinstance(getattr(n, "type", None), T.ListType)
-              for f in n.type.fields if f.label_zh or f.label_en}  # type: ignore[union-attr]
+    read = {t.id for t in trace_nodes}
+    named: set[str] = set()
+    for t in trace_nodes:
+        if t.expr is not None:
+            named |= _names_of(evaluator, t.expr)
+    fields = evaluator.labelled_fields
+    if fields is None:
+        fields = evaluator.labelled_fields = {
+            f.name: f for n in nodes.values() if isinstance(getattr(n, "type", None), T.ListType)
+            for f in n.type.fields if f.label_zh or f.label_en}  # type: ignore[union-attr]
     labels: dict[str, dict[str, object]] = {}
-    for name in {m.group(0) for t in texts for m in _IDENT.finditer(t)}:
+    for name in named:
         node = nodes.get(name)
         if node is not None and name not in read and getattr(node, "labels", None) is not None:
             labels[name] = {"zh": node.labels.zh, "en": node.labels.en}
@@ -506,16 +504,34 @@ def _unread_labels(out_nodes: list[dict[str, object]], nodes: dict[str, ir.Node]
     return dict(sorted(labels.items()))
 
 
+def _names_of(evaluator: Evaluator, e: ir.Expr) -> frozenset[str]:
+    """The names written in a traced formula and in every term of its tree (`term_tree`: its texts depend on the
+    formula alone, not on the case), found once per formula of the program."""
+    got = evaluator.names_in.get(id(e))
+    if got is None:
+        texts = [evaluator.printed(e)]
+        stack = [shape_of(e, evaluator.term_shapes)]
+        while stack:
+            shape = stack.pop()
+            if shape is not None:
+                texts.append(shape.expr)
+                stack.extend(shape.args)
+        got = evaluator.names_in[id(e)] = frozenset(m.group(0) for t in texts for m in _IDENT.finditer(t))
+    return got
+
+
 def _trace_node(t: TraceNode, node: ir.Node | None, nodes: dict[str, ir.Node], evaluator: Evaluator) -> dict[str, object]:
     typ = node.type if node is not None else T.INT
     type_text, members = _type_json(evaluator, typ)
+    value = t.value
+    x = value.value
     out: dict[str, object] = {
         "id": t.id,
         "kind": t.kind,
         "type": type_text,
-        "value": to_json(t.value.value, typ),
-        "known": t.value.known,
-        "missing": sorted(t.value.missing),
+        "value": x if x.__class__ is bool else to_json(x, typ),
+        "known": x is not UNKNOWN,
+        "missing": sorted(value.missing) if value.missing else [],
         "citations": [c.as_json() for c in t.citations],
         "inputs": list(t.inputs),
         "cite_inputs": list(t.cite_inputs),
@@ -525,7 +541,7 @@ def _trace_node(t: TraceNode, node: ir.Node | None, nodes: dict[str, ir.Node], e
     if t.rule_from is not None:
         out["from"] = t.rule_from.isoformat()
     if t.rule_span is not None:
-        out["rule"] = str(t.rule_span)
+        out["rule"] = _span_text(evaluator, t.rule_span)
     if t.source is not None:
         out["source"] = t.source
     if t.lookups:
@@ -539,7 +555,7 @@ def _trace_node(t: TraceNode, node: ir.Node | None, nodes: dict[str, ir.Node], e
         out["label"] = {"zh": node.labels.zh, "en": node.labels.en}
     if t.expr is not None:
         out["formula"] = evaluator.printed(t.expr)
-        terms = term_tree(t.expr, t.terms, t.value, evaluator.term_shapes)
+        terms = term_tree(t.expr, t.terms, value, evaluator.term_shapes)
         if terms is not None:
             out["terms"] = terms
     if t.note is not None:
@@ -547,6 +563,14 @@ def _trace_node(t: TraceNode, node: ir.Node | None, nodes: dict[str, ir.Node], e
         if zh_of(t.note):
             out["note_zh"] = zh_of(t.note)
     return out
+
+
+def _span_text(evaluator: Evaluator, span: Span) -> str:
+    """`file:line:col` of a rule, written once per rule of the program (the span kept, so its id stays its own)."""
+    got = evaluator.span_text.get(id(span))
+    if got is None or got[0] is not span:
+        got = evaluator.span_text[id(span)] = (span, str(span))
+    return got[1]
 
 
 def _table(nodes: dict[str, ir.Node], name: str) -> T.TableType:

@@ -17,7 +17,7 @@ from dataclasses import dataclass
 from engine.model import ir
 from engine.model.citations import Citation
 from engine.model.printer import show
-from engine.model.values import V, to_json
+from engine.model.values import UNKNOWN, V, to_json
 
 
 def term_tree(e: ir.Expr, recorded: dict[int, V], value: V, shapes: dict[int, Shape] | None = None) -> dict[str, object] | None:
@@ -66,13 +66,16 @@ def _shape(e: ir.Expr) -> Shape:
 
 def _fill(shape: Shape, recorded: dict[int, V], value: V | None = None) -> dict[str, object]:
     v = value if value is not None else recorded.get(shape.key)
-    out: dict[str, object] = {"expr": shape.expr, "type": shape.type_text}
+    out: dict[str, object]
     if v is None:
-        out.update(value=None, known=False, evaluated=False)
+        out = {"expr": shape.expr, "type": shape.type_text, "value": None, "known": False, "evaluated": False}
+    elif v.value is UNKNOWN:
+        out = {"expr": shape.expr, "type": shape.type_text, "value": None, "known": False,
+               "missing": sorted(v.missing)}
     else:
-        out.update(value=to_json(v.value, shape.type), known=v.known)  # type: ignore[arg-type]
-        if not v.known:
-            out["missing"] = sorted(v.missing)
+        x = v.value
+        out = {"expr": shape.expr, "type": shape.type_text,
+               "value": x if x.__class__ is bool else to_json(x, shape.type), "known": True}  # type: ignore[arg-type]
     if shape.op is not None:
         out["op"] = shape.op
         if shape.func is not None:

@@ -56,18 +56,19 @@ async def post_evaluate(request: Request, regime: RegimeQuery = None, on: DateQu
                         trace: Annotated[bool, Query(description="include the trace")] = True,
                         window_from: Annotated[date | None, Query(alias="from", description="first day of a window: what falls due in it (with `to`)")] = None,
                         window_to: Annotated[date | None, Query(alias="to", description="last day of the window")] = None) -> FastJSON:
-    case = await _case(request)
-    if (window_from is None) != (window_to is None) or (window_from and window_to and window_from > window_to):
-        raise ApiError(422, "bad window", [FieldError("from" if window_from is None else "to",
-                                                      "`from` and `to` go together, `from` not after `to` (YYYY-MM-DD)", "query")])
+    body = await request.body()
 
-    def work() -> dict[str, object]:
+    def work() -> FastJSON:  # one trip to a worker thread: the case read (JSON or YAML), evaluated, written
+        case = service.read_case(service.text_of(body))
+        if (window_from is None) != (window_to is None) or (window_from and window_to and window_from > window_to):
+            raise ApiError(422, "bad window", [FieldError("from" if window_from is None else "to",
+                                                          "`from` and `to` go together, `from` not after `to` (YYYY-MM-DD)", "query")])
         evaluated = service.evaluate(case, regime, on)
         data = evaluated.json(trace)
         if window_from is not None and window_to is not None:
             data["owed"] = api.owed_json(evaluated.result, window_from, window_to)
-        return data
-    return FastJSON(await in_worker(work))
+        return FastJSON(data)  # written here too, not on the event loop
+    return await in_worker(work)
 
 
 @router.post("/diff", summary="What differs between two regimes: rules and parameters, then outcomes on the cases given",
