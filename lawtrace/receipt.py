@@ -121,11 +121,13 @@ _RACY_NS = 3_000_000_000  # a file modified this recently (ns) may change again 
 
 
 def _fingerprint(files: list[tuple[str, Path]]) -> str | None:
-    h = hashlib.sha256(b"lawtrace engine code 1\0")
+    """The files' paths, sizes, inodes and modification and change times (a change time no one can set back)."""
+    h = hashlib.sha256(b"lawtrace engine code 2\0")
     try:
         for name, path in files:
             st = path.stat()
-            h.update(b"%s\0%d\0%d\0" % (name.encode(), st.st_size, st.st_mtime_ns))
+            h.update(b"%s\0%s\0%d\0%d\0%d\0%d\0" % (name.encode(), os.fsencode(path), st.st_size, st.st_ino,
+                                                      st.st_mtime_ns, st.st_ctime_ns))
     except OSError:
         return None
     return h.hexdigest()
@@ -136,7 +138,7 @@ def _racy(files: list[tuple[str, Path]]) -> bool:
 
     now = time.time_ns()
     try:
-        return any(path.stat().st_mtime_ns > now - _RACY_NS for _, path in files)
+        return any(max(st.st_mtime_ns, st.st_ctime_ns) > now - _RACY_NS for st in (p.stat() for _, p in files))
     except OSError:
         return True
 

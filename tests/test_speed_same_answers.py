@@ -223,22 +223,21 @@ def _fresh_engine_hash(root: Path) -> str:
 
 
 def test_the_remembered_engine_hash_is_the_hash_of_the_code(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
-    """Remembered under the files' paths, sizes and times, the engine's hash is the one read from the files; a file
-    touched, or one that changed too recently to be sure of, is read again; a planted entry is never used."""
+    """Remembered under the files' paths, sizes, inodes and times, the engine's hash is the one read from the files:
+    a file edited (even to the same size and modification time) is read again, one changed too recently to be
+    sure of is not remembered, and an entry this user's lawtrace did not sign is never used."""
     import os
     import shutil
 
+    from engine.build import cache
     from lawtrace import receipt
 
     monkeypatch.setenv("LAWTRACE_CACHE_DIR", str(tmp_path / "cache"))
     monkeypatch.delenv("LAWTRACE_NO_CACHE", raising=False)
+    monkeypatch.setattr(receipt, "_RACY_NS", 0)  # the copy was just written: trusted to its times, but for the racy part
     code = tmp_path / "code"
     for package in ("dsl", "engine"):
         shutil.copytree(ROOT / package, code / package, ignore=shutil.ignore_patterns("__pycache__"))
-    old = 1_600_000_000_000_000_000  # every file's time well in the past: nothing racy
-    for folder, _, names in os.walk(code):
-        for name in names:
-            os.utime(Path(folder, name), ns=(old, old))
     files = receipt._code_files(code)
     assert [n for n, _ in files] == [str(p.relative_to(code)) for pkg in ("dsl", "engine")
                                      for p in sorted((code / pkg).rglob("*")) if p.suffix in (".py", ".lark")]
@@ -255,28 +254,31 @@ def test_the_remembered_engine_hash_is_the_hash_of_the_code(tmp_path: Path, monk
     truth = _fresh_engine_hash(code)
     assert engine_hash() == truth
     assert receipt._remembered(receipt._fingerprint(files)) == truth  # remembered
-    assert engine_hash() == truth  # and used
+    cache.store_bytes(receipt._REMEMBERED, receipt._fingerprint(files) or "", b"e" * 64)
+    assert engine_hash() == "e" * 64  # and what is remembered is what is used (so it must be only what was read)
 
     grammar = code / "dsl" / "grammar.lark"
     grammar.write_text(grammar.read_text(encoding="utf-8") + "\n// edited\n", encoding="utf-8")
-    os.utime(grammar, ns=(old + 1, old + 1))
     edited = _fresh_engine_hash(code)
-    assert edited != truth and engine_hash() == edited  # a changed size and time: read again
+    assert edited != truth and engine_hash() == edited  # another size: read again
 
-    same_size = grammar.read_bytes().replace(b"// edited", b"// EDITED")
-    grammar.write_bytes(same_size)  # now: a time too recent to trust
-    racy = _fresh_engine_hash(code)
-    assert engine_hash() == racy
+    st = grammar.stat()
+    grammar.write_bytes(grammar.read_bytes().replace(b"// edited", b"// EDITED"))
+    os.utime(grammar, ns=(st.st_atime_ns, st.st_mtime_ns))  # the same size and modification time as `edited`
+    same_size = _fresh_engine_hash(code)
+    assert same_size != edited and engine_hash() == same_size  # the change time tells
+
+    monkeypatch.setattr(receipt, "_RACY_NS", 3_000_000_000)
+    grammar.write_bytes(grammar.read_bytes().replace(b"// EDITED", b"// edited"))  # a change just now
+    assert engine_hash() == edited
     assert receipt._remembered(receipt._fingerprint(files)) is None  # not remembered while it may change unseen
+    monkeypatch.setattr(receipt, "_RACY_NS", 0)
 
-    os.utime(grammar, ns=(old + 1, old + 1))  # the same size and time as the remembered `edited`: the one blind
-    assert engine_hash() == edited  # spot of any such fingerprint (git's too), which only a deliberate reset reaches
-    os.utime(grammar, ns=(old + 2, old + 2))
-    assert engine_hash() == racy
-
-    for entry in (tmp_path / "cache").glob("engine-code-*.program"):  # an entry not signed by this user's secret
+    assert engine_hash() == edited and receipt._remembered(receipt._fingerprint(files)) == edited
+    for entry in (tmp_path / "cache").glob("engine-code-*.program"):  # the payload changed, its signature not
         entry.write_bytes(entry.read_bytes()[:-64] + b"0" * 64)
-    assert engine_hash() == racy
+    assert receipt._remembered(receipt._fingerprint(files)) is None
+    assert engine_hash() == edited
 
 
 class _Rooted(type(Path())):  # type: ignore[misc]

@@ -433,3 +433,25 @@ def test_evaluate_with_a_window_gives_what_eval_from_to_gives(client):
     assert owed["months"][0] == {"month": "2022-08", "by_item": {"suspension_wages": "7000.00"},
                                  "by_payer": {"employer": "7000.00"}}
     assert client.post("/v1/evaluate?from=2022-08-01", json=case).status_code == 422
+
+
+def test_the_server_sets_the_garbage_collector_for_its_life_and_leaves_it_as_it_found_it():
+    """While the app runs, the compiled regimes are frozen out of the collector's sweeps and the youngest generation
+    is swept less often (#18); stopped, the collector is as it was (a test process goes on after it)."""
+    import gc
+
+    from lawtrace.web import app
+
+    before = gc.get_threshold()
+    with TestClient(create_app(), raise_server_exceptions=False) as c:
+        assert gc.get_freeze_count() > 0 and gc.get_threshold()[0] >= app.YOUNG_SWEEP
+        assert post(c, "/v1/evaluate", GRADE7).json() == engine_result(GRADE7)
+    assert gc.get_freeze_count() == 0 and gc.get_threshold() == before
+
+
+def test_a_bad_window_is_still_refused_after_a_bad_case_is(client):
+    """The case is read and the window checked in one worker trip: a body that is no case is named first, as before."""
+    bad = post(client, "/v1/evaluate", b"{", **{"from": "2021-01-01"})
+    assert bad.status_code == 400 and bad.json()["errors"][0]["field"] == "body"
+    window = post(client, "/v1/evaluate", GRADE7, **{"from": "2021-01-01"})
+    assert window.status_code == 422 and window.json()["errors"][0]["field"] == "to"

@@ -215,13 +215,14 @@ class Evaluation:
         if p is None:
             return V(UNKNOWN, frozenset((node.id,)))
         result = (self.evaluator.compiled.get(id(p.expr)) or self.evaluator._compile(p.expr))(self, {})
-        if not result.known:
+        if result.value is UNKNOWN:
             return V(UNKNOWN, result.missing | {node.id})
         frame.assumed = True
         frame.citations = self._cites(p.cites, p.cite_when)
         frame.rule_span = p.span
         frame.expr = p.expr
-        self.assumed.setdefault(node.id, Assumption(node.id, result.value, p.kind, p.reason, frame.citations))
+        if node.id not in self.assumed:
+            self.assumed[node.id] = Assumption(node.id, result.value, p.kind, p.reason, frame.citations)
         return V(result.value)
 
     def _param(self, node: ir.ParamNode, frame: TraceNode, on: date | None, label: str) -> V:
