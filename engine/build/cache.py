@@ -11,8 +11,9 @@ Why loading runs no code from the cache (the README's "Compiled statutes cached"
   only its owner may read or write (the file must belong to the current user and have no group or other
   permissions, else the cache is not used); an entry that another user or a damaged disk could have written
   fails the check and is never unpickled;
-- even a signed entry is read by an unpickler that resolves only the engine's own frozen dataclasses (the IR,
-  types, spans, citations, diagnostics) and `Decimal` and `date`: no other class or function can be named, so
+- even a signed entry is read by an unpickler that resolves only the engine's own frozen records (msgspec
+  Structs of the IR, types, spans, citations, diagnostics, which unpickle by calling their class with the field
+  values, and run no `__post_init__`) and `Decimal` and `date`: no other class or function can be named, so
   unpickling can only build inert data, and the result must be a `Program` of the regime asked for.
 The same signed entries hold the bytecode of the report templates (`explain.render`): jinja2's own cache would
 be code read from a directory; signed, it is code only this user's lawtrace wrote.
@@ -29,12 +30,13 @@ import os
 import pickle
 import re
 import sys
-from dataclasses import dataclass
 from pathlib import Path
+
+import msgspec
 
 from engine.model import ir
 
-FORMAT = 1  # raise when the layout of an entry changes
+FORMAT = 2  # raise when the layout of an entry changes (2: the records became msgspec Structs, pickled by value)
 SUFFIX = ".program"
 _MAGIC = b"lawtrace-program %d\n" % FORMAT
 _SECRET = "secret"
@@ -103,8 +105,7 @@ def slot(regime: str, overlays: list[tuple[str, Path]]) -> str:
     return f"{readable}+{len(overlays)}-{hashlib.sha256(names.encode()).hexdigest()[:12]}"
 
 
-@dataclass(frozen=True)
-class Place:
+class Place(msgspec.Struct, frozen=True):
     """Where a program is (or will be) kept: its slot and its key."""
 
     slot: str
@@ -174,7 +175,6 @@ def _sign(secret: bytes, entry_key: str, payload: bytes) -> bytes:
 def _allowed() -> dict[tuple[str, str], type]:
     """The classes an entry may name: the engine's own data, bilingual statute strings, and two value types of the
     standard library."""
-    import dataclasses
     import datetime
     import decimal
 
@@ -185,7 +185,7 @@ def _allowed() -> dict[tuple[str, str], type]:
                                         ("dsl.texts", "Text"): texts.Text}  # a statute's string in both languages
     for module in (ir, types, citations, diagnostics, source):
         for name, value in vars(module).items():
-            if isinstance(value, type) and dataclasses.is_dataclass(value) and value.__module__ == module.__name__:
+            if isinstance(value, type) and issubclass(value, msgspec.Struct) and value.__module__ == module.__name__:
                 out[(module.__name__, name)] = value
     return out
 
@@ -200,8 +200,7 @@ class _DataOnly(pickle.Unpickler):
         return cls
 
 
-@dataclass(frozen=True)
-class Entry:
+class Entry(msgspec.Struct, frozen=True):
     path: Path
     size: int
     mtime: float
