@@ -159,3 +159,19 @@ def test_an_entry_naming_a_class_off_the_list_is_refused(tmp_path, monkeypatch):
 @pytest.mark.parametrize("cls", [ir.Program, ir.Const, T.EnumType, Span, Citation])
 def test_the_allow_list_holds_the_records(cls):
     assert cache._allowed()[(cls.__module__, cls.__name__)] is cls
+
+
+def test_loading_leaves_the_collector_as_it_found_it(national, tmp_path, monkeypatch):
+    import gc
+
+    monkeypatch.setenv("LAWTRACE_CACHE_DIR", str(tmp_path))
+    cache.store("slot", "key", national)
+    assert gc.isenabled()
+    assert cache.load("slot", "key") == national and gc.isenabled()
+    cache.store_bytes("other", "bad", b"not a pickle")  # signed, but damaged: a miss
+    assert cache.load("other", "bad") is None and gc.isenabled()
+    gc.disable()
+    try:
+        assert cache.load("slot", "key") == national and not gc.isenabled()
+    finally:
+        gc.enable()
