@@ -9,7 +9,6 @@ from __future__ import annotations
 
 import difflib
 from collections.abc import Iterable, Sequence
-from dataclasses import dataclass, field
 
 from dsl.source import SourceFile, Span
 
@@ -28,18 +27,28 @@ class DslError(LawtraceError):
     """A user error with no position in a source file."""
 
 
-@dataclass
 class SourceError(LawtraceError):
-    """A user error at a place in a source file (DSL or case file)."""
+    """A user error at a place in a source file (DSL or case file).
 
-    message: str
-    span: Span | None
-    source: SourceFile | None = None
-    hint: str | None = None
-    related: tuple[tuple[str, Span], ...] = field(default_factory=tuple)
+    Written out rather than a dataclass (equal by its fields, as one was): every command imports this module, and a
+    dataclass is made by `exec` at import."""
 
-    def __post_init__(self) -> None:
-        super().__init__(self.message)
+    def __init__(self, message: str, span: Span | None, source: SourceFile | None = None, hint: str | None = None,
+                 related: tuple[tuple[str, Span], ...] = ()) -> None:
+        super().__init__(message)
+        self.message, self.span, self.source, self.hint, self.related = message, span, source, hint, related
+
+    def _fields(self) -> tuple[object, ...]:
+        return (self.message, self.span, self.source, self.hint, self.related)
+
+    def __eq__(self, other: object) -> bool:
+        return self._fields() == other._fields() if type(other) is type(self) else NotImplemented  # type: ignore[attr-defined]
+
+    __hash__ = None  # type: ignore[assignment]
+
+    def __repr__(self) -> str:
+        return (f"{type(self).__name__}(message={self.message!r}, span={self.span!r}, source={self.source!r}, "
+                f"hint={self.hint!r}, related={self.related!r})")
 
     def __str__(self) -> str:
         return self.render()

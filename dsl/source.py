@@ -3,12 +3,12 @@
 from __future__ import annotations
 
 import functools
-from dataclasses import dataclass
 from pathlib import Path
 
+import msgspec
 
-@dataclass(frozen=True)
-class SourceFile:
+
+class SourceFile(msgspec.Struct, frozen=True, dict=True):  # dict: room for the cached lines
     """A file's name as shown to users, and its text."""
 
     name: str
@@ -28,8 +28,7 @@ class SourceFile:
         return lines[number - 1] if 0 < number <= len(lines) else ""
 
 
-@dataclass(frozen=True)
-class Span:
+class Span(msgspec.Struct, frozen=True):
     """A 1-based line and column range in a source file."""
 
     file: str

@@ -47,6 +47,7 @@ def missing_zh(module: object) -> list[tuple[object, str]]:
     """Every text of a parsed module with no Chinese form, as (the span of the declaration holding it, what it is):
     notes, presumption grounds, override reasons, `undetermined(...)` reasons, and enum members without words."""
     from dsl import types as T  # the types know nothing of texts; imported here to keep this module's top light
+    from dsl.records import field_names
 
     out: list[tuple[object, str]] = []
     seen: set[int] = set()
@@ -71,7 +72,7 @@ def missing_zh(module: object) -> list[tuple[object, str]]:
             for y in x:
                 visit(y, span, field)
             return
-        fields = getattr(x, "__dataclass_fields__", None)
+        fields = field_names(x)
         if not fields:
             return
         here = getattr(x, "span", None) or span

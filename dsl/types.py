@@ -2,24 +2,22 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
 from decimal import Decimal
 
+import msgspec
 
-@dataclass(frozen=True)
-class Type:
+
+class Type(msgspec.Struct, frozen=True):
     def __str__(self) -> str:  # pragma: no cover - overridden
         return type(self).__name__
 
 
-@dataclass(frozen=True)
-class BoolType(Type):
+class BoolType(Type, frozen=True):
     def __str__(self) -> str:
         return "bool"
 
 
-@dataclass(frozen=True)
-class IntType(Type):
+class IntType(Type, frozen=True):
     low: int | None = None
     high: int | None = None
 
@@ -27,8 +25,7 @@ class IntType(Type):
         return "int" if self.low is None else f"int {self.low}..{self.high}"
 
 
-@dataclass(frozen=True)
-class RateType(Type):
+class RateType(Type, frozen=True):
     """A dimensionless decimal: a percentage, a factor; a fact's declaration may bound it (`rate 0..1`)."""
 
     low: Decimal | None = None
@@ -38,31 +35,33 @@ class RateType(Type):
         return "rate" if self.low is None else f"rate {self.low}..{self.high}"
 
 
-@dataclass(frozen=True)
-class MoneyType(Type):
+class MoneyType(Type, frozen=True):
     def __str__(self) -> str:
         return "money"
 
 
-@dataclass(frozen=True)
-class DateType(Type):
+class DateType(Type, frozen=True):
     def __str__(self) -> str:
         return "date"
 
 
-@dataclass(frozen=True)
-class PartyType(Type):
+class PartyType(Type, frozen=True):
     """Who pays: fund, employer, third_party, state, or none."""
 
     def __str__(self) -> str:
         return "party"
 
 
-@dataclass(frozen=True)
-class EnumType(Type):
+class EnumType(Type, frozen=True):
     values: tuple[str, ...]
     # each member's words, (name, (zh, en)); words do not make another type
-    labels: tuple[tuple[str, tuple[str | None, str | None]], ...] = field(default=(), compare=False)
+    labels: tuple[tuple[str, tuple[str | None, str | None]], ...] = ()
+
+    def __eq__(self, other: object) -> bool:
+        return self.values == other.values if type(other) is type(self) else NotImplemented  # type: ignore[attr-defined]
+
+    def __hash__(self) -> int:
+        return hash((EnumType, self.values))
 
     def label(self, member: str, lang: str) -> str:
         """The member's words in `lang` (the other language's, or its name, where the statute gives none)."""
@@ -73,16 +72,14 @@ class EnumType(Type):
         return "enum {" + ", ".join(self.values) + "}"
 
 
-@dataclass(frozen=True)
-class RecordField:
+class RecordField(msgspec.Struct, frozen=True):
     name: str
     type: Type
     label_zh: str | None = None
     label_en: str | None = None
 
 
-@dataclass(frozen=True)
-class ListType(Type):
+class ListType(Type, frozen=True):
     fields: tuple[RecordField, ...]
 
     def field(self, name: str) -> RecordField | None:
@@ -92,8 +89,7 @@ class ListType(Type):
         return "list {" + ", ".join(f"{f.name}: {f.type}" for f in self.fields) + "}"
 
 
-@dataclass(frozen=True)
-class RecordType(Type):
+class RecordType(Type, frozen=True):
     """The type of one element of a list, bound by `sum(x in list: ...)`."""
 
     of: ListType
@@ -102,8 +98,7 @@ class RecordType(Type):
         return "record {" + ", ".join(f.name for f in self.of.fields) + "}"
 
 
-@dataclass(frozen=True)
-class TableType(Type):
+class TableType(Type, frozen=True):
     key: Type
     value: Type
 

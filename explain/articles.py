@@ -11,14 +11,14 @@ text at all.
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
+
+import msgspec
 
 _ITEM = re.compile(r"^[（(]([一二三四五六七八九十]+)[)）]")
 _NUMERALS = {c: n for n, c in enumerate("一二三四五六七八九", start=1)}
 
 
-@dataclass(frozen=True)
-class Quote:
+class Quote(msgspec.Struct, frozen=True):
     cite: str  # the citation in words
     status: str  # verbatim | gist | unavailable
     text: str | None  # the excerpt; None when the text is unavailable

@@ -13,8 +13,9 @@ here knows a fact or item by name: all of it follows the trace.
 from __future__ import annotations
 
 import re
-from dataclasses import asdict
 from typing import Any
+
+import msgspec
 
 from dsl.errors import LawtraceError
 from explain.articles import article_index, quote
@@ -447,7 +448,7 @@ class _Explainer:
             if text in self.quoted:
                 continue
             self.quoted.add(text)
-            q = asdict(quote(c, text, self.articles, self.w, self.lang))
+            q = msgspec.structs.asdict(quote(c, text, self.articles, self.w, self.lang))
             article = (c["instrument"], c.get("version"), c["article"])
             if article in self.glossed:
                 q["gloss"] = None

@@ -19,9 +19,10 @@ import functools
 import hashlib
 import json
 import os
-from dataclasses import dataclass, field
 from datetime import date, datetime
 from pathlib import Path
+
+import msgspec
 
 import lawtrace
 from engine.build.catalog import STATUTES_DIR, Catalog
@@ -211,11 +212,10 @@ def attach(data: dict[str, object], facts: dict[str, object], program: ir.Progra
 # ---------------------------------------------------------------- verify
 
 
-@dataclass
-class Verdict:
+class Verdict(msgspec.Struct):
     confirmed: bool
-    causes: list[str] = field(default_factory=list)  # why not, each a sentence naming what changed
-    differences: list[str] = field(default_factory=list)  # the answers that differ on re-evaluation
+    causes: list[str] = msgspec.field(default_factory=list)  # why not, each a sentence naming what changed
+    differences: list[str] = msgspec.field(default_factory=list)  # the answers that differ on re-evaluation
 
     def as_json(self) -> dict[str, object]:
         return {"confirmed": self.confirmed, "causes": self.causes, "differences": self.differences}

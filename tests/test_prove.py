@@ -5,7 +5,6 @@ claims the solver cannot settle answered unknown with the reason."""
 from __future__ import annotations
 
 import json
-from dataclasses import replace
 from datetime import date
 from decimal import Decimal
 from fractions import Fraction
@@ -14,6 +13,7 @@ from pathlib import Path
 import pytest
 import yaml
 from click.testing import CliRunner
+from msgspec.structs import replace
 
 z3 = pytest.importorskip("z3")
 

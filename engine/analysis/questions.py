@@ -32,9 +32,10 @@ The rank weighs what an answer settles by what it is worth and how likely it is:
 from __future__ import annotations
 
 import math
-from dataclasses import dataclass, replace
 from datetime import date
 from decimal import Decimal
+
+import msgspec
 
 from dsl import types as T
 from engine.model import ir
@@ -53,8 +54,7 @@ REACH = 0.5
 FIELD_NAMES = ("payable", "amount", "payer", "advance_payer", "recover_from")
 
 
-@dataclass(frozen=True)
-class Question:
+class Question(msgspec.Struct, frozen=True):
     fact: str  # a fact id, or CASE_DATE
     decides: tuple[str, ...]  # items some answer to this fact alone would decide, in the program's order
     needed_for: tuple[str, ...]  # undetermined items whose answer depends on this fact
@@ -64,8 +64,7 @@ class Question:
     expected: Decimal = Decimal(0)  # the amounts it settles, each weighed by the likelihood of the answer that pays it
 
 
-@dataclass(frozen=True)
-class _Open:
+class _Open(msgspec.Struct, frozen=True):
     """An item with fields still undetermined, and what each misses."""
 
     benefit: ir.Benefit
@@ -94,7 +93,7 @@ def next_questions(evaluator: Evaluator, facts: dict[str, object], on: date | No
                 questions.append(q)
     top = max((q.expected for q in questions), default=Decimal(0))
     if top > 0:
-        questions = [replace(q, score=round(q.score + math.sqrt(float(q.expected / top)), 6)) for q in questions]
+        questions = [msgspec.structs.replace(q, score=round(q.score + math.sqrt(float(q.expected / top)), 6)) for q in questions]
     questions.sort(key=lambda q: (-q.score, -(q.at_stake or 0), -len(q.needed_for), order.get(q.fact, -1), q.fact))
     return questions
 

@@ -6,9 +6,10 @@ once, and each regime names only instruments or regimes that exist.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING
+
+import msgspec
 
 from dsl.errors import LawtraceError, SourceError, did_you_mean, raise_collected
 from dsl.source import SourceFile
@@ -18,8 +19,7 @@ if TYPE_CHECKING:
     from dsl import ast
 
 
-@dataclass(frozen=True)
-class Catalog:
+class Catalog(msgspec.Struct, frozen=True):
     modules: tuple[ast.Module, ...]
     instruments: dict[str, ast.Module]
     regimes: dict[str, ast.Regime]

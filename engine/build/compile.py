@@ -14,12 +14,12 @@ Every error of stages 2-4 is collected and raised together.
 from __future__ import annotations
 
 import hashlib
-from dataclasses import replace
 from datetime import date
 
 from dsl import ast
 from dsl.texts import zh_of
 from dsl.errors import LawtraceError, did_you_mean, raise_collected
+from dsl.records import replace
 from engine.build import layering
 from engine.build.catalog import Catalog
 from engine.build.compile_assertions import Assertions

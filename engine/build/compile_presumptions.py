@@ -2,10 +2,9 @@
 
 from __future__ import annotations
 
-from dataclasses import replace
-
 from dsl import ast
 from dsl import types as T
+from dsl.records import replace
 from dsl.errors import did_you_mean
 from engine.build.compile_state import CompileState, Pending
 from engine.model import ir

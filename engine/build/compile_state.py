@@ -4,10 +4,11 @@ expressions set aside to type-check once every node's type is known."""
 from __future__ import annotations
 
 from collections.abc import Callable
-from dataclasses import dataclass, replace
+from dataclasses import dataclass
 
 from dsl import ast
 from dsl import types as T
+from dsl.records import replace
 from dsl.errors import LawtraceError, SourceError, did_you_mean
 from dsl.source import Span
 from engine.build import layering

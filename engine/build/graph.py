@@ -11,6 +11,8 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
+import msgspec
+
 from dsl.errors import LawtraceError, SourceError, raise_collected
 from dsl.source import SourceFile, Span
 from engine.model import ir
@@ -64,7 +66,7 @@ def _check_cycles(g: nx.DiGraph, sources: dict[str, SourceFile]) -> None:
 
 
 def _attrs(n: ir.GraphNode) -> dict[str, str]:
-    return {k: v for k, v in vars(n).items() if k != "id"}
+    return {k: v for k, v in msgspec.structs.asdict(n).items() if k != "id"}
 
 
 def to_mermaid(g: ir.DepGraph) -> str:

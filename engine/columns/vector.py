@@ -109,7 +109,8 @@ class _Param:
     @staticmethod
     def _filled(node: ir.ParamNode) -> ir.ParamNode:
         """The versions with a figure in place of `not shipped` (the next older one's): masked unknown by `gap`."""
-        from dataclasses import replace
+        from dsl.records import replace
+
         out, older = [], None
         for v in reversed(node.versions):
             if v.value == ir.NOT_SHIPPED:

@@ -10,11 +10,11 @@ calendar as arrays over ordinals (`ordinal_tables`) serves the vectorized evalua
 from __future__ import annotations
 
 import functools
-from dataclasses import dataclass
 from datetime import date, timedelta
 from pathlib import Path
 from typing import TYPE_CHECKING
 
+import msgspec
 import yaml
 
 from dsl.errors import LawtraceError
@@ -41,8 +41,7 @@ class MissingYear(Exception):
         return f"未收录 {self.year} 年的法定节假日安排（statutes/calendar/{self.year}.yaml），无法计算该年的工作日"
 
 
-@dataclass(frozen=True)
-class Year:
+class Year(msgspec.Struct, frozen=True):
     year: int
     rest_days: frozenset[date]
     working_days: frozenset[date]
@@ -121,8 +120,7 @@ def _day(x: object, path: Path) -> date:
     return date.fromisoformat(str(x))
 
 
-@dataclass(frozen=True)
-class OrdinalTables:
+class OrdinalTables(msgspec.Struct, frozen=True):
     """The calendar over a range of ordinals: per day, working or not, and running counts for vector arithmetic."""
 
     first: int  # ordinal of index 0 (1 January of the first year shipped)

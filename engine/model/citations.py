@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+import msgspec
 
 _DIGITS = "零一二三四五六七八九"
 
@@ -29,8 +29,7 @@ def chinese_number(n: int) -> str:
     return str(n)
 
 
-@dataclass(frozen=True, order=True)
-class Citation:
+class Citation(msgspec.Struct, frozen=True, order=True):
     instrument: str
     version: str | None
     article: int

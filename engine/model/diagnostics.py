@@ -2,14 +2,13 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+import msgspec
 
 from dsl.source import Span
 from engine.model.citations import Citation
 
 
-@dataclass(frozen=True)
-class Diagnostic:
+class Diagnostic(msgspec.Struct, frozen=True):
     severity: str  # "warning" | "error"
     message: str
     citations: tuple[Citation, ...] = ()

@@ -6,6 +6,8 @@ Both evaluators use it: a monthly item whose payability is unknown only for want
 
 from __future__ import annotations
 
+import msgspec
+
 from engine.model import ir
 
 # whether a death happened at all (not its date): an item undetermined for want of them is undetermined, not bounded
@@ -31,7 +33,7 @@ def event_facts(program: ir.Program) -> frozenset[str]:
                     walk(v.expr)
             return
         if isinstance(e, ir.Expr):
-            for value in vars(e).values():
+            for value in msgspec.structs.astuple(e):
                 for x in (value if isinstance(value, tuple) else (value,)):
                     walk(x)
 

@@ -9,8 +9,9 @@ from __future__ import annotations
 
 import functools
 from collections.abc import Iterable
-from dataclasses import dataclass, field
 from datetime import date
+
+import msgspec
 
 from dsl.source import Span
 from dsl.types import Type
@@ -19,53 +20,50 @@ from engine.model.citations import Citation
 # ---------------------------------------------------------------- expressions
 
 
-@dataclass(frozen=True)
-class Expr:
+class Expr(msgspec.Struct, frozen=True):
     type: Type
     span: Span
 
+    @property
+    def __dict__(self) -> dict[str, object]:  # type: ignore[override]
+        """The fields by name, so that `vars(e)` walks an expression as it did when these were dataclasses."""
+        return {name: getattr(self, name) for name in self.__struct_fields__}
 
-@dataclass(frozen=True)
-class Const(Expr):
+
+class Const(Expr, frozen=True):
     value: object  # Decimal, bool, date, str (enum member or party)
 
 
-@dataclass(frozen=True)
-class Ref(Expr):
+class Ref(Expr, frozen=True):
     """A reference to another node of the graph."""
 
     node: str
 
 
-@dataclass(frozen=True)
-class Local(Expr):
+class Local(Expr, frozen=True):
     """The variable bound by an aggregate: `d` in `sum(d in dependents: ...)`."""
 
     name: str
 
 
-@dataclass(frozen=True)
-class Unary(Expr):
+class Unary(Expr, frozen=True):
     op: str  # "neg" | "not" | "known"
     operand: Expr
 
 
-@dataclass(frozen=True)
-class Binary(Expr):
+class Binary(Expr, frozen=True):
     op: str  # + - * / == != < <= > >= and or otherwise
     left: Expr
     right: Expr
 
 
-@dataclass(frozen=True)
-class Cond(Expr):
+class Cond(Expr, frozen=True):
     cond: Expr
     then: Expr
     otherwise: Expr
 
 
-@dataclass(frozen=True)
-class Member(Expr):
+class Member(Expr, frozen=True):
     """`x in 1..10` (low/high set) or `x in {a, b}` (members set)."""
 
     operand: Expr
@@ -74,34 +72,29 @@ class Member(Expr):
     members: tuple[str, ...]
 
 
-@dataclass(frozen=True)
-class Call(Expr):
+class Call(Expr, frozen=True):
     func: str
     args: tuple[Expr, ...]
 
 
-@dataclass(frozen=True)
-class AsOf(Expr):
+class AsOf(Expr, frozen=True):
     """The version of a parameter in force at another date than the case's."""
 
     node: str
     when: Expr
 
 
-@dataclass(frozen=True)
-class Lookup(Expr):
+class Lookup(Expr, frozen=True):
     table: Expr
     key: Expr
 
 
-@dataclass(frozen=True)
-class GetField(Expr):
+class GetField(Expr, frozen=True):
     record: Expr
     name: str
 
 
-@dataclass(frozen=True)
-class Aggregate(Expr):
+class Aggregate(Expr, frozen=True):
     kind: str  # "sum" | "count"
     var: str
     collection: Expr
@@ -109,8 +102,7 @@ class Aggregate(Expr):
     body: Expr | None
 
 
-@dataclass(frozen=True)
-class Undetermined(Expr):
+class Undetermined(Expr, frozen=True):
     """The law is silent here: the value is unknown, and `reason` is reported as a diagnostic."""
 
     reason: str
@@ -119,14 +111,12 @@ class Undetermined(Expr):
 # ---------------------------------------------------------------- definitions
 
 
-@dataclass(frozen=True)
-class Labels:
+class Labels(msgspec.Struct, frozen=True):
     zh: str
     en: str
 
 
-@dataclass(frozen=True)
-class Node:
+class Node(msgspec.Struct, frozen=True):
     """A node of the dependency graph: a fact, parameter, value or one field of a benefit."""
 
     id: str
@@ -139,8 +129,7 @@ class Node:
     instrument: str
 
 
-@dataclass(frozen=True)
-class Presumption:
+class Presumption(msgspec.Struct, frozen=True):
     fact: str
     expr: Expr
     kind: str
@@ -150,8 +139,7 @@ class Presumption:
     cite_when: tuple[Expr | None, ...] = ()  # parallel to cites: the condition under which each applies
 
 
-@dataclass(frozen=True)
-class FactNode(Node):
+class FactNode(Node, frozen=True):
     presumption: Presumption | None = None
     delegated_to: str | None = None
 
@@ -159,8 +147,7 @@ class FactNode(Node):
 NOT_SHIPPED = "\0not_shipped"  # a parameter's value after its `until` date: unknown, never the last figure carried on
 
 
-@dataclass(frozen=True)
-class ParamVersion:
+class ParamVersion(msgspec.Struct, frozen=True):
     start: date
     value: object  # Decimal | bool | date | dict for tables
     cites: tuple[Citation, ...]
@@ -169,13 +156,11 @@ class ParamVersion:
     cite_when: tuple[Expr | None, ...] = ()  # parallel to cites: the condition under which each applies
 
 
-@dataclass(frozen=True)
-class ParamNode(Node):
+class ParamNode(Node, frozen=True):
     versions: tuple[ParamVersion, ...] = ()  # newest first
 
 
-@dataclass(frozen=True)
-class ValueVersion:
+class ValueVersion(msgspec.Struct, frozen=True):
     start: date | None
     expr: Expr
     cites: tuple[Citation, ...]
@@ -184,13 +169,11 @@ class ValueVersion:
     cite_when: tuple[Expr | None, ...] = ()  # parallel to cites: the condition under which each applies
 
 
-@dataclass(frozen=True)
-class ValueNode(Node):
+class ValueNode(Node, frozen=True):
     versions: tuple[ValueVersion, ...] = ()  # newest first; a single undated version has start None
 
 
-@dataclass(frozen=True)
-class PartDef:
+class PartDef(msgspec.Struct, frozen=True):
     name: str
     amount: str  # node ids
     payer: str
@@ -201,8 +184,7 @@ ITEM_FIELDS = ("payable", "amount", "payer", "advance_payer", "recover_from")
 RANGE_FIELDS = ("amount_min", "amount_max")  # an item whose amount the law gives only as a range
 
 
-@dataclass(frozen=True)
-class Benefit:
+class Benefit(msgspec.Struct, frozen=True):
     id: str
     labels: Labels
     period: str
@@ -225,8 +207,7 @@ DEADLINE_FIELDS = ("applies", "due", "latest", "done", "outstanding", "party")
 DEADLINE_DERIVED = ("passed", "missed")
 
 
-@dataclass(frozen=True)
-class Deadline:
+class Deadline(msgspec.Struct, frozen=True):
     """A time limit: `fields` maps applies, due, latest, done, outstanding, party, passed and missed to node ids.
 
     `passed`: the evaluation date is after the last day; `missed`: the act was not done in time (as of the
@@ -247,8 +228,7 @@ class Deadline:
 CASE_DATE = "case_date"  # a requirement may be about the case's own date (the field `date`), as well as a fact
 
 
-@dataclass(frozen=True)
-class Event:
+class Event(msgspec.Struct, frozen=True):
     """A dated event the law attaches consequences to: monthly streams start and stop on its date.
 
     `node` (= id) holds the date; for an event over a list (`var` in `collection`), the node is
@@ -273,8 +253,7 @@ class Event:
         return e.where.operand
 
 
-@dataclass(frozen=True)
-class Requirement:
+class Requirement(msgspec.Struct, frozen=True):
     """A condition the facts of a case must meet; a case that breaks it is refused at `fact` with `message`."""
 
     fact: str
@@ -284,8 +263,7 @@ class Requirement:
     span: Span
 
 
-@dataclass(frozen=True)
-class Assertion:
+class Assertion(msgspec.Struct, frozen=True):
     """A property the rules claim for every case: the bool node `node` is never false (`lawtrace check --prove`)."""
 
     name: str
@@ -300,8 +278,7 @@ class Assertion:
 CLAIM_PROPERTIES = ("never_less", "never_more", "same_payer", "same_advance_payer", "once_total_never_less")
 
 
-@dataclass(frozen=True)
-class Claim:
+class Claim(msgspec.Struct, frozen=True):
     """What a reform claims against another regime: each property holds for every item of both (`check --prove`)."""
 
     name: str
@@ -313,8 +290,7 @@ class Claim:
     instrument: str
 
 
-@dataclass(frozen=True)
-class ArticleText:
+class ArticleText(msgspec.Struct, frozen=True):
     instrument: str
     version: str | None
     number: int
@@ -324,8 +300,7 @@ class ArticleText:
     span: Span
 
 
-@dataclass(frozen=True)
-class InstrumentInfo:
+class InstrumentInfo(msgspec.Struct, frozen=True):
     code: str
     title_zh: str
     title_en: str
@@ -342,8 +317,7 @@ class InstrumentInfo:
         return self.versions[0][1]
 
 
-@dataclass(frozen=True)
-class LayerChange:
+class LayerChange(msgspec.Struct, frozen=True):
     """A fill, override or added part of the composed regime, applied (`authority` given) or refused (None)."""
 
     kind: str  # "fill" | "override" | "part"
@@ -379,8 +353,7 @@ class LayerChange:
         }
 
 
-@dataclass(frozen=True)
-class Conflict:
+class Conflict(msgspec.Struct, frozen=True):
     """A lower rule refused for want of authority: `target` keeps the higher rule, `shadow` is the lower one."""
 
     target: str
@@ -391,8 +364,7 @@ class Conflict:
     part: bool = False  # a refused split (`adds part`): `shadow` is the amount it would move to another payer
 
 
-@dataclass(frozen=True)
-class GraphNode:
+class GraphNode(msgspec.Struct, frozen=True):
     """A node of the dependency graph as the exports show it (dot, GraphML, Mermaid)."""
 
     id: str
@@ -404,8 +376,7 @@ class GraphNode:
     span: str = ""
 
 
-@dataclass(frozen=True)
-class DepGraph:
+class DepGraph(msgspec.Struct, frozen=True, dict=True):  # dict: room for the cached adjacency
     """The dependency graph as plain data: an edge from each node to every node whose rule reads it.
 
     Built (and checked for cycles) by `engine.build.graph`; no graph library is needed to use it, so a program
@@ -459,8 +430,7 @@ def _reachable(start: str, step: dict[str, tuple[str, ...]]) -> set[str]:
     return seen
 
 
-@dataclass(frozen=True)
-class Program:
+class Program(msgspec.Struct, frozen=True):
     """A regime compiled: its nodes, benefits, the article texts, and the dependency graph."""
 
     regime: str
@@ -469,10 +439,10 @@ class Program:
     nodes: dict[str, Node]
     benefits: tuple[Benefit, ...]
     articles: dict[tuple[str, str | None, int], ArticleText]
-    graph: DepGraph = field(compare=False, repr=False)
+    graph: DepGraph  # not compared: derived from the nodes
     warnings: tuple[object, ...] = ()
     changes: tuple[LayerChange, ...] = ()  # every fill, override and added part, in the order applied
-    conflicts: dict[str, tuple[Conflict, ...]] = field(default_factory=dict)  # node id → refused lower rules
+    conflicts: dict[str, tuple[Conflict, ...]] = msgspec.field(default_factory=dict)  # node id → refused lower rules
     deadlines: tuple[Deadline, ...] = ()
     requirements: tuple[Requirement, ...] = ()
     # The statute files the regime is built from (the file declaring it, then each instrument's, highest first),
@@ -481,6 +451,11 @@ class Program:
     assertions: tuple[Assertion, ...] = ()
     claims: tuple[Claim, ...] = ()
     events: tuple[Event, ...] = ()
+
+    def __eq__(self, other: object) -> bool:
+        if type(other) is not type(self):
+            return NotImplemented
+        return all(getattr(self, f) == getattr(other, f) for f in self.__struct_fields__ if f != "graph")
 
     def instrument(self, code: str) -> InstrumentInfo | None:
         return next((i for i in self.instruments if i.code == code), None)

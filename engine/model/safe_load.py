@@ -18,21 +18,28 @@ from __future__ import annotations
 
 import json
 import re
-from dataclasses import dataclass
 
 import yaml
 
 from dsl import bounds
 
 
-@dataclass
 class InputRefused(Exception):
-    message: str
-    line: int | None = None  # 1-based
-    column: int | None = None
+    """Written out rather than a dataclass (equal by its fields, as one was): a dataclass is made by `exec` at import."""
 
-    def __post_init__(self) -> None:
-        super().__init__(self.message)
+    def __init__(self, message: str, line: int | None = None, column: int | None = None) -> None:  # line, column 1-based
+        super().__init__(message)
+        self.message, self.line, self.column = message, line, column
+
+    def __eq__(self, other: object) -> bool:
+        if type(other) is not type(self):
+            return NotImplemented
+        return (self.message, self.line, self.column) == (other.message, other.line, other.column)  # type: ignore[attr-defined]
+
+    __hash__ = None  # type: ignore[assignment]
+
+    def __repr__(self) -> str:
+        return f"{type(self).__name__}(message={self.message!r}, line={self.line!r}, column={self.column!r})"
 
 
 def _at(mark: yaml.Mark | None) -> tuple[int | None, int | None]:
