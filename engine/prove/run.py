@@ -2,7 +2,8 @@
 
 Guarantees: each answer is `proved` (no case within the bounds breaks it), `refuted` (with a counterexample the
 ordinary evaluator confirms, minimized), `unknown` (the solver gave up: its reason; or a counterexample rests on a
-construct the translation abstracts and the evaluator does not confirm it; or a construct has no translation, named),
+construct the translation abstracts, under the property or under a `require`, and even after refinement the evaluator
+does not confirm that it breaks the property in a case `eval` takes; or a construct has no translation, named),
 or `inconsistent`: a counterexample the evaluator does not confirm and no abstraction explains, a defect of the
 translation that the caller reports as an internal inconsistency (exit 3).
 """
@@ -81,7 +82,11 @@ def prove(program: ir.Program, evaluator: Evaluator, *, baseline: ir.Program | N
     solver = z3.Solver()
     solver.set("timeout", max(1, int(timeout * 1000)))
     solver.add(*space.facts_constraints, *guards)
-    answers = [_answer(o, solver, space, enc, base, evaluator, baseline_evaluator, timeout) for o in obligations]
+    # a `require` through an abstracted call (WIIR 28: add_years) may hold in a model and be broken on the evaluator
+    refused = _requirement_abstractions(enc, program) + (
+        _requirement_abstractions(base, baseline) if base is not None and baseline is not None else [])
+    answers = [_answer(o, solver, space, enc, base, evaluator, baseline_evaluator, timeout, refused)
+               for o in obligations]
     return Report(program.regime, baseline.regime if baseline is not None else None, bounds, timeout, answers,
                   untranslatable, time.perf_counter() - started)
 
@@ -100,6 +105,10 @@ def _requirements(enc: Encoder, program: ir.Program, untranslatable: list[str]) 
         given = z3.BoolVal(True) if r.fact == ir.CASE_DATE else enc.space.facts[r.fact].given  # a case has its date
         out.append(z3.Implies(given, z3.Not(z3.And(s.known, z3.Not(s.value)))))
     return out
+
+
+def _requirement_abstractions(enc: Encoder, program: ir.Program) -> list[Abstraction]:
+    return enc.abstractions_under([r.node for r in program.requirements])
 
 
 def _check(solver: z3.Solver, violation: z3.BoolRef, timeout: float) -> tuple[object, object, str | None]:
@@ -149,20 +158,34 @@ def _solve(solver: z3.Solver, o: Obligation, timeout: float) -> tuple[object, ob
 
 
 def _answer(o: Obligation, solver: z3.Solver, space: Space, enc: Encoder, base: Encoder | None,
-            evaluator: Evaluator, baseline_evaluator: Evaluator | None, timeout: float) -> Answer:
+            evaluator: Evaluator, baseline_evaluator: Evaluator | None, timeout: float,
+            refused: list[Abstraction]) -> Answer:
+    """`refused`: the abstractions under the programs' `require`s, which decide whether `eval` takes a case."""
     started = time.perf_counter()
     if o.untranslatable is not None:  # reported by name, never skipped, never proved
         return Answer(o.property, o.subject, o.kind, "unknown", 0.0, reason=f"no translation for {o.untranslatable}",
                       labels=o.labels, check=o.violated)
     abstractions = enc.abstractions_under(o.roots) + (base.abstractions_under(o.baseline_roots) if base else [])
     instances = enc.instances + (base.instances if base is not None else [])
+
+    def judged(x: Witness) -> tuple[bool, bool]:  # whether `eval` takes the case (no `require` broken); violated
+        r, b = results(x, evaluator, baseline_evaluator)
+        return admissible(x, r) and (b is None or admissible(x, b)), o.violated(r, b)
+
+    def broken(x: Witness) -> bool:
+        return all(judged(x))
+
+    w: Witness | None = None
+    judgement = (False, False)  # whether `eval` takes the last model's case, whether it breaks the property
     for attempt in range(REFINEMENTS + 1):
         verdict, model, reason = _solve(solver, o, timeout)
-        if model is None or not abstractions or attempt == REFINEMENTS:
+        if model is None:
             break
         w = from_model(model, space, o.kind)
-        r, b = results(w, evaluator, baseline_evaluator)
-        if o.violated(r, b):
+        judgement = judged(w)
+        # judged as the answer is: a case a `require` refuses is refined too, never answered from (which model the
+        # solver returns first depends on what ran before in the process: the answer must not)
+        if all(judgement) or not (abstractions or refused) or attempt == REFINEMENTS:
             break
         # the model rests on a value of an abstracted call the evaluator does not compute: learn the real one
         solver.add(*lemmas(instances, model))
@@ -177,18 +200,15 @@ def _answer(o: Obligation, solver: z3.Solver, space: Space, enc: Encoder, base: 
         if reason in ("timeout", "canceled"):
             reason = f"the solver did not finish within {timeout:g} s"
         return done("unknown", reason=reason)
-    w = from_model(model, space, o.kind)
-
-    def broken(x: Witness) -> bool:  # a case `eval` takes (no `require` broken) whose results break the property
-        r, b = results(x, evaluator, baseline_evaluator)
-        return admissible(x, r) and (b is None or admissible(x, b)) and o.violated(r, b)
-
-    if broken(w):
+    assert w is not None
+    taken, violated = judgement
+    if taken and violated:
         presumed = tuple(n.id for n in evaluator.program.facts()
                          if n.presumption is not None and isinstance(n.type, T.BoolType))
         return done("refuted", witness=minimize(w, broken, presumed))
-    if abstractions:
-        names = ", ".join(sorted({f"{a.construct} in {a.node}" for a in abstractions}))
+    if (violated or abstractions) and (taken or refused):  # what the evaluator disagrees on is abstracted
+        rests_on = (abstractions if not violated else []) + (refused if not taken else [])
+        names = ", ".join(sorted({f"{a.construct} in {a.node}" for a in rests_on}))
         return done("unknown", reason=f"the solver's counterexample rests on what the translation abstracts ({names}) "
                                       "and the evaluator does not confirm it", witness=w)
     return done("inconsistent", reason="the evaluator does not confirm the solver's counterexample: "
