@@ -68,6 +68,7 @@ def test_national_proves_the_built_in_properties() -> None:
 
 
 def test_advance_payment_reform_never_pays_less_and_only_advances_change(tmp_path: Path) -> None:
+    # each solver call takes under half a second; a time-out no loaded machine reaches
     report = _run("reform_social_security_advance", "national", bounds=Bounds(), timeout=30.0)
     by = {}
     for a in report.answers:
