@@ -77,27 +77,17 @@ def sha256(data: bytes) -> str:
 
 @functools.cache
 def engine_hash() -> str:
-    """A hash of the engine's code: every Python file and the grammar of the packages that decide an answer.
+    """A hash of the engine's code: the name and the SHA-256 of every Python file and the grammar of the packages
+    that decide an answer. The files' digests are those the cache key uses (`engine.build.file_digests`): read
+    again whenever `stat` says a file changed, else remembered, so a receipt costs no reading of the code."""
+    from engine.build.cache import file_digests  # through the cache, which lends it the store of its digests
 
-    Reading and hashing those files is most of what a receipt costs a command that evaluates one case; so the
-    hash is remembered in the cache of compiled statutes (signed as its entries are), under a fingerprint of the
-    files' paths, sizes and modification times, as git's index and mypy's cache do, and used only while every
-    file still has the same. A file changed within the last seconds could change again unseen within the same
-    modification time: then nothing is remembered (git's "racily clean" entries)."""
-    root = Path(__file__).resolve().parent.parent
-    files = _code_files(root)
-    fingerprint = _fingerprint(files)
-    remembered = _remembered(fingerprint)
-    if remembered is not None:
-        return remembered
-    h = hashlib.sha256()
-    for name, path in files:
-        h.update(name.encode())
-        h.update(path.read_bytes())
-    digest = h.hexdigest()
-    if fingerprint is not None and _fingerprint(files) == fingerprint and not _racy(files):
-        _remember(fingerprint, digest)
-    return digest
+    files = _code_files(Path(__file__).resolve().parent.parent)
+    h = hashlib.sha256(b"lawtrace engine code 3\0")
+    for (name, _), digest in zip(files, file_digests.digests([path for _, path in files])):
+        h.update(b"%d:%s\0" % (len(name.encode()), name.encode()))
+        h.update(digest)
+    return h.hexdigest()
 
 
 def _code_files(root: Path) -> list[tuple[str, Path]]:
@@ -115,49 +105,6 @@ def _code_files(root: Path) -> list[tuple[str, Path]]:
         found.sort(key=lambda x: x[0])
         out.extend((os.path.join(*parts), path) for parts, path in found)
     return out
-
-
-_REMEMBERED = "engine-code"  # the slot of the remembered hash among the cache's entries
-_RACY_NS = 3_000_000_000  # a file modified this recently (ns) may change again within its modification time
-
-
-def _fingerprint(files: list[tuple[str, Path]]) -> str | None:
-    """The files' paths, sizes, inodes and modification and change times (a change time no one can set back)."""
-    h = hashlib.sha256(b"lawtrace engine code 2\0")
-    try:
-        for name, path in files:
-            st = path.stat()
-            h.update(b"%s\0%s\0%d\0%d\0%d\0%d\0" % (name.encode(), os.fsencode(path), st.st_size, st.st_ino,
-                                                      st.st_mtime_ns, st.st_ctime_ns))
-    except OSError:
-        return None
-    return h.hexdigest()
-
-
-def _racy(files: list[tuple[str, Path]]) -> bool:
-    import time
-
-    now = time.time_ns()
-    try:
-        return any(max(st.st_mtime_ns, st.st_ctime_ns) > now - _RACY_NS for st in (p.stat() for _, p in files))
-    except OSError:
-        return True
-
-
-def _remembered(fingerprint: str | None) -> str | None:
-    if fingerprint is None:
-        return None
-    from engine.build import cache
-
-    got = cache.load_bytes(_REMEMBERED, fingerprint)
-    text = bytes(got).decode("ascii", "replace") if got is not None else ""
-    return text if len(text) == 64 and all(c in "0123456789abcdef" for c in text) else None
-
-
-def _remember(fingerprint: str, digest: str) -> None:
-    from engine.build import cache
-
-    cache.store_bytes(_REMEMBERED, fingerprint, digest.encode("ascii"))
 
 
 @functools.cache

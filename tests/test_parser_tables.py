@@ -83,10 +83,10 @@ def test_tables_that_do_not_load_are_built_again(store: _Memory) -> None:
 def test_the_signed_store_refuses_tables_it_did_not_write(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setenv("LAWTRACE_CACHE_DIR", str(tmp_path))
     monkeypatch.delenv("LAWTRACE_NO_CACHE", raising=False)
-    signed = cache._ParserTables()
+    signed = cache._Signed("parser-tables")
     signed.save("k", b"tables")
     assert signed.load("k") == b"tables"
     entry = next(tmp_path.glob("parser-tables-k" + cache.SUFFIX))
     entry.write_bytes(entry.read_bytes()[:-1] + b"T")
     assert signed.load("k") is None
-    assert parser_store.current().__class__ is cache._ParserTables  # the engine registered it
+    assert isinstance(parser_store.current(), cache._Signed)  # the engine registered it

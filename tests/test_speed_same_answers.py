@@ -210,31 +210,34 @@ def test_what_orjson_would_write_otherwise_goes_through_the_standard_library() -
 
 
 def _fresh_engine_hash(root: Path) -> str:
-    """`engine_hash` as first written: every .py and .lark file of dsl/ and engine/, read and hashed."""
+    """`engine_hash` worked out from the files alone: every .py and .lark file of dsl/ and engine/, by its name and
+    the SHA-256 of its bytes."""
     import hashlib
 
-    h = hashlib.sha256()
+    h = hashlib.sha256(b"lawtrace engine code 3\0")
     for package in ("dsl", "engine"):
         for p in sorted((root / package).rglob("*")):
             if p.suffix in (".py", ".lark") and "__pycache__" not in p.parts:
-                h.update(str(p.relative_to(root)).encode())
-                h.update(p.read_bytes())
+                name = str(p.relative_to(root)).encode()
+                h.update(b"%d:%s\0" % (len(name), name))
+                h.update(hashlib.sha256(p.read_bytes()).digest())
     return h.hexdigest()
 
 
-def test_the_remembered_engine_hash_is_the_hash_of_the_code(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
-    """Remembered under the files' paths, sizes, inodes and times, the engine's hash is the one read from the files:
-    a file edited (even to the same size and modification time) is read again, one changed too recently to be
-    sure of is not remembered, and an entry this user's lawtrace did not sign is never used."""
+def test_the_engine_hash_is_the_hash_of_the_code_whatever_is_remembered(tmp_path: Path,
+                                                                        monkeypatch: pytest.MonkeyPatch) -> None:
+    """With the files' digests remembered (engine/build/file_digests.py), the engine's hash is still the one read
+    from the files: a file edited, even to the same size and modification time, changes it."""
     import os
     import shutil
 
-    from engine.build import cache
+    from engine.build import file_digests
     from lawtrace import receipt
 
     monkeypatch.setenv("LAWTRACE_CACHE_DIR", str(tmp_path / "cache"))
     monkeypatch.delenv("LAWTRACE_NO_CACHE", raising=False)
-    monkeypatch.setattr(receipt, "_RACY_NS", 0)  # the copy was just written: trusted to its times, but for the racy part
+    monkeypatch.setattr(file_digests, "RACY_NS", 0)  # the copy was just written: remembered all the same
+    file_digests.forget()
     code = tmp_path / "code"
     for package in ("dsl", "engine"):
         shutil.copytree(ROOT / package, code / package, ignore=shutil.ignore_patterns("__pycache__"))
@@ -253,9 +256,8 @@ def test_the_remembered_engine_hash_is_the_hash_of_the_code(tmp_path: Path, monk
 
     truth = _fresh_engine_hash(code)
     assert engine_hash() == truth
-    assert receipt._remembered(receipt._fingerprint(files)) == truth  # remembered
-    cache.store_bytes(receipt._REMEMBERED, receipt._fingerprint(files) or "", b"e" * 64)
-    assert engine_hash() == "e" * 64  # and what is remembered is what is used (so it must be only what was read)
+    file_digests.forget()  # as a new process: the digests come from the cache
+    assert engine_hash() == truth
 
     grammar = code / "dsl" / "grammar.lark"
     grammar.write_text(grammar.read_text(encoding="utf-8") + "\n// edited\n", encoding="utf-8")
@@ -267,18 +269,7 @@ def test_the_remembered_engine_hash_is_the_hash_of_the_code(tmp_path: Path, monk
     os.utime(grammar, ns=(st.st_atime_ns, st.st_mtime_ns))  # the same size and modification time as `edited`
     same_size = _fresh_engine_hash(code)
     assert same_size != edited and engine_hash() == same_size  # the change time tells
-
-    monkeypatch.setattr(receipt, "_RACY_NS", 3_000_000_000)
-    grammar.write_bytes(grammar.read_bytes().replace(b"// EDITED", b"// edited"))  # a change just now
-    assert engine_hash() == edited
-    assert receipt._remembered(receipt._fingerprint(files)) is None  # not remembered while it may change unseen
-    monkeypatch.setattr(receipt, "_RACY_NS", 0)
-
-    assert engine_hash() == edited and receipt._remembered(receipt._fingerprint(files)) == edited
-    for entry in (tmp_path / "cache").glob("engine-code-*.program"):  # the payload changed, its signature not
-        entry.write_bytes(entry.read_bytes()[:-64] + b"0" * 64)
-    assert receipt._remembered(receipt._fingerprint(files)) is None
-    assert engine_hash() == edited
+    file_digests.forget()
 
 
 class _Rooted(type(Path())):  # type: ignore[misc]

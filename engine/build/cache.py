@@ -39,9 +39,10 @@ from pathlib import Path
 import msgspec
 
 from dsl import parser_store
+from engine.build import file_digests
 from engine.model import ir
 
-FORMAT = 3  # raise when the layout of an entry changes (2: records became msgspec Structs; 3: keys of file digests)
+FORMAT = 4  # raise when the layout of an entry changes (2: msgspec Structs; 3: keys of file digests; 4: period_free)
 SUFFIX = ".program"
 _MAGIC = b"lawtrace-program %d\n" % FORMAT
 _SECRET = "secret"
@@ -77,9 +78,7 @@ def directory() -> Path | None:
 
 
 def _digest_files(h: hashlib._Hash, files: list[tuple[str, Path]]) -> None:
-    from engine.build.file_digests import digests
-
-    for (name, _), digest in zip(files, digests([path for _, path in files])):
+    for (name, _), digest in zip(files, file_digests.digests([path for _, path in files])):
         h.update(b"%d:%s\0" % (len(name.encode()), name.encode()))
         h.update(digest)
 
@@ -315,9 +314,6 @@ def clear() -> int:
     where = directory()
     if where is None or not where.is_dir():
         return 0
-    from engine.build import file_digests
-
-    file_digests.forget()
     removed = 0
     for path in list(where.glob(f"*{SUFFIX}")) + list(where.glob(".*.tmp")):
         path.unlink(missing_ok=True)
@@ -325,17 +321,20 @@ def clear() -> int:
     return removed
 
 
-class _ParserTables:
-    """The parser's tables as signed entries (see `dsl.parser_store`)."""
+class _Signed:
+    """Bytes kept as signed entries of one slot: the store of the parser's tables (`dsl.parser_store`) and of the
+    source files' digests (`engine.build.file_digests`)."""
 
-    SLOT = "parser-tables"
+    def __init__(self, slot: str) -> None:
+        self.slot = slot
 
     def load(self, key: str) -> bytes | None:
-        data = load_bytes(self.SLOT, key)
+        data = load_bytes(self.slot, key)
         return bytes(data) if data is not None else None
 
     def save(self, key: str, data: bytes) -> None:
-        store_bytes(self.SLOT, key, data)
+        store_bytes(self.slot, key, data)
 
 
-parser_store.register(_ParserTables())
+parser_store.register(_Signed("parser-tables"))
+file_digests.use_store(_Signed("file-digests"))

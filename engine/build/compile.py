@@ -29,6 +29,7 @@ from engine.build.compile_presumptions import Presumptions
 from engine.build.compile_state import RESERVED, here, hint
 from engine.build.graph import build_graph
 from engine.build.layering import compose
+from engine.build.period_free import period_free
 from engine.build.typecheck import Checker
 from engine.model import ir
 from engine.model.citations import LEVELS_ZH, Citation, en_list, zh_list
@@ -70,7 +71,7 @@ def compile_modules(catalog: Catalog, name: str, labels: ir.Labels, modules: lis
     return ir.Program(name, labels, infos, c.nodes, tuple(c.benefits), c.articles, graph, tuple(c.warnings),
                       changes=c.changes, conflicts=c.conflicts, deadlines=tuple(c.deadlines),
                       requirements=tuple(c.requirements), assertions=tuple(c.assertions), claims=tuple(c.claims),
-                      events=tuple(c.events))
+                      events=tuple(c.events), period_free=period_free(c.nodes))
 
 
 def _part_warning(change: ir.LayerChange, titles: dict[str, str], label_zh: str, latest: dict[str, str]) -> Diagnostic:

@@ -5,8 +5,8 @@ A digest is reused only when the file's size, modification time, status-change t
 what they were when it was hashed. The status-change time (ctime) cannot be set back by a user, so an edit that
 restores the modification time is still seen. A file hashed within `RACY_NS` of its last change is not remembered:
 on a file system with coarse timestamps an edit in the same tick would keep both times (git's "racily clean"
-entries). The memo is kept as a signed entry of the program cache (`engine.build.cache`); without a cache
-directory every file is read.
+entries). The memo is kept by the store the program cache registers (`engine.build.cache`, a signed entry);
+without one, or without a cache directory, every process reads every file once.
 """
 
 from __future__ import annotations
@@ -17,12 +17,27 @@ import os
 import time
 from collections.abc import Sequence
 from pathlib import Path
+from typing import Protocol
 
 RACY_NS = 2_000_000_000  # coarser than any file system's timestamps (FAT: 2 s)
-_SLOT = "file-digests"
 _KEY = "v1"
 
+
+class Store(Protocol):
+    def load(self, key: str) -> bytes | None: ...
+
+    def save(self, key: str, data: bytes) -> None: ...
+
+
+_store: Store | None = None
 _memo: dict[str, list[object]] | None = None  # path -> [size, mtime_ns, ctime_ns, ino, dev, hex digest]
+
+
+def use_store(store: Store | None) -> None:
+    """Where the memo is kept between processes (the program cache registers its signed entries)."""
+    global _store
+    _store = store
+    forget()
 
 
 def digests(paths: Sequence[Path]) -> list[bytes]:
@@ -54,9 +69,7 @@ def digests(paths: Sequence[Path]) -> list[bytes]:
 def _load() -> dict[str, list[object]]:
     global _memo
     if _memo is None:
-        from engine.build import cache
-
-        data = cache.load_bytes(_SLOT, _KEY)
+        data = _store.load(_KEY) if _store is not None else None
         try:
             loaded = json.loads(bytes(data)) if data is not None else {}
         except ValueError:
@@ -66,12 +79,11 @@ def _load() -> dict[str, list[object]]:
 
 
 def _save(memo: dict[str, list[object]]) -> None:
-    from engine.build import cache
-
-    cache.store_bytes(_SLOT, _KEY, json.dumps(memo, separators=(",", ":")).encode())
+    if _store is not None:
+        _store.save(_KEY, json.dumps(memo, separators=(",", ":")).encode())
 
 
 def forget() -> None:
-    """Drop what this process remembers (after the cache directory changed or was cleared)."""
+    """Drop what this process remembers (the next call reads the memo from the store again)."""
     global _memo
     _memo = None

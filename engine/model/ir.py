@@ -451,11 +451,14 @@ class Program(msgspec.Struct, frozen=True):
     assertions: tuple[Assertion, ...] = ()
     claims: tuple[Claim, ...] = ()
     events: tuple[Event, ...] = ()
+    # The nodes whose value `period_day` cannot change (engine/build/period_free.py): derived from the nodes, once.
+    period_free: frozenset[str] | None = None
 
     def __eq__(self, other: object) -> bool:
         if type(other) is not type(self):
             return NotImplemented
-        return all(getattr(self, f) == getattr(other, f) for f in self.__struct_fields__ if f != "graph")
+        return all(getattr(self, f) == getattr(other, f) for f in self.__struct_fields__
+                   if f not in ("graph", "period_free"))
 
     def instrument(self, code: str) -> InstrumentInfo | None:
         return next((i for i in self.instruments if i.code == code), None)

@@ -93,7 +93,7 @@ class Evaluator:
         self.span_text: dict[int, tuple[Span, str]] = {}  # engine.run.result: a rule's `file:line:col`, written once
         self.names_in: dict[int, frozenset[str]] = {}  # engine.run.result: the names a traced formula's texts write
         self.labelled_fields: dict[str, object] | None = None  # engine.run.result: list fields with labels, by name
-        self.period_free: frozenset[str] | None = None  # engine.run.periods: the nodes `period_day` cannot change
+        self.period_free: frozenset[str] | None = program.period_free  # the nodes `period_day` cannot change
         self.event_facts: frozenset[str] | None = None  # engine.run.periods: the facts the events' dates are read from
         # The formulas are compiled when first evaluated, not here: a command that evaluates one case runs a few
         # hundred of the program's formulas, and its start-up is most of what a caseworker waits for.

@@ -13,12 +13,12 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import date, timedelta
 
+from engine.build.period_free import period_free
 from engine.model import ir
 from engine.model.citations import Citation
 from engine.model.events import event_facts
 from engine.model.values import V
 from engine.run.evaluate import Evaluation, Evaluator
-from engine.run.trace_terms import children
 
 TAKE_OVER = True  # periods take over what the whole case settled (off only to check that it changes nothing)
 ACCIDENT = "accident"  # the start of a stream owed from the day of the accident (or diagnosis)
@@ -121,9 +121,9 @@ def _settled(evaluator: Evaluator, whole: Evaluation) -> dict[str, V]:
     Not those below which a warning was left unsaid while both branches of an `if` were tried (nor those that read
     them): judged again, a period may reach that rule outside any `if`, and must say it. Every other warning and
     presumption of a node taken over is already the whole case's, where the periods' own are gathered."""
-    if evaluator.period_free is None:
-        evaluator.period_free = period_free(evaluator.program)
     free = evaluator.period_free
+    if free is None:  # a program not made by the compiler
+        free = evaluator.period_free = period_free(evaluator.program.nodes)
     trace = whole.trace
     if not whole.quieted:
         return {n: v for n, v in whole.cache.items() if n in free and n in trace}
@@ -132,45 +132,6 @@ def _settled(evaluator: Evaluator, whole: Evaluation) -> dict[str, V]:
         if n not in unsure and not unsure.isdisjoint(t.inputs):
             unsure.add(n)
     return {n: v for n, v in whole.cache.items() if n in free and n in trace and n not in unsure}
-
-
-def period_free(program: ir.Program) -> frozenset[str]:
-    """The nodes whose value `period_day` cannot change: no rule of theirs, nor of any node they read (through a
-    dated version, a presumption or a citation's condition), calls it."""
-    reads: dict[str, set[str]] = {}
-    direct: set[str] = set()
-    for node in program.nodes.values():
-        exprs: list[ir.Expr | None] = []
-        if isinstance(node, ir.ValueNode):
-            for v in node.versions:
-                exprs.append(v.expr)
-                exprs.extend(v.cite_when)
-        elif isinstance(node, ir.ParamNode):
-            for pv in node.versions:
-                exprs.extend(pv.cite_when)
-        elif isinstance(node, ir.FactNode) and node.presumption is not None:
-            exprs.append(node.presumption.expr)
-            exprs.extend(node.presumption.cite_when)
-        found: set[str] = set()
-        stack = [e for e in exprs if e is not None]
-        while stack:
-            e = stack.pop()
-            if isinstance(e, (ir.Ref, ir.AsOf)):
-                found.add(e.node)
-            elif isinstance(e, ir.Call) and e.func == "period_day":
-                direct.add(node.id)
-            stack.extend(children(e))
-        reads[node.id] = found
-    dependent: dict[str, bool] = {}
-
-    def depends(n: str) -> bool:
-        got = dependent.get(n)
-        if got is None:
-            dependent[n] = False  # the graph has no cycles (the compiler checks); this only stops a bad one
-            got = dependent[n] = n in direct or any(depends(r) for r in reads.get(n, ()))
-        return got
-
-    return frozenset(n for n in program.nodes if not depends(n))
 
 
 def _periods(b: ir.Benefit, judged: list[tuple[date, date | None, Evaluation]], origin: date,

@@ -17,6 +17,7 @@ from dataclasses import dataclass
 from engine.model import ir
 from engine.model.citations import Citation
 from engine.model.printer import show
+from engine.model.subexpressions import children
 from engine.model.values import UNKNOWN, V, to_json
 
 
@@ -133,28 +134,6 @@ def _structured_below(e: ir.Expr) -> Iterator[ir.Expr]:
             yield c
         else:
             yield from _structured_below(c)
-
-
-def children(e: ir.Expr) -> tuple[ir.Expr, ...]:
-    if isinstance(e, ir.Unary):
-        return (e.operand,)
-    if isinstance(e, ir.Binary):
-        return (e.left, e.right)
-    if isinstance(e, ir.Cond):
-        return (e.cond, e.then, e.otherwise)
-    if isinstance(e, ir.Member):
-        return (e.operand,)
-    if isinstance(e, ir.Call):
-        return e.args
-    if isinstance(e, ir.AsOf):
-        return (e.when,)
-    if isinstance(e, ir.Lookup):
-        return (e.table, e.key)
-    if isinstance(e, ir.GetField):
-        return (e.record,)
-    if isinstance(e, ir.Aggregate):
-        return tuple(x for x in (e.collection, e.where, e.body) if x is not None)
-    return ()
 
 
 def references(e: ir.Expr) -> Iterator[str]:
