@@ -26,10 +26,7 @@ def eval_(case: str, regime: str | None, on: str | None, as_of: str | None, rule
     """Evaluate one case file (YAML or JSON; `-` reads standard input)."""
     from engine.run.case import read_case
     from engine.run.result import result_json
-    from lawtrace.api import evaluate_case
-    from lawtrace.receipt import attach
-
-    from lawtrace.api import owed_json, parse_window
+    from lawtrace.api import evaluate_case, owed_json, parse_window
 
     window = parse_window(window_from, window_to)
     parsed = read_case(case)
@@ -38,7 +35,10 @@ def eval_(case: str, regime: str | None, on: str | None, as_of: str | None, rule
     if window is not None:
         data["owed"] = owed_json(result, *window)
     data["case"] = {k: parsed.data[k] for k in ("id", "name", "notes") if parsed.data.get(k) is not None}
-    attach(data, parsed.raw_facts, result.program, rules)
+    if fmt in ("json", "html"):  # the formats that show or keep it; a text or Markdown report has no receipt
+        from lawtrace.receipt import attach
+
+        attach(data, parsed.raw_facts, result.program, rules)
     if fmt == "json":
         emit_json(data)
     else:
