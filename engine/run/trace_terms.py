@@ -52,7 +52,7 @@ def shape_of(e: ir.Expr, shapes: dict[int, Shape]) -> Shape | None:
     key = id(e)
     if key in shapes:
         return shapes[key]
-    shape = _shape(e) if structured(e) or any(True for _ in _structured_below(e)) else None
+    shape = _shape(e) if structured(e) or _structured_below(e) else None
     shapes[key] = shape  # type: ignore[assignment]
     return shape
 
@@ -122,26 +122,34 @@ def _operands(e: ir.Expr) -> list[ir.Expr]:
     return list(children(e))
 
 
-def _structured_below(e: ir.Expr) -> Iterator[ir.Expr]:
-    """The outermost conditions, choices and calls inside an expression that is none of them.
+def _structured_below(e: ir.Expr) -> list[ir.Expr]:
+    """The outermost conditions, choices and calls inside an expression that is none of them, left to right.
 
     Not inside an aggregate: there they take one value per record, and none is recorded.
     """
     if isinstance(e, ir.Aggregate):
-        return
-    for c in children(e):
+        return []
+    out = []
+    stack = list(reversed(children(e)))
+    while stack:
+        c = stack.pop()
         if structured(c):
-            yield c
-        else:
-            yield from _structured_below(c)
+            out.append(c)
+        elif not isinstance(c, ir.Aggregate):
+            stack.extend(reversed(children(c)))
+    return out
 
 
-def references(e: ir.Expr) -> Iterator[str]:
+def references(e: ir.Expr) -> list[str]:
     """The node ids an expression reads, in the order they appear."""
-    if isinstance(e, (ir.Ref, ir.AsOf)):
-        yield e.node
-    for c in children(e):
-        yield from references(c)
+    out = []
+    stack = [e]
+    while stack:
+        x = stack.pop()
+        if isinstance(x, (ir.Ref, ir.AsOf)):
+            out.append(x.node)
+        stack.extend(reversed(children(x)))
+    return out
 
 
 def cited_articles(program: ir.Program, citations: Iterable[Citation]) -> list[dict[str, object]]:
