@@ -4,7 +4,7 @@ program (`ir.Program.period_free`), so that no run has to walk every formula aga
 from __future__ import annotations
 
 from engine.model import ir
-from engine.model.subexpressions import children
+from engine.model.subexpressions import children, formulas_of
 
 
 def period_free(nodes: dict[str, ir.Node]) -> frozenset[str]:
@@ -14,16 +14,9 @@ def period_free(nodes: dict[str, ir.Node]) -> frozenset[str]:
     direct: set[str] = set()
     for node in nodes.values():
         exprs: list[ir.Expr | None] = []
-        if isinstance(node, ir.ValueNode):
-            for v in node.versions:
-                exprs.append(v.expr)
-                exprs.extend(v.cite_when)
-        elif isinstance(node, ir.ParamNode):
-            for pv in node.versions:
-                exprs.extend(pv.cite_when)
-        elif isinstance(node, ir.FactNode) and node.presumption is not None:
-            exprs.append(node.presumption.expr)
-            exprs.extend(node.presumption.cite_when)
+        for expr, cite_when in formulas_of(node):
+            exprs.append(expr)
+            exprs.extend(cite_when)
         found: set[str] = set()
         stack = [e for e in exprs if e is not None]
         while stack:

@@ -24,6 +24,7 @@ from engine.run.conflicts import check_conflicts
 from engine.law_time.dates import add_months, add_years_decimal, first_day_of_year, months_between, years_between
 from engine.model.diagnostics import Diagnostic
 from engine.model.printer import show
+from engine.model.subexpressions import formulas_of
 from engine.run.trace_terms import Shape
 from engine.run.trace_terms import structured as _structured
 from engine.model.values import NOTHING, UNKNOWN, V, to_fen, unknown
@@ -98,14 +99,8 @@ class Evaluator:
         # The formulas are compiled when first evaluated, not here: a command that evaluates one case runs a few
         # hundred of the program's formulas, and its start-up is most of what a caseworker waits for.
         for node in program.nodes.values():
-            if isinstance(node, ir.ValueNode):
-                for v in node.versions:
-                    self._conditions(v.cite_when)
-            elif isinstance(node, ir.ParamNode):
-                for pv in node.versions:
-                    self._conditions(pv.cite_when)
-            elif isinstance(node, ir.FactNode) and node.presumption is not None:
-                self._conditions(node.presumption.cite_when)
+            for _, cite_when in formulas_of(node):
+                self._conditions(cite_when)
 
     def _conditions(self, cite_when: tuple[ir.Expr | None, ...]) -> None:
         if any(w is not None for w in cite_when):
