@@ -40,10 +40,10 @@ EDITED = ROOT / "examples" / "overlays" / "grade7_15months.lt"
 
 
 def _commands(baseline: str | None, overlay: Path) -> list[tuple[str, list[str], str | None]]:
-    """(label, argv, what to do before each run: "clear" the cache, "edit" the overlay, or nothing)."""
+    """(label, argv, what to do before each run: "clear" a cache of the row's own, "edit" the overlay, or nothing)."""
     py = sys.executable
     lawtrace = [py, "-m", "lawtrace"]
-    before = [(f"eval at {baseline} (today)", [py, "-m", "lawtrace", "eval", str(ROOT / CASE)], None)] if baseline else []
+    before = [(f"eval at {baseline}, cold", [py, "-m", "lawtrace", "eval", str(ROOT / CASE)], "clear")] if baseline else []
     return before + [
         ("python -c pass", [py, "-c", "pass"], None),
         ("lawtrace --version", lawtrace + ["--version"], None),
@@ -133,12 +133,14 @@ def main() -> None:
     libs = libraries(env)  # those of a warm run: the cache was just filled
     after_version = [label for label, _, _ in commands].index("lawtrace --version") + 1
     commands.insert(after_version, (f"import {', '.join(libs)}", [sys.executable, "-c", "import " + ", ".join(libs)], None))
-    envs = {label: env for label, _, _ in commands}
+    # A cold row clears a cache of its own, so that the warm rows keep theirs (the report templates' bytecode too).
+    envs = {label: env if before != "clear" else {**env, "LAWTRACE_CACHE_DIR": str(cache / f"cold-{n}")}
+            for n, (label, _, before) in enumerate(commands)}
     if args.baseline:
         old = Path(tempfile.mkdtemp(prefix="lawtrace-baseline-"))
         archive = subprocess.run(["git", "archive", args.baseline], cwd=ROOT, capture_output=True, check=True).stdout
         subprocess.run(["tar", "-x", "-C", str(old)], input=archive, check=True)
-        envs[commands[0][0]] = {**env, "PYTHONPATH": str(old)}  # and run from there: the old code, not this one
+        envs[commands[0][0]] = {**envs[commands[0][0]], "PYTHONPATH": str(old)}  # run from there: the old code
     times: dict[str, list[float]] = {label: [] for label, _, _ in commands}
     load_before = os.getloadavg()
     try:
@@ -148,8 +150,7 @@ def main() -> None:
         for _ in range(args.rounds):
             for label, argv, before in commands:
                 if before == "clear":
-                    for entry in cache.glob("*.program"):
-                        entry.unlink()
+                    shutil.rmtree(envs[label]["LAWTRACE_CACHE_DIR"], ignore_errors=True)
                 elif before == "edit":  # a researcher's edit: the overlay's program is compiled again, nothing else
                     overlay.write_text(overlay.read_text(encoding="utf-8") + f"# edit {next(edits)}\n", encoding="utf-8")
                 times[label].append(_cpu_ms(argv, envs[label]))
