@@ -104,11 +104,6 @@ def test_citations_sort_as_tuples():
     assert sorted(cites) == [Citation("SIL", "2010", 38), Citation("WIIR", None, 35), Citation("WIIR", None, 37, 1)]
 
 
-def test_vars_of_an_expression_are_its_fields():
-    e = ir.Unary(T.BOOL, SPAN, "not", ir.Ref(T.BOOL, SPAN, "x"))
-    assert vars(e) == {"type": T.BOOL, "span": SPAN, "op": "not", "operand": ir.Ref(T.BOOL, SPAN, "x")}
-
-
 def test_records_replace_and_field_names_read_both_kinds():
     node = ir.ParamVersion(date(2020, 1, 1), Decimal("1"), (), None, SPAN)
     changed = records.replace(node, value=Decimal("2"))

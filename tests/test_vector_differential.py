@@ -22,6 +22,7 @@ from dataclasses import dataclass
 from datetime import date, timedelta
 from decimal import ROUND_HALF_UP, Decimal
 
+import msgspec
 import numpy as np
 import pyarrow as pa
 import pytest
@@ -68,7 +69,7 @@ def boundaries(program: ir.Program) -> Boundaries:
         elif isinstance(e, ir.Member) and e.low is not None:
             ints.update((e.low - 1, e.low, e.high, e.high + 1))  # type: ignore[operator]
         if isinstance(e, ir.Expr):
-            for value in vars(e).values():
+            for value in msgspec.structs.astuple(e):
                 if isinstance(value, ir.Expr):
                     walk(value)
                 elif isinstance(value, tuple):

@@ -24,11 +24,6 @@ class Expr(msgspec.Struct, frozen=True):
     type: Type
     span: Span
 
-    @property
-    def __dict__(self) -> dict[str, object]:  # type: ignore[override]
-        """The fields by name, so that `vars(e)` walks an expression as it did when these were dataclasses."""
-        return {name: getattr(self, name) for name in self.__struct_fields__}
-
 
 class Const(Expr, frozen=True):
     value: object  # Decimal, bool, date, str (enum member or party)

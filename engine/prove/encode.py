@@ -20,6 +20,7 @@ from datetime import date
 from decimal import Decimal
 from fractions import Fraction
 
+import msgspec
 import z3
 
 from dsl import types as T
@@ -310,7 +311,7 @@ def timed_nodes(program: ir.Program) -> frozenset[str]:
         if isinstance(e, (ir.Ref, ir.AsOf)) and timed(e.node):
             return True
         if isinstance(e, ir.Expr):
-            return any(reads(x) for value in vars(e).values()
+            return any(reads(x) for value in msgspec.structs.astuple(e)
                        for x in (value if isinstance(value, tuple) else (value,)))
         return False
 
