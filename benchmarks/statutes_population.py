@@ -340,9 +340,8 @@ def timed_process_cpu(argv: list[str]) -> tuple[float, float, float]:
     return wall, cpu, usage.ru_maxrss / 1024
 
 
-def years_processes(args: argparse.Namespace) -> int:
-    """`lawtrace simulate POP --regime national` with and without `--years`, each in a process of its own: wall,
-    CPU and peak memory (the second goal of issue 13: the yearly flows within 3x of the one-instant run)."""
+def _population_file(args: argparse.Namespace) -> Path:
+    """The population the process benchmarks read (made once, then reused), with the machine and the file said."""
     from lawtrace.api import load_program
 
     path = args.out or Path(f"/tmp/lawtrace_pop_{args.rows}.parquet")
@@ -351,6 +350,13 @@ def years_processes(args: argparse.Namespace) -> int:
         pq.write_table(make_population(schema, args.rows), path, row_group_size=262_144)
     print(f"# machine: {machine()}")
     print(f"# population: {args.rows:,} rows, {path}")
+    return path
+
+
+def years_processes(args: argparse.Namespace) -> int:
+    """`lawtrace simulate POP --regime national` with and without `--years`, each in a process of its own: wall,
+    CPU and peak memory (the second goal of issue 13: the yearly flows within 3x of the one-instant run)."""
+    path = _population_file(args)
     base = [sys.executable, "-m", "lawtrace", "simulate", str(path), "--regime", "national", "--format", "json",
             "--no-progress"]
     figures = {}
@@ -364,14 +370,7 @@ def years_processes(args: argparse.Namespace) -> int:
 
 
 def breakdown(args: argparse.Namespace) -> int:
-    from lawtrace.api import load_program
-
-    path = args.out or Path(f"/tmp/lawtrace_pop_{args.rows}.parquet")
-    if not path.exists():
-        schema = Schema.of(load_program("national"), load_program("jiangsu"))
-        pq.write_table(make_population(schema, args.rows), path, row_group_size=262_144)
-    print(f"# machine: {machine()}")
-    print(f"# population: {args.rows:,} rows, {path}")
+    path = _population_file(args)
     base = [sys.executable, "-m", "lawtrace", "simulate", str(path), "--regime", "jiangsu", "--baseline", "national",
             "--format", "json", "--no-progress"]
     figures = {}

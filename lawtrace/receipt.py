@@ -84,9 +84,7 @@ def engine_hash() -> str:
 
     files = _code_files(Path(__file__).resolve().parent.parent)
     h = hashlib.sha256(b"lawtrace engine code 3\0")
-    for (name, _), digest in zip(files, file_digests.digests([path for _, path in files])):
-        h.update(b"%d:%s\0" % (len(name.encode()), name.encode()))
-        h.update(digest)
+    file_digests.update(h, files)
     return h.hexdigest()
 
 

@@ -56,23 +56,23 @@ def test_WIIR_28_a_review_to_grade_5_moves_the_allowance_to_the_employer():
                                 ("2023-01-02", None, "4200.00", "employer")]
 
 
+def _eval_file(tmp_path, extra_facts: str):
+    """`lawtrace eval` of a case file: BASE's facts and the lines given, from 2021-03-01."""
+    path = tmp_path / "case.yaml"
+    path.write_text("date: 2021-03-01\nfacts:\n" + "".join(f"  {k}: {v}\n" for k, v in BASE.items()) + extra_facts,
+                    encoding="utf-8")
+    return CliRunner().invoke(main, ["eval", str(path)])
+
+
 def test_WIIR_28_a_review_before_one_year_is_refused_at_the_fact(tmp_path):
     # 自劳动能力鉴定结论作出之日起1年后 … 可以申请复查鉴定: 2021-11-01 + 1 year = 2022-11-01; 2022-06-01 is earlier
-    path = tmp_path / "case.yaml"
-    with open(path, "w") as f:
-        f.write("date: 2021-03-01\nfacts:\n" + "".join(f"  {k}: {v}\n" for k, v in BASE.items())
-                + "  reappraisal_date: 2022-06-01\n  reappraised_grade: 2\n")
-    out = CliRunner().invoke(main, ["eval", str(path)])
+    out = _eval_file(tmp_path, "  reappraisal_date: 2022-06-01\n  reappraised_grade: 2\n")
     assert out.exit_code == 1
     assert "reappraisal_date" in out.output and "1 year" in out.output and "case.yaml" in out.output
 
 
 def test_WIIR_28_a_review_date_without_its_grade_is_refused(tmp_path):
-    path = tmp_path / "case.yaml"
-    with open(path, "w") as f:
-        f.write("date: 2021-03-01\nfacts:\n" + "".join(f"  {k}: {v}\n" for k, v in BASE.items())
-                + "  reappraisal_date: 2023-06-01\n")
-    out = CliRunner().invoke(main, ["eval", str(path)])
+    out = _eval_file(tmp_path, "  reappraisal_date: 2023-06-01\n")
     assert out.exit_code == 1 and "reappraised_grade" in out.output
 
 

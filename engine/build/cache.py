@@ -77,12 +77,6 @@ def directory() -> Path | None:
 # ---------------------------------------------------------------- keys
 
 
-def _digest_files(h: hashlib._Hash, files: list[tuple[str, Path]]) -> None:
-    for (name, _), digest in zip(files, file_digests.digests([path for _, path in files])):
-        h.update(b"%d:%s\0" % (len(name.encode()), name.encode()))
-        h.update(digest)
-
-
 def compiler_files() -> list[tuple[str, Path]]:
     out = []
     for pattern in COMPILER:
@@ -94,11 +88,11 @@ def compiler_files() -> list[tuple[str, Path]]:
 def key(regime: str, statutes: list[tuple[str, Path]], overlays: list[tuple[str, Path]]) -> str:
     """The key of a regime's program: a hash of the compiler, the statute files, the overlays and the regime."""
     h = hashlib.sha256(b"lawtrace %d python %d.%d\0" % (FORMAT, *sys.version_info[:2]))
-    _digest_files(h, compiler_files())
+    file_digests.update(h, compiler_files())
     h.update(b"statutes\0")
-    _digest_files(h, statutes)
+    file_digests.update(h, statutes)
     h.update(b"overlays\0")
-    _digest_files(h, overlays)
+    file_digests.update(h, overlays)
     h.update(b"regime\0" + regime.encode())
     return h.hexdigest()
 

@@ -66,6 +66,13 @@ def digests(paths: Sequence[Path]) -> list[bytes]:
     return out
 
 
+def update(h: hashlib._Hash, files: Sequence[tuple[str, Path]]) -> None:
+    """Feed `h` each file's name (as shown) and digest: what the cache key and the receipt's engine hash are made of."""
+    for (name, _), digest in zip(files, digests([path for _, path in files])):
+        h.update(b"%d:%s\0" % (len(name.encode()), name.encode()))
+        h.update(digest)
+
+
 def _load() -> dict[str, list[object]]:
     global _memo
     if _memo is None:

@@ -1,7 +1,7 @@
 """Why a value is unknown, as columns: whether a row's unknown value waits only on the dates of events.
 
 The single-case path carries with every unknown value the facts that would decide it (`V.missing`), and judges a
-monthly item whose payability is unknown for want of event dates only (`engine.run.periods.event_facts`) as owed
+monthly item whose payability is unknown for want of event dates only (`engine.model.events.event_facts`) as owed
 up to (or from) a day the case does not give. The vectorized evaluator keeps a known mask, not those sets; this
 module recomputes, for one expression over a chunk, the two facts about the set that decide it, per row: it holds
 a fact of `bound` (`bound`), and it holds another (`other`). They are propagated exactly as `engine.run.evaluate`

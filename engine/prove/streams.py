@@ -4,7 +4,7 @@ Guarantees: the same walk as `engine.run.periods.streams` and `engine.run.result
 the case's date or on a known event date after it (`span_days`: every event the statutes declare, per record for an
 event over a list); the item is judged on the first day of each span (`Encoder.at`). A span counts where the item
 is not payable-false and its `arises` does not fall after the span's end; it is owed where payable, or undetermined
-only for want of facts that events' dates are read from (`engine.run.periods.event_facts`: a bound the case does not
+only for want of facts that events' dates are read from (`engine.model.events.event_facts`: a bound the case does not
 give). The result shows the item of the first span in which it is owed (payable), else of the first that counts,
 else the item judged as a whole. Days that tie are judged alike; the first in the list stands for them.
 """
@@ -18,7 +18,7 @@ import z3
 from engine.model import ir
 from engine.prove.encode import FALSE, TRUE, Encoder, Sym, _all, _any, within
 from engine.prove.terms import choose
-from engine.run.periods import event_facts
+from engine.model.events import event_facts
 
 
 @dataclass(frozen=True)

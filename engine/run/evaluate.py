@@ -209,7 +209,7 @@ class Evaluation:
         p = node.presumption
         if p is None:
             return V(UNKNOWN, frozenset((node.id,)))
-        result = (self.evaluator.compiled.get(id(p.expr)) or self.evaluator._compile(p.expr))(self, {})
+        result = self.evaluator._compile(p.expr)(self, {})
         if result.value is UNKNOWN:
             return V(UNKNOWN, result.missing | {node.id})
         frame.assumed = True
@@ -253,7 +253,7 @@ class Evaluation:
         frame.expr = version.expr
         frame.note = version.note or node.note
         ev = self.evaluator
-        result = (ev.compiled.get(id(version.expr)) or ev._compile(version.expr))(self, {})
+        result = ev._compile(version.expr)(self, {})
         when = version.cite_when
         frame.citations = version.cites if id(when) not in ev.conditional else self._cites(version.cites, when)
         return result
