@@ -13,11 +13,11 @@ from __future__ import annotations
 import json
 import re
 import sys
-from dataclasses import dataclass, field
 from datetime import date, datetime
 from decimal import Decimal, InvalidOperation
 from pathlib import Path
 
+import msgspec
 import yaml
 
 from dsl import bounds
@@ -31,11 +31,10 @@ from engine.model.safe_load import InputRefused, load_json, load_yaml
 TOP_LEVEL = ("id", "name", "notes", "regime", "date", "facts", "kind", "as_of")
 
 
-@dataclass(frozen=True)
-class Case:
+class Case(msgspec.Struct, frozen=True):
     source: SourceFile
     data: dict[str, object]
-    marks: dict[str, Span] = field(default_factory=dict)  # "facts.disability_grade" → where it is written
+    marks: dict[str, Span] = msgspec.field(default_factory=dict)  # "facts.disability_grade" → where it is written
 
     @property
     def regime(self) -> str | None:

@@ -10,9 +10,10 @@ with its value, the citations that applied, and the nodes it read.
 from __future__ import annotations
 
 from collections.abc import Callable
-from dataclasses import dataclass
 from datetime import date, timedelta
 from decimal import ROUND_HALF_UP, Decimal, InvalidOperation
+
+import msgspec
 
 from dsl import bounds
 from dsl import types as T
@@ -63,8 +64,7 @@ class TraceNode:
         self.cite_inputs: list[str] | tuple[()] = ()  # read only to decide which citation applies: not a basis
 
 
-@dataclass(frozen=True)
-class Assumption:
+class Assumption(msgspec.Struct, frozen=True):
     fact: str
     value: object
     kind: str

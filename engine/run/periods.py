@@ -10,8 +10,9 @@ the case does not give are taken as not having happened (the presumptions of kin
 from __future__ import annotations
 
 from collections.abc import Callable
-from dataclasses import dataclass
 from datetime import date, timedelta
+
+import msgspec
 
 from engine.build.period_free import period_free
 from engine.model import ir
@@ -24,8 +25,7 @@ TAKE_OVER = True  # periods take over what the whole case settled (off only to c
 ACCIDENT = "accident"  # the start of a stream owed from the day of the accident (or diagnosis)
 
 
-@dataclass(frozen=True)
-class Edge:
+class Edge(msgspec.Struct, frozen=True):
     """Why a period starts or ends: an event declared in the statutes (or the accident), with its basis."""
 
     event: str
@@ -33,8 +33,7 @@ class Edge:
     basis: tuple[Citation, ...]
 
 
-@dataclass(frozen=True)
-class Period:
+class Period(msgspec.Struct, frozen=True):
     start: date | None  # None: the day is not known (see `missing`)
     end: date | None  # the last day; None: still running on the facts given, or not known (see `missing`)
     item: object  # engine.run.result.ItemResult: the item as judged in this period
@@ -47,8 +46,7 @@ class Period:
 ItemOf = Callable[[Evaluation, ir.Benefit], object]
 
 
-@dataclass
-class Streams:
+class Streams(msgspec.Struct):
     """The periods of every monthly item of one case, and the evaluations they were judged in."""
 
     periods: dict[str, tuple[Period, ...]]

@@ -7,8 +7,10 @@ an item the law gives only as a range has `amount: null` and `amount_range` with
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass, replace
 from datetime import date
+
+import msgspec
+from msgspec.structs import replace
 
 from dsl import types as T
 from dsl.source import Span
@@ -23,16 +25,14 @@ from engine.model.values import UNKNOWN, V, to_json
 TRACE_SCHEMA = "lawtrace.trace/1"
 
 
-@dataclass(frozen=True)
-class Part:
+class Part(msgspec.Struct, frozen=True):
     name: str
     amount: V
     payer: V
     basis: tuple[Citation, ...]
 
 
-@dataclass(frozen=True)
-class ItemResult:
+class ItemResult(msgspec.Struct, frozen=True):
     benefit: ir.Benefit
     payable: V
     amount: V
@@ -50,8 +50,7 @@ class ItemResult:
     whole: ItemResult | None = None  # a monthly item judged as a whole (no period_day): what `simulate` computes
 
 
-@dataclass(frozen=True)
-class DeadlineResult:
+class DeadlineResult(msgspec.Struct, frozen=True):
     deadline: ir.Deadline
     values: dict[str, V]  # field name → value (applies, due, latest, done, outstanding, party, passed, missed)
     basis: tuple[Citation, ...]
@@ -62,8 +61,7 @@ class DeadlineResult:
     diagnostics: tuple[object, ...] = ()  # warnings that arose in deciding it
 
 
-@dataclass(frozen=True)
-class Result:
+class Result(msgspec.Struct, frozen=True):
     program: ir.Program
     date: date | None
     items: tuple[ItemResult, ...]
