@@ -7,7 +7,6 @@ file, say). Checks collect errors into an `ErrorList` and raise it once.
 
 from __future__ import annotations
 
-import difflib
 from collections.abc import Iterable, Sequence
 
 from dsl.source import SourceFile, Span
@@ -126,6 +125,8 @@ def _pad(text: str, columns: int) -> str:
 
 def did_you_mean(name: str, candidates: Iterable[str]) -> str | None:
     """A hint naming the closest known names, or None when nothing is close."""
+    import difflib  # only when a name is wrong
+
     close = difflib.get_close_matches(name, sorted(set(candidates)), n=3, cutoff=0.6)
     if not close:
         return None

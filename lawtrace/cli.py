@@ -14,7 +14,6 @@ checks `sys.modules`.
 from __future__ import annotations
 
 import importlib
-import pkgutil
 
 import click
 
@@ -26,15 +25,23 @@ class _LazyGroup(click.Group):
     """Subcommands found by module name, imported when invoked (or when `--help` lists them)."""
 
     def list_commands(self, ctx: click.Context) -> list[str]:
+        import pkgutil
+
         found = {m.name for m in pkgutil.iter_modules(lawtrace.commands.__path__) if not m.name.startswith("_")}
         return sorted(found | set(self.commands))
 
     def get_command(self, ctx: click.Context, cmd_name: str) -> click.Command | None:
         if cmd_name in self.commands:
             return self.commands[cmd_name]
-        if cmd_name not in self.list_commands(ctx):
+        if not cmd_name.isidentifier() or cmd_name.startswith("_"):
             return None
-        command = getattr(importlib.import_module(f"lawtrace.commands.{cmd_name}"), "command", None)
+        module = f"lawtrace.commands.{cmd_name}"
+        try:  # the command's own module, found without listing the package on every start-up
+            command = getattr(importlib.import_module(module), "command", None)
+        except ModuleNotFoundError as e:
+            if e.name != module:
+                raise
+            return None
         return command if isinstance(command, click.Command) else None
 
 

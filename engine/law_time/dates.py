@@ -7,15 +7,22 @@ that year has no corresponding day (29 February), on the last day of the month
 
 from __future__ import annotations
 
-import calendar
 from datetime import date
 from decimal import Decimal
+
+
+def days_in_month(year: int, month: int) -> int:
+    """How many days the month has (`calendar.monthrange`'s, without importing `calendar` and `locale` on every
+    start-up); a year outside 1-9999 raises what `date` raises for it."""
+    if month == 12:
+        return 31
+    return (date(year, month + 1, 1) - date(year, month, 1)).days
 
 
 def add_years(start: date, years: int) -> date:
     """The corresponding day `years` later (earlier when negative); 29 February becomes 28 February in a common year."""
     year = start.year + int(years)
-    day = min(start.day, calendar.monthrange(year, start.month)[1])
+    day = min(start.day, days_in_month(year, start.month))
     return date(year, start.month, day)
 
 
@@ -42,7 +49,7 @@ def months_between(start: date, end: date) -> int:
 def _add_months(start: date, months: int) -> date:
     year, month = divmod(start.month - 1 + months, 12)
     year += start.year
-    day = min(start.day, calendar.monthrange(year, month + 1)[1])
+    day = min(start.day, days_in_month(year, month + 1))
     return date(year, month + 1, day)
 
 

@@ -8,10 +8,10 @@ month it arises; an item owed whose dates the case does not give is listed in `u
 
 from __future__ import annotations
 
-import calendar
 from datetime import date, timedelta
 from decimal import ROUND_HALF_UP, Decimal
 
+from engine.law_time.dates import days_in_month
 from engine.model.values import UNKNOWN
 from engine.run.periods import Period
 
@@ -22,7 +22,7 @@ def _months(start: date, end: date) -> list[tuple[date, date]]:
     out = []
     d = date(start.year, start.month, 1)
     while d <= end:
-        last = date(d.year, d.month, calendar.monthrange(d.year, d.month)[1])
+        last = date(d.year, d.month, days_in_month(d.year, d.month))
         out.append((d, last))
         d = last + timedelta(days=1)
     return out
