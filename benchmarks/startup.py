@@ -5,7 +5,8 @@ Runs, round after round in one process so that every command sees the same load:
 overlay edited just before (the reform's program compiled again, the parser's tables from the cache) and warm,
 `lawtrace explain examples/grade7.yaml one_time_disability_subsidy` and `lawtrace ask examples/grade7.yaml --next`
 (both warm), and the single traced case of the national regime in-process. Beside them, `python -c "import ..."` of
-the third-party libraries a warm eval imports: the floor that no change to lawtrace's own code can go below. Each is timed in CPU time (user +
+the third-party libraries a warm eval imports, in a process whose collector is set as a lawtrace process sets it
+(`lawtrace.__main__`): the floor that no change to lawtrace's own code can go below. Each is timed in CPU time (user +
 system of the child), and the minimum of the rounds (the least disturbed by other work on the machine; the median
 beside it) is printed in ms and as a ratio to the minimum of `python -c pass`.
 
@@ -132,7 +133,11 @@ def main() -> None:
     subprocess.run([sys.executable, "-m", "lawtrace", "eval", CASE], cwd=ROOT, env=env, stdout=subprocess.DEVNULL)
     libs = libraries(env)  # those of a warm run: the cache was just filled
     after_version = [label for label, _, _ in commands].index("lawtrace --version") + 1
-    commands.insert(after_version, (f"import {', '.join(libs)}", [sys.executable, "-c", "import " + ", ".join(libs)], None))
+    # imported as a lawtrace process imports them (lawtrace.__main__: its collector's settings), so that the floor
+    # is one that lawtrace's own code could reach
+    floor = (f"import gc; from lawtrace.__main__ import YOUNG_SWEEP; gc.set_threshold(YOUNG_SWEEP, *gc.get_threshold()[1:]);"
+             f" import {', '.join(libs)}; gc.freeze()")
+    commands.insert(after_version, (f"import {', '.join(libs)}", [sys.executable, "-c", floor], None))
     # A cold row clears a cache of its own, so that the warm rows keep theirs (the report templates' bytecode too).
     envs = {label: env if before != "clear" else {**env, "LAWTRACE_CACHE_DIR": str(cache / f"cold-{n}")}
             for n, (label, _, before) in enumerate(commands)}
