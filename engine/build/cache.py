@@ -12,9 +12,10 @@ Why loading runs no code from the cache (the README's "Compiled statutes cached"
   permissions, else the cache is not used); an entry that another user or a damaged disk could have written
   fails the check and is never unpickled;
 - even a signed entry is read by an unpickler that resolves only the engine's own frozen records (msgspec
-  Structs of the IR, types, spans, citations, diagnostics, formulas' texts and term shapes, which unpickle by calling their class with the field
-  values, and run no `__post_init__`) and `Decimal` and `date`: no other class or function can be named, so
-  unpickling can only build inert data, and the result must be a `Program` of the regime asked for.
+  Structs of the IR, types, spans, citations, diagnostics, the formulas' texts and term shapes, which unpickle by
+  calling their class with the field values, and run no `__post_init__`) and `Decimal` and `date`: no other class
+  or function can be named, so unpickling can only build inert data, and the result must be a `Program` of the
+  regime asked for.
 The same signed entries hold the bytecode of the report templates (`explain.render`): jinja2's own cache would
 be code read from a directory; signed, it is code only this user's lawtrace wrote. So do the parser's tables
 (`dsl.parser`, ~1 s to build from the grammar, most of a cold compile), which Lark saves and loads with pickle:
