@@ -12,9 +12,10 @@ Why loading runs no code from the cache (the README's "Compiled statutes cached"
   permissions, else the cache is not used); an entry that another user or a damaged disk could have written
   fails the check and is never unpickled;
 - even a signed entry is read by an unpickler that resolves only the engine's own frozen records (msgspec
-  Structs of the IR, types, spans, citations, diagnostics, which unpickle by calling their class with the field
-  values, and run no `__post_init__`) and `Decimal` and `date`: no other class or function can be named, so
-  unpickling can only build inert data, and the result must be a `Program` of the regime asked for.
+  Structs of the IR, types, spans, citations, diagnostics, the formulas' texts and term shapes, which unpickle by
+  calling their class with the field values, and run no `__post_init__`) and `Decimal` and `date`: no other class
+  or function can be named, so unpickling can only build inert data, and the result must be a `Program` of the
+  regime asked for.
 The same signed entries hold the bytecode of the report templates (`explain.render`): jinja2's own cache would
 be code read from a directory; signed, it is code only this user's lawtrace wrote. So do the parser's tables
 (`dsl.parser`, ~1 s to build from the grammar, most of a cold compile), which Lark saves and loads with pickle:
@@ -42,7 +43,9 @@ from dsl import parser_store
 from engine.build import file_digests
 from engine.model import ir
 
-FORMAT = 4  # raise when the layout of an entry changes (2: msgspec Structs; 3: keys of file digests; 4: period_free)
+# Raise when the layout of an entry changes (2: msgspec Structs; 3: keys of file digests; 4: period_free;
+# 5: event_facts and the formulas' texts and term shapes, `engine.model.term_shapes`).
+FORMAT = 5
 SUFFIX = ".program"
 _MAGIC = b"lawtrace-program %d\n" % FORMAT
 _SECRET = "secret"
@@ -178,11 +181,11 @@ def _allowed() -> dict[tuple[str, str], type]:
     import decimal
 
     from dsl import source, texts, types
-    from engine.model import citations, diagnostics
+    from engine.model import citations, diagnostics, term_shapes
 
     out: dict[tuple[str, str], type] = {("decimal", "Decimal"): decimal.Decimal, ("datetime", "date"): datetime.date,
                                         ("dsl.texts", "Text"): texts.Text}  # a statute's string in both languages
-    for module in (ir, types, citations, diagnostics, source):
+    for module in (ir, types, citations, diagnostics, source, term_shapes):
         for name, value in vars(module).items():
             if isinstance(value, type) and issubclass(value, msgspec.Struct) and value.__module__ == module.__name__:
                 out[(module.__name__, name)] = value

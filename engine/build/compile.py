@@ -27,6 +27,7 @@ from engine.build.compile_items import Items
 from engine.build.compile_params import Parameters
 from engine.build.compile_presumptions import Presumptions
 from engine.build.compile_state import RESERVED, here, hint
+from engine.build.formula_texts import formula_texts
 from engine.build.graph import build_graph
 from engine.build.layering import compose
 from engine.build.period_free import period_free
@@ -34,6 +35,7 @@ from engine.build.typecheck import Checker
 from engine.model import ir
 from engine.model.citations import LEVELS_ZH, Citation, en_list, zh_list
 from engine.model.diagnostics import Diagnostic
+from engine.model.events import event_facts
 
 __all__ = ["RESERVED", "compile_modules", "compile_regime"]
 
@@ -68,10 +70,11 @@ def compile_modules(catalog: Catalog, name: str, labels: ir.Labels, modules: lis
     raise_collected(c.errors)
     graph = build_graph(c.nodes, c.benefits, c.edges, catalog.sources)
     infos = tuple(c.instrument_info(m) for m in modules if m.instrument is not None)
-    return ir.Program(name, labels, infos, c.nodes, tuple(c.benefits), c.articles, graph, tuple(c.warnings),
-                      changes=c.changes, conflicts=c.conflicts, deadlines=tuple(c.deadlines),
-                      requirements=tuple(c.requirements), assertions=tuple(c.assertions), claims=tuple(c.claims),
-                      events=tuple(c.events), period_free=period_free(c.nodes))
+    program = ir.Program(name, labels, infos, c.nodes, tuple(c.benefits), c.articles, graph, tuple(c.warnings),
+                         changes=c.changes, conflicts=c.conflicts, deadlines=tuple(c.deadlines),
+                         requirements=tuple(c.requirements), assertions=tuple(c.assertions), claims=tuple(c.claims),
+                         events=tuple(c.events), period_free=period_free(c.nodes), formulas=formula_texts(c.nodes))
+    return replace(program, event_facts=event_facts(program))  # read from the program's events and nodes
 
 
 def _part_warning(change: ir.LayerChange, titles: dict[str, str], label_zh: str, latest: dict[str, str]) -> Diagnostic:

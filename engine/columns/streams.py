@@ -25,7 +25,7 @@ from engine.columns.missing import waits_on_bound
 from engine.columns.vector import FEN, Chunk, ItemColumns, Run, Space, VectorProgram
 from engine.columns.vector import _item as vector_item
 from engine.model import ir
-from engine.model.events import event_facts
+from engine.model.events import bound_facts
 from dsl import types as T
 
 NO_DAY = np.iinfo(np.int64).max // 4  # no event (sorted last)
@@ -169,7 +169,7 @@ def owed_items(vp: VectorProgram, chunk: Chunk, whole: tuple[ItemColumns, ...],
         return whole, flows
     n = chunk.n
     origin, starts = span_starts(vp, chunk)
-    bound = event_facts(vp.program)
+    bound = bound_facts(vp.program)
     firsts = {b.id: _FirstOwed(n, _any_unknown(chunk, bound)) for b in monthly}
     open_runs: dict[str, dict[str, np.ndarray]] = {}
     horizon_end = _ord(years[-1], 12, 31) if years else NO_DAY

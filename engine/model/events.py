@@ -14,6 +14,12 @@ from engine.model import ir
 NOT_BOUNDS = ("died", "died_after_suspension", "worker_died")
 
 
+def bound_facts(program: ir.Program) -> frozenset[str]:
+    """`event_facts` of the program: kept in it when the regime is compiled, worked out here for a program the
+    compiler did not make (one a test assembles or alters)."""
+    return program.event_facts if program.event_facts is not None else event_facts(program)
+
+
 def event_facts(program: ir.Program) -> frozenset[str]:
     """The facts the events' dates are read from (through the values they go through).
 

@@ -425,6 +425,10 @@ def _reachable(start: str, step: dict[str, tuple[str, ...]]) -> set[str]:
     return seen
 
 
+# What a program holds that is worked out from its nodes when compiled: not compared.
+_DERIVED = ("graph", "period_free", "event_facts", "formulas")
+
+
 class Program(msgspec.Struct, frozen=True):
     """A regime compiled: its nodes, benefits, the article texts, and the dependency graph."""
 
@@ -448,12 +452,16 @@ class Program(msgspec.Struct, frozen=True):
     events: tuple[Event, ...] = ()
     # The nodes whose value `period_day` cannot change (engine/build/period_free.py): derived from the nodes, once.
     period_free: frozenset[str] | None = None
+    # The facts the events' dates are read from (engine/model/events.py): derived from the nodes, once.
+    event_facts: frozenset[str] | None = None
+    # What a trace prints of each formula (`engine.model.term_shapes.FormulaText`, made by
+    # engine/build/formula_texts.py; not named here, as that module reads this one): derived from the nodes, once.
+    formulas: tuple[object, ...] = ()
 
     def __eq__(self, other: object) -> bool:
         if type(other) is not type(self):
             return NotImplemented
-        return all(getattr(self, f) == getattr(other, f) for f in self.__struct_fields__
-                   if f not in ("graph", "period_free"))
+        return all(getattr(self, f) == getattr(other, f) for f in self.__struct_fields__ if f not in _DERIVED)
 
     def instrument(self, code: str) -> InstrumentInfo | None:
         return next((i for i in self.instruments if i.code == code), None)

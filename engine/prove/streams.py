@@ -18,7 +18,7 @@ import z3
 from engine.model import ir
 from engine.prove.encode import FALSE, TRUE, Encoder, Sym, _all, _any, within
 from engine.prove.terms import choose
-from engine.model.events import event_facts
+from engine.model.events import bound_facts
 
 
 @dataclass(frozen=True)
@@ -173,5 +173,5 @@ def pick(w: Walk, on_day: Sym, whole: Sym, owed_value: Sym | None = None) -> Sym
 
 def _outside(program: ir.Program) -> frozenset[str]:
     """The facts (and the evaluation date) that no event's date is read from."""
-    bound = event_facts(program)
+    bound = bound_facts(program)
     return frozenset(n.id for n in program.facts() if n.id not in bound) | {"as_of", "date"}

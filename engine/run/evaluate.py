@@ -12,6 +12,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from datetime import date, timedelta
 from decimal import ROUND_HALF_UP, Decimal, InvalidOperation
+from typing import TYPE_CHECKING
 
 import msgspec
 
@@ -24,12 +25,14 @@ from engine.model.citations import Citation
 from engine.run.conflicts import check_conflicts
 from engine.law_time.dates import add_months, add_years_decimal, first_day_of_year, months_between, years_between
 from engine.model.diagnostics import Diagnostic
-from engine.model.printer import show
 from engine.model.subexpressions import formulas_of
-from engine.run.trace_terms import Shape
-from engine.run.trace_terms import structured as _structured
+from engine.model.term_shapes import FormulaText
+from engine.model.term_shapes import structured as _structured
 from engine.model.values import NOTHING, UNKNOWN, V, to_fen, unknown
 from engine.law_time.workdays import MissingYear, calendar
+
+if TYPE_CHECKING:
+    from engine.build.formula_texts import Maker
 
 Env = dict[str, tuple[dict[str, object], str]]
 _UNKNOWN = V(UNKNOWN)
@@ -86,16 +89,16 @@ class Evaluator:
             for n in program.nodes.values()}
         # The citation lists that hold only under a condition (`cite ... when ...`), by identity.
         self.conditional: set[int] = set()
-        # What the trace of every case prints of a formula, made once (`engine.run.trace_terms`).
-        self.term_shapes: dict[int, Shape] = {}
-        self._printed: dict[int, str] = {}
+        # What the trace of every case prints of a formula (its text, term shape, names), by identity: made when
+        # the regime was compiled (`ir.Program.formulas`), or by `formula` for one the compiler did not make.
+        self.formulas: dict[int, FormulaText] = {id(f.expr): f for f in program.formulas}  # type: ignore[attr-defined]
+        self._maker: Maker | None = None
         # A type's text and members as the trace JSON gives them, by identity (the type kept, so the id stays its own).
         self.type_json: dict[int, tuple[T.Type, str, dict[str, dict[str, str]] | None]] = {}
         self.span_text: dict[int, tuple[Span, str]] = {}  # engine.run.result: a rule's `file:line:col`, written once
-        self.names_in: dict[int, frozenset[str]] = {}  # engine.run.result: the names a traced formula's texts write
         self.labelled_fields: dict[str, object] | None = None  # engine.run.result: list fields with labels, by name
         self.period_free: frozenset[str] | None = program.period_free  # the nodes `period_day` cannot change
-        self.event_facts: frozenset[str] | None = None  # engine.run.periods: the facts the events' dates are read from
+        self.event_facts: frozenset[str] | None = program.event_facts  # the facts the events' dates are read from
         # The formulas are compiled when first evaluated, not here: a command that evaluates one case runs a few
         # hundred of the program's formulas, and its start-up is most of what a caseworker waits for.
         for node in program.nodes.values():
@@ -106,12 +109,19 @@ class Evaluator:
         if any(w is not None for w in cite_when):
             self.conditional.add(id(cite_when))
 
-    def printed(self, e: ir.Expr) -> str:
-        """`show(e)` of one of the program's formulas, printed once."""
-        text = self._printed.get(id(e))
-        if text is None:
-            text = self._printed[id(e)] = show(e)
-        return text
+    def formula(self, e: ir.Expr) -> FormulaText:
+        """What the trace prints of one of the program's formulas (a dated version's or a presumption's).
+
+        Made here only for a formula the compiler did not see: in a program a test assembles or alters (a node
+        replaced after compiling), whose records are missing or are the replaced formulas'."""
+        got = self.formulas.get(id(e))
+        if got is None:
+            if self._maker is None:
+                from engine.build.formula_texts import Maker
+
+                self._maker = Maker()
+            got = self.formulas[id(e)] = self._maker.formula(e)
+        return got
 
     def evaluate(self, facts: dict[str, object], on: date | None, as_of: date | None = None) -> Evaluation:
         return Evaluation(self, facts, on, as_of)

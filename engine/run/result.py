@@ -6,7 +6,6 @@ an item the law gives only as a range has `amount: null` and `amount_range` with
 
 from __future__ import annotations
 
-import re
 from datetime import date
 
 import msgspec
@@ -19,7 +18,7 @@ from engine.model import ir
 from engine.model.citations import Citation
 from engine.run.evaluate import Evaluation, Evaluator, TraceNode
 from engine.run.periods import Period, streams
-from engine.run.trace_terms import cited_articles, shape_of, term_tree
+from engine.run.trace_terms import cited_articles, term_tree
 from engine.model.values import UNKNOWN, V, to_json
 
 TRACE_SCHEMA = "lawtrace.trace/1"
@@ -475,17 +474,14 @@ def _type_json(evaluator: Evaluator, typ: T.Type) -> tuple[str, dict[str, dict[s
     return got[1], got[2]
 
 
-_IDENT = re.compile(r"[A-Za-z_][A-Za-z0-9_]*(?:\.[A-Za-z_][A-Za-z0-9_]*)?")
-
-
 def _unread_labels(trace_nodes: list[TraceNode], nodes: dict[str, ir.Node],
                    evaluator: Evaluator) -> dict[str, dict[str, object]]:
     """The labels of rules a traced formula names but the case never read, so an explanation can name them in words."""
     read = {t.id for t in trace_nodes}
     named: set[str] = set()
     for t in trace_nodes:
-        if t.expr is not None:
-            named |= _names_of(evaluator, t.expr)
+        if t.expr is not None:  # the names its text and its terms' texts write (the formula's alone)
+            named |= evaluator.formula(t.expr).names
     fields = evaluator.labelled_fields
     if fields is None:
         fields = evaluator.labelled_fields = {
@@ -500,22 +496,6 @@ def _unread_labels(trace_nodes: list[TraceNode], nodes: dict[str, ir.Node],
             f = fields[name.split(".", 1)[1]]
             labels[name] = {"zh": f.label_zh or f.label_en, "en": f.label_en or f.label_zh}
     return dict(sorted(labels.items()))
-
-
-def _names_of(evaluator: Evaluator, e: ir.Expr) -> frozenset[str]:
-    """The names written in a traced formula and in every term of its tree (`term_tree`: its texts depend on the
-    formula alone, not on the case), found once per formula of the program."""
-    got = evaluator.names_in.get(id(e))
-    if got is None:
-        texts = [evaluator.printed(e)]
-        stack = [shape_of(e, evaluator.term_shapes)]
-        while stack:
-            shape = stack.pop()
-            if shape is not None:
-                texts.append(shape.expr)
-                stack.extend(shape.args)
-        got = evaluator.names_in[id(e)] = frozenset(m.group(0) for t in texts for m in _IDENT.finditer(t))
-    return got
 
 
 def _trace_node(t: TraceNode, node: ir.Node | None, nodes: dict[str, ir.Node], evaluator: Evaluator) -> dict[str, object]:
@@ -552,10 +532,10 @@ def _trace_node(t: TraceNode, node: ir.Node | None, nodes: dict[str, ir.Node], e
     if node is not None:
         out["label"] = {"zh": node.labels.zh, "en": node.labels.en}
     if t.expr is not None:
-        out["formula"] = evaluator.printed(t.expr)
-        terms = term_tree(t.expr, t.terms, value, evaluator.term_shapes)
-        if terms is not None:
-            out["terms"] = terms
+        formula = evaluator.formula(t.expr)
+        out["formula"] = formula.text
+        if formula.shape is not None:  # no condition, choice or call in it: its tree would say nothing
+            out["terms"] = term_tree(formula.shape, t.terms, value)
     if t.note is not None:
         out["note"] = str(t.note)
         if zh_of(t.note):

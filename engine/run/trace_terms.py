@@ -6,67 +6,29 @@ inner terms are the conditions (`and`, `or`, `not`), choices (`if`,
 printed form, its type and the value the evaluator recorded for it (or
 `"evaluated": false` where evaluation never reached it, e.g. after `false and`);
 leaves name the nodes they read. `cited_articles` lists, once each, the article
-texts of every citation a result mentions. Pure functions of the IR and trace.
+texts of every citation a result mentions. Pure functions of the IR and trace; the shapes are the program's
+(`ir.Program.formulas`, made by `engine.build.formula_texts`).
 """
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Iterator
-from dataclasses import dataclass
+from collections.abc import Iterable
 
 from engine.model import ir
 from engine.model.citations import Citation
-from engine.model.printer import show
-from engine.model.subexpressions import children
+from engine.model.term_shapes import Shape
 from engine.model.values import UNKNOWN, V, to_json
 
 
-def term_tree(e: ir.Expr, recorded: dict[int, V], value: V, shapes: dict[int, Shape] | None = None) -> dict[str, object] | None:
-    """The tree of `e` (the root takes `value`), or None when the formula has no condition, choice or call.
-
-    `shapes` keeps, per expression, everything of its tree that does not depend on the case (the printed forms,
-    the operators, the references): an evaluator passes its own, so that each formula is printed once, not once
-    per case.
-    """
-    shape = shape_of(e, shapes if shapes is not None else {})
-    return None if shape is None else _fill(shape, recorded, value)
-
-
-@dataclass(frozen=True, slots=True)
-class Shape:
-    """The part of a term's tree that depends on the formula only."""
-
-    key: int  # id() of the sub-expression: where the evaluator recorded its value
-    expr: str
-    type_text: str
-    type: object
-    op: str | None  # a condition, choice or call; None for the others
-    func: str | None
-    args: tuple[Shape, ...]
-    refs: tuple[str, ...]
-
-
-def shape_of(e: ir.Expr, shapes: dict[int, Shape]) -> Shape | None:
-    """`e`'s shape (memoized in `shapes`, which must live no longer than the program), or None when its tree would
-    say nothing: no condition, choice or call in it."""
-    key = id(e)
-    if key in shapes:
-        return shapes[key]
-    shape = _shape(e) if structured(e) or _structured_below(e) else None
-    shapes[key] = shape  # type: ignore[assignment]
-    return shape
-
-
-def _shape(e: ir.Expr) -> Shape:
-    if structured(e):
-        return Shape(id(e), show(e), str(e.type), e.type, _op(e), e.func if isinstance(e, ir.Call) else None,
-                     tuple(_shape(a) for a in _operands(e)), ())
-    return Shape(id(e), show(e), str(e.type), e.type, None, None, tuple(_shape(a) for a in _structured_below(e)),
-                 tuple(dict.fromkeys(references(e))))
+def term_tree(shape: Shape, recorded: dict[int, V], value: V) -> dict[str, object]:
+    """The tree of a traced formula whose shape is `shape` (`engine.model.term_shapes`: everything of the tree
+    that does not depend on the case, made when the regime was compiled), with the values the evaluator recorded
+    (`recorded`: by id of the sub-expression); the root takes `value`."""
+    return _fill(shape, recorded, value)
 
 
 def _fill(shape: Shape, recorded: dict[int, V], value: V | None = None) -> dict[str, object]:
-    v = value if value is not None else recorded.get(shape.key)
+    v = value if value is not None else recorded.get(id(shape.sub))
     out: dict[str, object]
     if v is None:
         out = {"expr": shape.expr, "type": shape.type_text, "value": None, "known": False, "evaluated": False}
@@ -87,68 +49,6 @@ def _fill(shape: Shape, recorded: dict[int, V], value: V | None = None) -> dict[
             out["args"] = [_fill(a, recorded) for a in shape.args]
         if shape.refs:
             out["refs"] = list(shape.refs)
-    return out
-
-
-def structured(e: ir.Expr) -> bool:
-    """Conditions, choices and calls: the expressions whose parts the evaluator records and explanations show."""
-    if isinstance(e, ir.Binary):
-        return e.op in ("and", "or", "otherwise")
-    if isinstance(e, ir.Unary):
-        return e.op == "not"
-    return isinstance(e, ir.Cond) or (isinstance(e, ir.Call) and e.func not in ("case_date", "evaluation_date", "period_day"))
-
-
-def _op(e: ir.Expr) -> str:
-    if isinstance(e, ir.Binary):
-        return e.op
-    if isinstance(e, ir.Unary):
-        return "not"
-    if isinstance(e, ir.Cond):
-        return "if"
-    return "call"
-
-
-def _operands(e: ir.Expr) -> list[ir.Expr]:
-    """The direct operands; a chain `a and b and c` is flattened to its three conditions."""
-    if isinstance(e, ir.Binary) and e.op in ("and", "or"):
-        out: list[ir.Expr] = []
-        for side in (e.left, e.right):
-            if isinstance(side, ir.Binary) and side.op == e.op:
-                out.extend(_operands(side))
-            else:
-                out.append(side)
-        return out
-    return list(children(e))
-
-
-def _structured_below(e: ir.Expr) -> list[ir.Expr]:
-    """The outermost conditions, choices and calls inside an expression that is none of them, left to right.
-
-    Not inside an aggregate: there they take one value per record, and none is recorded.
-    """
-    if isinstance(e, ir.Aggregate):
-        return []
-    out = []
-    stack = list(reversed(children(e)))
-    while stack:
-        c = stack.pop()
-        if structured(c):
-            out.append(c)
-        elif not isinstance(c, ir.Aggregate):
-            stack.extend(reversed(children(c)))
-    return out
-
-
-def references(e: ir.Expr) -> list[str]:
-    """The node ids an expression reads, in the order they appear."""
-    out = []
-    stack = [e]
-    while stack:
-        x = stack.pop()
-        if isinstance(x, (ir.Ref, ir.AsOf)):
-            out.append(x.node)
-        stack.extend(reversed(children(x)))
     return out
 
 
