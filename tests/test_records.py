@@ -164,3 +164,9 @@ def test_loading_leaves_the_collector_as_it_found_it(national, tmp_path, monkeyp
         assert cache.load("slot", "key") == national and not gc.isenabled()
     finally:
         gc.enable()
+
+
+def test_the_expression_classes_are_final():
+    """`engine.model.term_shapes.structured` tells a condition, choice or call by its class's identity."""
+    for cls in (ir.Binary, ir.Unary, ir.Cond, ir.Call, ir.Ref, ir.Const):
+        assert cls.__subclasses__() == [], cls

@@ -39,8 +39,13 @@ class FormulaText(msgspec.Struct, frozen=True):
 
 def structured(e: ir.Expr) -> bool:
     """Conditions, choices and calls: the expressions whose parts the evaluator records and explanations show."""
-    if isinstance(e, ir.Binary):
-        return e.op in ("and", "or", "otherwise")
-    if isinstance(e, ir.Unary):
-        return e.op == "not"
-    return isinstance(e, ir.Cond) or (isinstance(e, ir.Call) and e.func not in ("case_date", "evaluation_date", "period_day"))
+    kind = type(e)  # the IR's classes are final: compared by identity, this runs once per sub-expression compiled
+    if kind is ir.Binary:
+        return e.op in _CHOICES  # type: ignore[attr-defined]
+    if kind is ir.Unary:
+        return e.op == "not"  # type: ignore[attr-defined]
+    return kind is ir.Cond or (kind is ir.Call and e.func not in _DATES)  # type: ignore[attr-defined]
+
+
+_CHOICES = frozenset(("and", "or", "otherwise"))
+_DATES = frozenset(("case_date", "evaluation_date", "period_day"))  # calls of the case's own dates: read, not judged
