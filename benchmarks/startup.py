@@ -16,7 +16,7 @@ beside it) is printed in ms and as a ratio to the minimum of `python -c pass`.
 PYTHONPATH), e.g. 44f7cfa, the code as issue 18 found it: "cold no slower than today" is read beside it.
 
 The commands run with bytecode caching on (PYTHONDONTWRITEBYTECODE removed), as an installed lawtrace runs, in a
-cache directory of their own.
+cache directory of their own, found as the user's default one is (on Linux, through XDG_CACHE_HOME).
 """
 
 from __future__ import annotations
@@ -38,6 +38,10 @@ GOALS = {"eval (warm)": 5.0, "explain (warm)": 8.0, "ask --next (warm)": 8.0}
 
 
 EDITED = ROOT / "examples" / "overlays" / "grade7_15months.lt"
+# Where the commands keep their cache: on Linux the base of the user's default cache directory, so that they find it
+# as a user's lawtrace does (platformdirs imported and asked); elsewhere lawtrace's own variable, so that the runs
+# stay out of the user's real cache.
+CACHE_VARIABLE = "XDG_CACHE_HOME" if sys.platform.startswith("linux") else "LAWTRACE_CACHE_DIR"
 
 
 def _commands(baseline: str | None, overlay: Path) -> list[tuple[str, list[str], str | None]]:
@@ -123,8 +127,9 @@ def main() -> None:
     parser.add_argument("--baseline", help="a git revision whose `lawtrace eval` is timed beside (e.g. 44f7cfa)")
     args = parser.parse_args()
     cache = Path(tempfile.mkdtemp(prefix="lawtrace-startup-"))
-    env = {k: v for k, v in os.environ.items() if k not in ("PYTHONDONTWRITEBYTECODE", "LAWTRACE_NO_CACHE")}
-    env["LAWTRACE_CACHE_DIR"] = str(cache)
+    env = {k: v for k, v in os.environ.items()
+           if k not in ("PYTHONDONTWRITEBYTECODE", "LAWTRACE_NO_CACHE", "LAWTRACE_CACHE_DIR")}
+    env[CACHE_VARIABLE] = str(cache)
     overlay = cache / "overlay" / EDITED.name
     overlay.parent.mkdir(parents=True)
     overlay.write_text(EDITED.read_text(encoding="utf-8"), encoding="utf-8")
@@ -139,7 +144,7 @@ def main() -> None:
              f" import {', '.join(libs)}; gc.freeze()")
     commands.insert(after_version, (f"import {', '.join(libs)}", [sys.executable, "-c", floor], None))
     # A cold row clears a cache of its own, so that the warm rows keep theirs (the report templates' bytecode too).
-    envs = {label: env if before != "clear" else {**env, "LAWTRACE_CACHE_DIR": str(cache / f"cold-{n}")}
+    envs = {label: env if before != "clear" else {**env, CACHE_VARIABLE: str(cache / f"cold-{n}")}
             for n, (label, _, before) in enumerate(commands)}
     if args.baseline:
         old = Path(tempfile.mkdtemp(prefix="lawtrace-baseline-"))
@@ -155,7 +160,7 @@ def main() -> None:
         for _ in range(args.rounds):
             for label, argv, before in commands:
                 if before == "clear":
-                    shutil.rmtree(envs[label]["LAWTRACE_CACHE_DIR"], ignore_errors=True)
+                    shutil.rmtree(envs[label][CACHE_VARIABLE], ignore_errors=True)
                 elif before == "edit":  # a researcher's edit: the overlay's program is compiled again, nothing else
                     overlay.write_text(overlay.read_text(encoding="utf-8") + f"# edit {next(edits)}\n", encoding="utf-8")
                 times[label].append(_cpu_ms(argv, envs[label]))
