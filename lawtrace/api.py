@@ -57,7 +57,7 @@ def simulate(population: object, regime: str = DEFAULT_REGIME, baseline: str | N
     program = load_program(regime, tuple(rules))
     base = None
     if baseline is not None:
-        base = load_program(baseline, () if baseline in catalog().regimes else tuple(rules))
+        base = load_program(baseline, () if baseline in regime_names() else tuple(rules))
     when = date.fromisoformat(on) if isinstance(on, str) else on
     breakdown = Breakdown(tuple(by), tuple(variables), tuple(keep))
     if hasattr(population, "to_delayed") and hasattr(population, "npartitions"):

@@ -164,7 +164,7 @@ def regimes() -> list[dict[str, object]]:
 def other_facts() -> frozenset[str]:
     """Every fact of every shipped regime: a population column naming one is read past by a regime that lacks it."""
     out: set[str] = set()
-    for name in catalog().regimes:
+    for name in regime_names():
         try:
             out.update(f.id for f in load_program(name).facts())
         except LawtraceError:

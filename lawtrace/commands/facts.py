@@ -21,9 +21,9 @@ def facts(regime: str | None, rules: tuple[Path, ...], fmt: str, lang: str, temp
     """Every fact of the regime: type, unit, allowed values, label, citation, and the column `simulate` reads."""
     from engine.columns.population_schema import fact_entries, template_schema, write_template
     from explain.i18n import cite_text
-    from lawtrace.api import catalog, load_program
+    from lawtrace.api import load_program, regime_names
 
-    names = [regime] if regime else sorted(catalog().regimes)
+    names = [regime] if regime else list(regime_names())
     programs = [load_program(n, rules) for n in names]
     if template is not None:
         schema = template_schema(programs)
