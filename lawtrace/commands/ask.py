@@ -91,13 +91,13 @@ class _Session:
 
     def _choose_regime(self) -> None:
         """The first question of an interview without a regime: which law applies (Enter: the national one)."""
-        from lawtrace.api import DEFAULT_REGIME, catalog, evaluator, load_program
+        from lawtrace.api import DEFAULT_REGIME, evaluator, load_program, regime_names
 
-        regimes = sorted(catalog().regimes.items(), key=lambda kv: (kv[0] != DEFAULT_REGIME, kv[0]))
-        names = [n for n, _ in regimes]
+        names = sorted(regime_names(), key=lambda n: (n != DEFAULT_REGIME, n))
+        labels = [load_program(n).labels for n in names]  # from the cache: no statute parsed to ask the first question
         click.echo(f"\n[0] {self.w['regime']}")
-        click.echo("    " + "  ".join(f"{k}) {(r.labels.zh if self.lang == 'zh' else r.labels.en) or n}"
-                                   for k, (n, r) in enumerate(regimes, start=1)))
+        click.echo("    " + "  ".join(f"{k}) {words.zh if self.lang == 'zh' else words.en}"
+                                   for k, words in enumerate(labels, start=1)))
         while True:
             text = click.prompt(f"    ({self.w['ask_regime_hint']})", default="", show_default=False,
                                 prompt_suffix=" > ").strip()
