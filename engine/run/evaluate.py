@@ -25,6 +25,7 @@ from engine.model.citations import Citation
 from engine.run.conflicts import check_conflicts
 from engine.law_time.dates import add_months, add_years_decimal, first_day_of_year, months_between, years_between
 from engine.model.diagnostics import Diagnostic
+from engine.model.events import bound_facts
 from engine.model.subexpressions import formulas_of
 from engine.model.term_shapes import FormulaText
 from engine.model.term_shapes import structured as _structured
@@ -98,7 +99,7 @@ class Evaluator:
         self.span_text: dict[int, tuple[Span, str]] = {}  # engine.run.result: a rule's `file:line:col`, written once
         self.labelled_fields: dict[str, object] | None = None  # engine.run.result: list fields with labels, by name
         self.period_free: frozenset[str] | None = program.period_free  # the nodes `period_day` cannot change
-        self.event_facts: frozenset[str] | None = program.event_facts  # the facts the events' dates are read from
+        self.event_facts: frozenset[str] = bound_facts(program)  # the facts the events' dates are read from
         # The formulas are compiled when first evaluated, not here: a command that evaluates one case runs a few
         # hundred of the program's formulas, and its start-up is most of what a caseworker waits for.
         for node in program.nodes.values():

@@ -17,7 +17,6 @@ import msgspec
 from engine.build.period_free import period_free
 from engine.model import ir
 from engine.model.citations import Citation
-from engine.model.events import event_facts
 from engine.model.values import V
 from engine.run.evaluate import Evaluation, Evaluator
 
@@ -88,8 +87,6 @@ def streams(evaluator: Evaluator, facts: dict[str, object], on: date | None, as_
     at: dict[date, ir.Event] = {}
     for d, e in dated:
         at.setdefault(d, e)
-    if evaluator.event_facts is None:
-        evaluator.event_facts = event_facts(evaluator.program)
     bound_facts = evaluator.event_facts
     # What the case as a whole already settled and `period_day` cannot change is taken over, not judged again:
     # same facts, same dates, so the same values, traces, presumptions and warnings (see `_settled`).
