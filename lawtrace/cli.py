@@ -59,4 +59,3 @@ def _no_cache(ctx: click.Context, param: click.Parameter, value: bool) -> None:
                    "(also: LAWTRACE_NO_CACHE=1).")
 def main() -> None:
     """Work-injury insurance law (工伤保险) as checked rules: what is owed, by whom, and why."""
-
