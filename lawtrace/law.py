@@ -143,20 +143,13 @@ def evaluate_case(case: str | Case | dict, regime: str | None = None, on: str | 
 def regimes() -> list[dict[str, object]]:
     """Each shipped regime: its instruments (highest first, with level and dates in force) and every change a lower
     instrument or a reform makes in it (fills, overrides, added parts; `applied: false` where the higher rule prevails)."""
-    cat = catalog()
     out = []
-    for name, r in sorted(cat.regimes.items()):
+    for name in regime_names():  # from the cached programs: no statute parsed
         program = load_program(name)
-        instruments = []
-        for code in cat.expand(name):
-            i = cat.instruments[code].instrument
-            assert i is not None
-            instruments.append({
-                "code": i.code, "title": {"zh": i.title_zh, "en": i.title_en}, "level": i.level, "under": i.under,
-                "versions": [{"version": v.version, "in_force": v.in_force.isoformat()} for v in i.versions],
-                "file": cat.instruments[code].file,
-            })
-        out.append({"name": name, "label": {"zh": r.labels.zh, "en": r.labels.en},
+        instruments = [{"code": i.code, "title": {"zh": i.title_zh, "en": i.title_en}, "level": i.level,
+                        "under": i.under, "versions": [{"version": v, "in_force": d.isoformat()} for v, d in i.versions],
+                        "file": i.file} for i in program.instruments]
+        out.append({"name": name, "label": {"zh": program.labels.zh, "en": program.labels.en},
                     "instruments": instruments, "overrides": [c.as_json() for c in program.changes]})
     return out
 

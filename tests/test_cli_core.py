@@ -122,6 +122,28 @@ def test_regimes_json():
     assert "WIIR" in codes and "SIL" in codes
 
 
+def test_regimes_from_the_cache_say_what_the_parsed_statutes_say():
+    """`regimes` reads the compiled programs (issue 18: no statute parsed); the statutes themselves, parsed, are
+    the oracle: every regime, its label, and each instrument's titles, level, parent, versions and file."""
+    from lawtrace.api import catalog, regimes
+
+    cat = catalog()
+    got = {r["name"]: r for r in regimes()}
+    assert sorted(got) == sorted(cat.regimes)
+    for name, r in cat.regimes.items():
+        assert got[name]["label"] == {"zh": r.labels.zh or name, "en": r.labels.en or name}
+        want = []
+        for code in cat.expand(name):
+            i = cat.instruments[code].instrument
+            assert i is not None
+            want.append({"code": i.code, "title": {"zh": i.title_zh, "en": i.title_en or i.code}, "level": i.level,
+                         "under": i.under, "file": cat.instruments[code].file,
+                         "versions": [{"version": v.version, "in_force": v.in_force.isoformat()}
+                                      for v in sorted(i.versions, key=lambda v: v.in_force)]})
+        assert got[name]["instruments"] == want, name
+    assert any(i["level"] for r in got.values() for i in r["instruments"])  # the levels are there, not all None
+
+
 def test_ir_printer_is_stable(golden):
     from conftest import compile_snippet
     from engine.model.printer import show_program

@@ -1,7 +1,7 @@
 """Imports on demand: a command imports only what it runs (issue 18).
 
-Every command module is importable without the heavy libraries, and `eval`, `explain`, `ask --next` and `check` of
-a cached regime run without numpy, pyarrow, networkx, FastAPI or Lark, checked in a fresh interpreter's
+Every command module is importable without the heavy libraries, and `eval`, `explain`, `ask --next`, `check` and
+`regimes` of a cached regime run without numpy, pyarrow, networkx, FastAPI or Lark, checked in a fresh interpreter's
 `sys.modules` (the test process has them all loaded already).
 """
 
@@ -71,6 +71,8 @@ RUNS = [
     ["ask", "examples/grade7.yaml", "--next", "--format", "json"],
     ["check"],
     ["check", "--regime", "jiangsu"],
+    ["regimes"],
+    ["regimes", "--format", "json"],
 ]
 
 

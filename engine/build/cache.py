@@ -44,8 +44,8 @@ from engine.build import file_digests
 from engine.model import ir
 
 # Raise when the layout of an entry changes (2: msgspec Structs; 3: keys of file digests; 4: period_free;
-# 5: event_facts and the formulas' texts and term shapes, `engine.model.term_shapes`).
-FORMAT = 5
+# 5: event_facts and the formulas' texts and term shapes, `engine.model.term_shapes`; 6: an instrument's level).
+FORMAT = 6
 SUFFIX = ".program"
 _MAGIC = b"lawtrace-program %d\n" % FORMAT
 _SECRET = "secret"

@@ -69,7 +69,7 @@ class CompileState:
         i = m.instrument
         assert i is not None
         versions = tuple(sorted(((v.version, v.in_force) for v in i.versions), key=lambda v: v[1]))
-        return ir.InstrumentInfo(i.code, i.title_zh, i.title_en or i.code, i.under, versions, m.file)
+        return ir.InstrumentInfo(i.code, i.title_zh, i.title_en or i.code, i.under, versions, m.file, i.level)
 
     def _err(self, message: str, span: Span, hint: str | None = None, related=()) -> None:
         self.errors.append(SourceError(message, span, self.catalog.sources.get(span.file), hint, tuple(related)))

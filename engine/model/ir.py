@@ -302,6 +302,7 @@ class InstrumentInfo(msgspec.Struct, frozen=True):
     under: str | None
     versions: tuple[tuple[str, date], ...]  # (version, in force), oldest first
     file: str
+    level: str | None = None  # national, province, city, reform (the instrument's `level`)
 
     @property
     def latest(self) -> str:
