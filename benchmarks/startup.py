@@ -140,8 +140,8 @@ def main() -> None:
     after_version = [label for label, _, _ in commands].index("lawtrace --version") + 1
     # imported as a lawtrace process imports them (lawtrace.__main__: its collector's settings), so that the floor
     # is one that lawtrace's own code could reach
-    floor = (f"import gc; from lawtrace.__main__ import YOUNG_SWEEP; gc.set_threshold(YOUNG_SWEEP, *gc.get_threshold()[1:]);"
-             f" import {', '.join(libs)}; gc.freeze()")
+    floor = ("import gc; from lawtrace.__main__ import COMMAND_YOUNG_SWEEP as sweep;"
+             f" gc.set_threshold(sweep, *gc.get_threshold()[1:]); import {', '.join(libs)}; gc.freeze()")
     commands.insert(after_version, (f"import {', '.join(libs)}", [sys.executable, "-c", floor], None))
     # A cold row clears a cache of its own, so that the warm rows keep theirs (the report templates' bytecode too).
     envs = {label: env if before != "clear" else {**env, CACHE_VARIABLE: str(cache / f"cold-{n}")}

@@ -13,11 +13,12 @@ In-process callers (`lawtrace.cli.main`, click's test runner, the Python API) ke
 
 import gc
 
-YOUNG_SWEEP = 100_000  # objects made (less those freed) between sweeps of the youngest generation; Python's is 700
+# objects made (less those freed) between sweeps of the youngest generation in a command's process; Python's is 700
+COMMAND_YOUNG_SWEEP = 100_000
 
 
 def run() -> None:
-    gc.set_threshold(YOUNG_SWEEP, *gc.get_threshold()[1:])
+    gc.set_threshold(COMMAND_YOUNG_SWEEP, *gc.get_threshold()[1:])
     from lawtrace.cli import main  # after the collector is set: importing is most of what a command makes
 
     try:

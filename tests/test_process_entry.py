@@ -9,7 +9,7 @@ import sys
 import tomllib
 from pathlib import Path
 
-from lawtrace.__main__ import YOUNG_SWEEP
+from lawtrace.__main__ import COMMAND_YOUNG_SWEEP
 
 ROOT = Path(__file__).resolve().parent.parent
 
@@ -35,7 +35,7 @@ def test_a_command_runs_with_rare_sweeps_and_ends_frozen():
     code, out, err = _probe("--version")
     assert code == 0 and "lawtrace" in out
     threshold, frozen = (int(part.split("=")[1]) for part in err.split()[-2:])
-    assert threshold == YOUNG_SWEEP
+    assert threshold == COMMAND_YOUNG_SWEEP
     assert frozen > 10_000  # the modules and their objects, out of the shutdown's collections
 
 

@@ -444,7 +444,7 @@ def test_the_server_sets_the_garbage_collector_for_its_life_and_leaves_it_as_it_
 
     before = gc.get_threshold()
     with TestClient(create_app(), raise_server_exceptions=False) as c:
-        assert gc.get_freeze_count() > 0 and gc.get_threshold()[0] >= app.YOUNG_SWEEP
+        assert gc.get_freeze_count() > 0 and gc.get_threshold()[0] >= app.SERVER_YOUNG_SWEEP
         assert post(c, "/v1/evaluate", GRADE7).json() == engine_result(GRADE7)
     assert gc.get_freeze_count() == 0 and gc.get_threshold() == before
 

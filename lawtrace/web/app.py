@@ -29,7 +29,8 @@ from lawtrace.web.limits import DEFAULT_MAX_BODY, BodyLimit, BodyTimeout, BodyTo
 from lawtrace.web.responses import FastJSON
 
 STATIC = Path(__file__).with_name("static")
-YOUNG_SWEEP = 10_000  # objects made (less those freed) between sweeps of the youngest generation; Python's is 700
+# objects made (less those freed) between sweeps of the youngest generation in a server, at least; Python's is 700
+SERVER_YOUNG_SWEEP = 10_000
 log = logging.getLogger("lawtrace.web")
 
 
@@ -48,7 +49,7 @@ async def _lifespan(app: FastAPI) -> AsyncIterator[None]:
     gc.collect()
     gc.freeze()
     threshold = gc.get_threshold()
-    gc.set_threshold(max(threshold[0], YOUNG_SWEEP), *threshold[1:])
+    gc.set_threshold(max(threshold[0], SERVER_YOUNG_SWEEP), *threshold[1:])
     try:
         yield
     finally:  # an app started and stopped in a longer process (the tests) leaves the collector as it found it
