@@ -10,10 +10,10 @@ from datetime import date
 from pathlib import Path
 
 from engine.run.case import Case
-from lawtrace.law import (DEFAULT_REGIME, cached_program, catalog, compile_program, evaluate_case, evaluator,
-                          load_program, other_facts, overlay_modules, regime_names, regimes, with_overlays)
+from lawtrace.law import (DEFAULT_REGIME, baseline_rules, cached_program, catalog, compile_program, evaluate_case,
+                          evaluator, load_program, other_facts, overlay_modules, regime_names, regimes, with_overlays)
 
-__all__ = ["DEFAULT_REGIME", "cached_program", "catalog", "compile_program", "diff", "evaluate", "evaluate_case",
+__all__ = ["DEFAULT_REGIME", "baseline_rules", "cached_program", "catalog", "compile_program", "diff", "evaluate", "evaluate_case",
            "evaluator", "explain", "load_program", "other_facts", "overlay_modules", "regime_names", "regimes",
            "owed_json", "parse_window", "simulate", "with_overlays"]
 
@@ -57,7 +57,7 @@ def simulate(population: object, regime: str = DEFAULT_REGIME, baseline: str | N
     program = load_program(regime, tuple(rules))
     base = None
     if baseline is not None:
-        base = load_program(baseline, () if baseline in regime_names() else tuple(rules))
+        base = load_program(baseline, baseline_rules(baseline, tuple(rules)))
     when = date.fromisoformat(on) if isinstance(on, str) else on
     breakdown = Breakdown(tuple(by), tuple(variables), tuple(keep))
     if hasattr(population, "to_delayed") and hasattr(population, "npartitions"):

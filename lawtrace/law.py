@@ -154,6 +154,11 @@ def regimes() -> list[dict[str, object]]:
     return out
 
 
+def baseline_rules(baseline: str, rules: tuple[Path, ...]) -> tuple[Path, ...]:
+    """The overlays a baseline is compiled with: none for a shipped regime, the user's for a regime they declare."""
+    return () if baseline in regime_names() else tuple(rules)
+
+
 def other_facts() -> frozenset[str]:
     """Every fact of every shipped regime: a population column naming one is read past by a regime that lacks it."""
     out: set[str] = set()

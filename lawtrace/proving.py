@@ -47,7 +47,7 @@ class Confirmed:
 
 def run(regime: str, rules: tuple[Path, ...], baseline: str | None, bounds: Bounds, timeout: float,
         properties: tuple[str, ...] | None, assertions: bool, only: tuple[str, ...] = ()) -> Report:
-    from lawtrace.api import evaluator, load_program, regime_names
+    from lawtrace.api import baseline_rules, evaluator, load_program
 
     program, ev = load_program(regime, rules), evaluator(regime, rules)
     known = [b.id for b in program.benefits] + [a.name for a in program.assertions]
@@ -60,7 +60,7 @@ def run(regime: str, rules: tuple[Path, ...], baseline: str | None, bounds: Boun
                                 + f"\n  the items are: {', '.join(b.id for b in program.benefits)}")
     kw: dict[str, object] = {}
     if baseline is not None:  # as in simulate: a shipped baseline without the overlays
-        base_rules = () if baseline in regime_names() else rules
+        base_rules = baseline_rules(baseline, rules)
         kw = {"baseline": load_program(baseline, base_rules), "baseline_evaluator": evaluator(baseline, base_rules),
               "baseline_rules": base_rules}
     base_rules = kw.pop("baseline_rules", ())

@@ -55,7 +55,7 @@ def simulate(population: Path, regime: str, baseline: str | None, rules: tuple[P
     from engine.columns.population import count_rows
     from engine.columns.simulation import Breakdown
     from explain.simulation_view import render_simulation
-    from lawtrace.api import load_program, other_facts, regime_names
+    from lawtrace.api import baseline_rules, load_program, other_facts
 
     when = None
     if on is not None:
@@ -71,8 +71,7 @@ def simulate(population: Path, regime: str, baseline: str | None, rules: tuple[P
     program = load_program(regime, rules)
     base = None
     if baseline is not None:
-        shipped = baseline in regime_names()
-        base = load_program(baseline, () if shipped else rules)
+        base = load_program(baseline, baseline_rules(baseline, rules))
     others = other_facts()  # a column of another regime's fact is read past, not refused
     breakdown = Breakdown(_names(by), _names(variables), _names(keep), span)
     counts = [count_rows(f) for f in files]
